@@ -1,0 +1,33 @@
+"""The command line: thin click commands over the core.
+
+Each command parses options, calls one core function, picks a reporter and
+maps the result to an exit code. Core modules are imported inside the
+commands so that ``tthc --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+from tthc import __version__
+from tthc.cli import rules_cmd, schema_cmd, validate_cmd
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="tthc", message="%(prog)s %(version)s")
+def main() -> None:
+    """tthc: quản lý bộ danh mục thủ tục hành chính (TTHC) bằng YAML.
+
+    \b
+    Mã thoát (exit code):
+      0  hợp lệ / không có gì sai
+      1  có lỗi (hoặc cảnh báo khi dùng --strict)
+      2  lệnh không chạy được (tùy chọn sai, không tìm thấy danh mục)
+    """
+
+
+main.add_command(validate_cmd.validate)
+main.add_command(schema_cmd.schema)
+main.add_command(rules_cmd.rules)

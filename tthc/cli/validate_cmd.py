@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import click
+
+from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, catalogue_root, display_prefix, progress_bar, wants_color
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="Định dạng báo cáo: text (cho người đọc), json, github (annotations), sarif.",
+)
+@click.option("--strict", is_flag=True, help="Coi cảnh báo (warning) là lỗi: mã thoát 1.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Ghi báo cáo vào tệp thay vì ra màn hình.",
+)
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, output: Path | None) -> None:
+    """Kiểm tra bộ danh mục (validate): YAML, JSON Schema và quy tắc nghiệp vụ.
+
+    PATHS: thư mục danh mục, hoặc một số tệp trong đó (chỉ báo lỗi của các tệp
+    đó, nhưng vẫn đọc cả danh mục để kiểm tra chéo). Mặc định: tìm tthc.yaml từ
+    thư mục hiện tại đi lên, rồi ./catalogue.
+    """
+    from tthc.atomic import write_text_atomic
+    from tthc.reporters import REPORTERS, Context
+    from tthc.validate import validate as run
+
+    root = catalogue_root(paths)
+    only = tuple(p for p in paths if p.is_file())
+    with progress_bar("Đang kiểm tra", enabled=fmt == "text") as progress:
+        report = run(root, only, progress)
+    prefix = display_prefix(root)
+    if output is not None:
+        buffer = io.StringIO()
+        REPORTERS[fmt](report, buffer, Context(prefix, color=False, strict=strict))
+        write_text_atomic(output, buffer.getvalue())
+    else:
+        REPORTERS[fmt](report, sys.stdout, Context(prefix, color=wants_color(sys.stdout), strict=strict))
+    sys.exit(EXIT_OK if report.ok(strict) else EXIT_FINDINGS)

@@ -1,0 +1,573 @@
+"""The one data model every command shares: a catalogue of procedures.
+
+The classes are plain frozen dataclasses built from already-loaded YAML data.
+Building never fails: a value of the wrong type becomes the empty value, so
+that the rules can still run on a half-broken catalogue and report everything
+in one pass (the schema layer reports the wrong type itself).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+LEVELS = ("Cấp bộ", "Cấp tỉnh", "Cấp huyện", "Cấp xã", "Cơ quan khác")
+DataPath = tuple[str | int, ...]
+
+DISTRICT = "Cấp huyện"
+REFORM_DATE = dt.date(2025, 7, 1)
+"""Two-level local government (NQ 202/2025/QH15): no district level from here on."""
+
+CHANNELS = ("trực tiếp", "trực tuyến", "bưu chính")
+DEFAULT_PORTAL_URL = (
+    "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}"
+)
+
+COMPONENTS: dict[str, str] = {
+    "code": "Mã số TTHC",
+    "name": "Tên thủ tục",
+    "field": "Lĩnh vực",
+    "level": "Cấp thực hiện",
+    "kind": "Loại thủ tục",
+    "decisions": "Số quyết định công bố",
+    "steps": "Trình tự thực hiện",
+    "methods": "Cách thức thực hiện",
+    "time": "Thời hạn giải quyết",
+    "fee": "Phí, lệ phí",
+    "dossier": "Thành phần, số lượng hồ sơ",
+    "subjects": "Đối tượng thực hiện",
+    "agencies": "Cơ quan thực hiện",
+    "results": "Kết quả thực hiện",
+    "requirements": "Yêu cầu, điều kiện thực hiện",
+    "legal_basis": "Căn cứ pháp lý",
+    "forms": "Mẫu đơn, tờ khai",
+    "note": "Ghi chú",
+}
+"""Procedure components in the order of the national record, with the names the law uses."""
+
+
+@dataclass(frozen=True)
+class Duration:
+    value: float | None
+    unit: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Fee:
+    amount: float | None = None
+    currency: str = "VND"
+    free: bool = False
+    note: str = ""
+    basis: str = ""
+
+
+@dataclass(frozen=True)
+class Method:
+    channel: str
+    time: Duration | None
+    fee: Fee | None
+    local_time: Duration | None = None
+    online: str = ""
+    online_reason: str = ""
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DossierItem:
+    name: str
+    form: str = ""
+    originals: int = 0
+    copies: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DossierCase:
+    case: str
+    items: tuple[DossierItem, ...]
+
+
+@dataclass(frozen=True)
+class Dossier:
+    sets: int | None = None
+    cases: tuple[DossierCase, ...] = ()
+
+
+@dataclass(frozen=True)
+class Agencies:
+    performing: tuple[str, ...] = ()
+    deciding: tuple[str, ...] = ()
+    authorised: tuple[str, ...] = ()
+    coordinating: tuple[str, ...] = ()
+
+    def all(self) -> Iterator[tuple[str, int, str]]:
+        """Every reference as (role, index, agency id), for reference checks."""
+        for role in ("performing", "deciding", "authorised", "coordinating"):
+            for i, agency in enumerate(getattr(self, role)):
+                yield role, i, agency
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    code: str = ""
+    template: str = ""
+
+
+@dataclass(frozen=True)
+class LegalRef:
+    number: str
+    type: str = ""
+    date: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str
+    source: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Procedure:
+    file: str
+    code: str
+    name: str
+    field: str
+    levels: tuple[str, ...]
+    kind: str = ""
+    decisions: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    methods: tuple[Method, ...] = ()
+    dossier: Dossier = Dossier()
+    subjects: tuple[str, ...] = ()
+    agencies: Agencies = Agencies()
+    results: tuple[Result, ...] = ()
+    requirements: tuple[str, ...] = ()
+    legal_basis: tuple[LegalRef, ...] = ()
+    forms: tuple[Form, ...] = ()
+    note: str = ""
+    raw_code: Any = None
+    """The code as YAML read it: a float when someone forgot the quotes."""
+    data: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    def method(self, channel: str) -> Method | None:
+        return next((m for m in self.methods if m.channel == channel), None)
+
+
+@dataclass(frozen=True)
+class DecisionEntry:
+    code: str
+    name: str = ""
+    by: str = ""
+    components: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Replacement:
+    old: str
+    new: str
+    name: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    file: str
+    number: str
+    title: str = ""
+    issuer: str = ""
+    signer: str = ""
+    signed: dt.date | None = None
+    effective: dt.date | None = None
+    new: tuple[DecisionEntry, ...] = ()
+    amended: tuple[DecisionEntry, ...] = ()
+    replaced: tuple[Replacement, ...] = ()
+    abolished: tuple[DecisionEntry, ...] = ()
+    cancels: tuple[str, ...] = ()
+    data: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    def codes(self) -> Iterator[str]:
+        """Every procedure code the decision names, in any group."""
+        for entry in (*self.new, *self.amended, *self.abolished):
+            yield entry.code
+        for rep in self.replaced:
+            yield rep.old
+            yield rep.new
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    name: str
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: str
+    level: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    agency: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for reading YAML written by many hands."""
+
+    max_file_bytes: int = 1024 * 1024
+    max_aliases: int = 20
+    max_depth: int = 50
+
+
+@dataclass(frozen=True)
+class Settings:
+    file: str = "tthc.yaml"
+    authority: str = ""
+    province: str = ""
+    as_of: dt.date | None = None
+    levels: tuple[str, ...] = ()
+    fields: Mapping[str, Field] = dataclasses.field(default_factory=dict)
+    agencies: Mapping[str, Agency] = dataclasses.field(default_factory=dict)
+    feedback: Feedback = Feedback()
+    portal_url: str = DEFAULT_PORTAL_URL
+    limits: Limits = Limits()
+    data: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    def portal_link(self, code: str) -> str:
+        return self.portal_url.replace("{code}", code)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded YAML file. ``data`` is None when it could not be parsed."""
+
+    file: str
+    kind: str
+    data: Any
+    text: str = dataclasses.field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    root: str
+    settings: Settings
+    procedures: tuple[Procedure, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    documents: Mapping[str, Document] = dataclasses.field(default_factory=dict, repr=False)
+
+    def by_code(self) -> dict[str, Procedure]:
+        """Procedures by code; the first file wins where a code is duplicated."""
+        out: dict[str, Procedure] = {}
+        for proc in self.procedures:
+            out.setdefault(proc.code, proc)
+        return out
+
+    def decisions_by_number(self) -> dict[str, Decision]:
+        out: dict[str, Decision] = {}
+        for dec in self.decisions:
+            out.setdefault(dec.number, dec)
+        return out
+
+    def decisions_in_order(self) -> list[Decision]:
+        """Oldest first, by effective date (then signing date, then number)."""
+        far = dt.date.max
+        return sorted(
+            self.decisions,
+            key=lambda d: (d.effective or d.signed or far, d.signed or far, d.number),
+        )
+
+
+def iter_strings(value: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str, bool]]:
+    """Every string in loaded data as (path, text, is_key), for text checks."""
+    if isinstance(value, str):
+        yield path, value, False
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield (*path, key), key, True
+            yield from iter_strings(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from iter_strings(item, (*path, i))
+
+
+# --- building from loaded data -------------------------------------------------------
+
+
+def _str(data: Any, key: str) -> str:
+    value = data.get(key) if isinstance(data, Mapping) else None
+    return value if isinstance(value, str) else ""
+
+
+def _list(data: Any, key: str) -> list[Any]:
+    value = data.get(key) if isinstance(data, Mapping) else None
+    return value if isinstance(value, list) else []
+
+
+def _strs(data: Any, key: str) -> tuple[str, ...]:
+    value = data.get(key) if isinstance(data, Mapping) else None
+    if isinstance(value, str):
+        return (value,)
+    return tuple(v for v in _list(data, key) if isinstance(v, str))
+
+
+def _maps(data: Any, key: str) -> Iterable[Mapping[str, Any]]:
+    return (v for v in _list(data, key) if isinstance(v, Mapping))
+
+
+def _num(data: Any, key: str) -> float | None:
+    value = data.get(key) if isinstance(data, Mapping) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
+def _int(data: Any, key: str) -> int:
+    value = _num(data, key)
+    return int(value) if value is not None else 0
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _duration(data: Any) -> Duration | None:
+    if not isinstance(data, Mapping):
+        return None
+    return Duration(value=_num(data, "value"), unit=_str(data, "unit"), note=_str(data, "note"))
+
+
+def _fee(data: Any) -> Fee | None:
+    if not isinstance(data, Mapping):
+        return None
+    return Fee(
+        amount=_num(data, "amount"),
+        currency=_str(data, "currency") or "VND",
+        free=data.get("free") is True,
+        note=_str(data, "note"),
+        basis=_str(data, "basis"),
+    )
+
+
+def _method(data: Mapping[str, Any]) -> Method:
+    return Method(
+        channel=_str(data, "channel"),
+        time=_duration(data.get("time")),
+        fee=_fee(data.get("fee")),
+        local_time=_duration(data.get("local_time")),
+        online=_str(data, "online"),
+        online_reason=_str(data, "online_reason"),
+        url=_str(data, "url"),
+        note=_str(data, "note"),
+    )
+
+
+def _dossier(data: Any) -> Dossier:
+    if not isinstance(data, Mapping):
+        return Dossier()
+    sets = _num(data, "sets")
+    cases = tuple(
+        DossierCase(
+            case=_str(case, "case"),
+            items=tuple(
+                DossierItem(
+                    name=_str(item, "name"),
+                    form=_str(item, "form"),
+                    originals=_int(item, "originals"),
+                    copies=_int(item, "copies"),
+                    note=_str(item, "note"),
+                )
+                for item in _maps(case, "items")
+            ),
+        )
+        for case in _maps(data, "cases")
+    )
+    return Dossier(sets=int(sets) if sets is not None else None, cases=cases)
+
+
+def code_text(value: Any) -> str:
+    """The code as text, even when YAML read it as a number."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6f}" if value < 10 else repr(value)
+    return str(value)
+
+
+def build_procedure(file: str, data: Any) -> Procedure:
+    raw_code = data.get("code") if isinstance(data, Mapping) else None
+    agencies = data.get("agencies") if isinstance(data, Mapping) else None
+    return Procedure(
+        file=file,
+        code=code_text(raw_code),
+        raw_code=raw_code,
+        name=_str(data, "name"),
+        field=_str(data, "field"),
+        levels=_strs(data, "level"),
+        kind=_str(data, "kind"),
+        decisions=_strs(data, "decisions"),
+        steps=_strs(data, "steps"),
+        methods=tuple(_method(m) for m in _maps(data, "methods")),
+        dossier=_dossier(data.get("dossier") if isinstance(data, Mapping) else None),
+        subjects=_strs(data, "subjects"),
+        agencies=Agencies(
+            performing=_strs(agencies, "performing"),
+            deciding=_strs(agencies, "deciding"),
+            authorised=_strs(agencies, "authorised"),
+            coordinating=_strs(agencies, "coordinating"),
+        ),
+        results=tuple(
+            Result(name=_str(r, "name"), code=_str(r, "code"), template=_str(r, "template"))
+            for r in _maps(data, "results")
+        ),
+        requirements=_strs(data, "requirements"),
+        legal_basis=tuple(_legal_ref(r) for r in _maps(data, "legal_basis")),
+        forms=tuple(
+            Form(name=_str(f, "name"), source=_str(f, "source"), url=_str(f, "url"))
+            for f in _maps(data, "forms")
+        ),
+        note=_str(data, "note"),
+        data=data if isinstance(data, Mapping) else {},
+    )
+
+
+def _legal_ref(data: Mapping[str, Any]) -> LegalRef:
+    return LegalRef(
+        number=_str(data, "number"),
+        type=_str(data, "type"),
+        date=_str(data, "date"),
+        title=_str(data, "title"),
+    )
+
+
+def _entry(data: Mapping[str, Any]) -> DecisionEntry:
+    return DecisionEntry(
+        code=code_text(data.get("code")),
+        name=_str(data, "name"),
+        by=_str(data, "by"),
+        components=_strs(data, "components"),
+    )
+
+
+def build_decision(file: str, data: Any) -> Decision:
+    signer = data.get("signer") if isinstance(data, Mapping) else None
+    return Decision(
+        file=file,
+        number=_str(data, "number"),
+        title=_str(data, "title"),
+        issuer=_str(data, "issuer"),
+        signer=_str(signer, "name"),
+        signed=parse_date(data.get("signed")) if isinstance(data, Mapping) else None,
+        effective=parse_date(data.get("effective")) if isinstance(data, Mapping) else None,
+        new=tuple(_entry(e) for e in _maps(data, "new")),
+        amended=tuple(_entry(e) for e in _maps(data, "amended")),
+        replaced=tuple(
+            Replacement(
+                old=code_text(r.get("old")),
+                new=code_text(r.get("new")),
+                name=_str(r, "name"),
+                by=_str(r, "by"),
+            )
+            for r in _maps(data, "replaced")
+        ),
+        abolished=tuple(_entry(e) for e in _maps(data, "abolished")),
+        cancels=_strs(data, "cancels"),
+        data=data if isinstance(data, Mapping) else {},
+    )
+
+
+def build_settings(file: str, data: Any) -> Settings:
+    authority = data.get("authority") if isinstance(data, Mapping) else None
+    feedback = data.get("feedback") if isinstance(data, Mapping) else None
+    limits = data.get("limits") if isinstance(data, Mapping) else None
+    defaults = Limits()
+    return Settings(
+        file=file,
+        authority=_str(authority, "name"),
+        province=_str(authority, "province"),
+        as_of=parse_date(data.get("as_of")) if isinstance(data, Mapping) else None,
+        levels=_strs(data, "levels"),
+        fields={
+            f["id"]: Field(id=f["id"], name=_str(f, "name"), code=_str(f, "code"))
+            for f in _maps(data, "fields")
+            if isinstance(f.get("id"), str)
+        },
+        agencies={
+            a["id"]: Agency(
+                id=a["id"],
+                name=_str(a, "name"),
+                level=_str(a, "level"),
+                address=_str(a, "address"),
+                phone=_str(a, "phone"),
+                email=_str(a, "email"),
+                website=_str(a, "website"),
+            )
+            for a in _maps(data, "agencies")
+            if isinstance(a.get("id"), str)
+        },
+        feedback=Feedback(
+            agency=_str(feedback, "agency"),
+            address=_str(feedback, "address"),
+            phone=_str(feedback, "phone"),
+            email=_str(feedback, "email"),
+            website=_str(feedback, "website"),
+        ),
+        portal_url=_str(data, "portal_url") or DEFAULT_PORTAL_URL,
+        limits=Limits(
+            max_file_bytes=_int(limits, "max_file_bytes") or defaults.max_file_bytes,
+            max_aliases=_int(limits, "max_aliases") if _num(limits, "max_aliases") is not None
+            else defaults.max_aliases,
+            max_depth=_int(limits, "max_depth") or defaults.max_depth,
+        ),
+        data=data if isinstance(data, Mapping) else {},
+    )
+
+
+def build_catalogue(root: str, documents: Mapping[str, Document]) -> Catalogue:
+    settings = Settings()
+    procedures: list[Procedure] = []
+    decisions: list[Decision] = []
+    for doc in documents.values():
+        if doc.data is None:
+            continue
+        if doc.kind == "catalogue":
+            settings = build_settings(doc.file, doc.data)
+        elif doc.kind == "procedure":
+            procedures.append(build_procedure(doc.file, doc.data))
+        elif doc.kind == "decision":
+            decisions.append(build_decision(doc.file, doc.data))
+    return Catalogue(
+        root=root,
+        settings=settings,
+        procedures=tuple(procedures),
+        decisions=tuple(decisions),
+        documents=documents,
+    )

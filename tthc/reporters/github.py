@@ -1,0 +1,38 @@
+"""GitHub Actions workflow commands, then the text report.
+
+GitHub shows only the first few annotations of a step, so the full text
+report follows them in the log.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from tthc.findings import Severity
+from tthc.reporters import text
+from tthc.reporters.base import Context
+from tthc.validate import Report
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def write(report: Report, out: TextIO, context: Context) -> None:
+    for f in report.findings:
+        level = "error" if f.severity is Severity.ERROR else "warning"
+        props = ",".join(
+            [
+                f"file={_escape_property(context.path(f))}",
+                f"line={f.line}",
+                f"col={f.column}",
+                f"title={_escape_property(f.rule)}",
+            ]
+        )
+        message = f.message + (f"\n→ {f.fix}" if f.fix else "")
+        out.write(f"::{level} {props}::{_escape_data(message)}\n")
+    text.write(report, out, Context(context.prefix, color=False, strict=context.strict))

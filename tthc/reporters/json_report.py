@@ -1,0 +1,40 @@
+"""A stable JSON contract for other programs (see README, "Output formats")."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from tthc.reporters.base import Context
+from tthc.validate import Report
+
+
+def as_dict(report: Report, strict: bool = False) -> dict[str, object]:
+    return {
+        "ok": report.ok(strict),
+        "summary": {
+            "files": report.files,
+            "procedures": report.procedures,
+            "decisions": report.decisions,
+            "errors": report.errors,
+            "warnings": report.warnings,
+        },
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "file": f.file,
+                "line": f.line,
+                "column": f.column,
+                "message": f.message,
+                "fix": f.fix,
+                "code": f.code,
+            }
+            for f in report.findings
+        ],
+    }
+
+
+def write(report: Report, out: TextIO, context: Context) -> None:
+    json.dump(as_dict(report, context.strict), out, ensure_ascii=False, indent=2)
+    out.write("\n")

@@ -1,0 +1,14 @@
+"""Every kind of finding, registered in :data:`tthc.findings.REGISTRY` on import.
+
+Adding a rule is one class in one of these modules; its test is a case in
+``tests/rules/``.
+"""
+
+from tthc.rules import (  # noqa: F401  (imported for their registrations)
+    catalogue_rules,
+    decision_rules,
+    procedure_rules,
+    schema_rules,
+    text_rules,
+    yaml_rules,
+)

@@ -1,0 +1,192 @@
+"""Rules about announcement decisions and their consistency with the procedures.
+
+A decision's lists are history, not the present: a procedure that a 2024
+decision announced may have been abolished by a 2026 one. So the checks
+replay the decisions in order of entry into force and compare the final state
+of each code with the procedure files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import ClassVar
+
+from tthc.findings import Finding, Rule, Severity, register
+from tthc.model import Catalogue, Decision
+
+
+def file_name(number: str) -> str:
+    """Decision numbers contain '/', which a file name cannot."""
+    return number.replace("/", "-") + ".yaml"
+
+
+class _DecisionRule(Rule):
+    tags: ClassVar[tuple[str, ...]] = ("decision",)
+
+
+def final_state(catalogue: Catalogue) -> dict[str, tuple[str, Decision, str, int]]:
+    """For each code, its last word: ("present"|"gone", decision, group, index in group)."""
+    state: dict[str, tuple[str, Decision, str, int]] = {}
+    for dec in catalogue.decisions_in_order():
+        for i, entry in enumerate(dec.new):
+            state[entry.code] = ("present", dec, "new", i)
+        for i, entry in enumerate(dec.amended):
+            state[entry.code] = ("present", dec, "amended", i)
+        for i, rep in enumerate(dec.replaced):
+            state[rep.old] = ("gone", dec, "replaced", i)
+            state[rep.new] = ("present", dec, "replaced", i)
+        for i, entry in enumerate(dec.abolished):
+            state[entry.code] = ("gone", dec, "abolished", i)
+    return state
+
+
+@register
+class DecisionDuplicate(_DecisionRule):
+    id = "decision-duplicate"
+    title = "Quyết định bị trùng số"
+    message = "Quyết định {number} đã có ở tệp {other}."
+    fix = "Mỗi quyết định một tệp: gộp hoặc xóa tệp thừa."
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        first: dict[str, str] = {}
+        for dec in catalogue.decisions:
+            if dec.number in first:
+                yield self.finding(dec.file, ("number",), number=dec.number, other=first[dec.number])
+            elif dec.number:
+                first[dec.number] = dec.file
+
+
+@register
+class DecisionFileName(_DecisionRule):
+    id = "decision-file-name"
+    title = "Tên tệp quyết định không khớp số quyết định"
+    message = "Quyết định {number} phải nằm ở tệp {expected}, không phải {actual}."
+    fix = "Đổi tên (hoặc chuyển) tệp thành {expected}: số quyết định với “/” thay bằng “-”, trong thư mục năm ký."
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        for dec in catalogue.decisions:
+            if not dec.number:
+                continue
+            path = PurePosixPath(dec.file)
+            wrong_name = path.stem + ".yaml" != file_name(dec.number)
+            wrong_year = dec.signed is not None and path.parent.name != str(dec.signed.year)
+            if wrong_name or wrong_year:
+                year = dec.signed.year if dec.signed else "<năm>"
+                expected = f"decisions/{year}/{file_name(dec.number)}"
+                yield self.finding(dec.file, ("number",), number=dec.number, expected=expected, actual=dec.file)
+
+
+@register
+class DecisionDates(_DecisionRule):
+    id = "decision-dates"
+    title = "Ngày ký sau ngày hiệu lực"
+    message = "Quyết định có hiệu lực ngày {effective} trước ngày ký {signed}."
+    fix = "Ngày hiệu lực phải bằng hoặc sau ngày ký; kiểm tra lại signed và effective."
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        for dec in catalogue.decisions:
+            if dec.signed and dec.effective and dec.effective < dec.signed:
+                yield self.finding(
+                    dec.file,
+                    ("effective",),
+                    signed=f"{dec.signed:%d/%m/%Y}",
+                    effective=f"{dec.effective:%d/%m/%Y}",
+                )
+
+
+@register
+class DecisionUnknown(_DecisionRule):
+    id = "decision-unknown"
+    title = "Thủ tục dẫn quyết định không có trong danh mục"
+    message = "Quyết định {number} không có trong thư mục decisions/."
+    fix = "Thêm tệp decisions/<năm>/{file} cho quyết định này, hoặc sửa số quyết định."
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        known = catalogue.decisions_by_number()
+        for proc in catalogue.procedures:
+            for i, number in enumerate(proc.decisions):
+                if number not in known:
+                    yield self.finding(
+                        proc.file, ("decisions", i), code=proc.code, number=number, file=file_name(number)
+                    )
+
+
+@register
+class NotAnnounced(_DecisionRule):
+    id = "procedure-not-announced"
+    title = "Thủ tục chưa được quyết định nào công bố"
+    message = "Không quyết định nào trong danh mục công bố thủ tục {code} (mới, sửa đổi hay thay thế)."
+    fix = "Ghi thủ tục vào quyết định công bố tương ứng (new, amended hoặc replaced) hoặc thêm quyết định mới."
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        announced = {code for code, (status, *_rest) in final_state(catalogue).items() if status == "present"}
+        for proc in catalogue.procedures:
+            if proc.code and proc.code not in announced:
+                yield self.finding(proc.file, ("code",), code=proc.code)
+
+
+@register
+class DecisionNotCited(_DecisionRule):
+    id = "decision-not-cited"
+    severity = Severity.WARNING
+    title = "Thủ tục chưa ghi quyết định đã công bố nó"
+    message = "Quyết định {number} công bố thủ tục này nhưng decisions của thủ tục chưa ghi."
+    fix = "Thêm {number} vào decisions."
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        procedures = catalogue.by_code()
+        for dec in catalogue.decisions:
+            codes = [e.code for e in (*dec.new, *dec.amended)] + [r.new for r in dec.replaced]
+            for code in dict.fromkeys(codes):
+                proc = procedures.get(code)
+                if proc and dec.number not in proc.decisions:
+                    yield self.finding(proc.file, ("decisions",), code=code, number=dec.number)
+
+
+@register
+class ListedMissing(_DecisionRule):
+    id = "decision-code-missing"
+    title = "Quyết định công bố thủ tục không có trong danh mục"
+    message = "Quyết định công bố thủ tục {code} ({group}) nhưng danh mục không có tệp của thủ tục này."
+    fix = "Thêm tệp procedures/<lĩnh vực>/{code}.yaml, hoặc ghi việc bãi bỏ/thay thế ở quyết định sau."
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        procedures = catalogue.by_code()
+        groups = {"new": "mới ban hành", "amended": "sửa đổi, bổ sung", "replaced": "thay thế"}
+        for code, (status, dec, group, index) in final_state(catalogue).items():
+            if status == "present" and code not in procedures:
+                path: tuple[str | int, ...] = (group, index, "new" if group == "replaced" else "code")
+                yield self.finding(dec.file, path, code=code, group=groups[group])
+
+
+@register
+class AbolishedPresent(_DecisionRule):
+    id = "decision-abolished-present"
+    title = "Thủ tục đã bãi bỏ hoặc bị thay thế vẫn còn"
+    message = "Thủ tục {code} đã bị {what} theo quyết định {number} nhưng tệp {file} vẫn còn."
+    fix = "Xóa tệp {file} (lịch sử vẫn còn trong git), hoặc sửa quyết định."
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        procedures = catalogue.by_code()
+        for code, (status, dec, group, _index) in final_state(catalogue).items():
+            proc = procedures.get(code)
+            if status == "gone" and proc is not None:
+                what = "bãi bỏ" if group == "abolished" else "thay thế"
+                yield self.finding(proc.file, ("code",), code=code, what=what, number=dec.number, file=proc.file)
+
+
+@register
+class CancelsUnknown(_DecisionRule):
+    id = "decision-cancels-unknown"
+    severity = Severity.WARNING
+    title = "Bãi bỏ quyết định không có trong danh mục"
+    message = "Quyết định bãi bỏ {number}, nhưng {number} không có trong thư mục decisions/."
+    fix = "Thêm quyết định {number} vào danh mục hoặc kiểm tra lại số."
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        known = catalogue.decisions_by_number()
+        for dec in catalogue.decisions:
+            for i, number in enumerate(dec.cancels):
+                if number not in known:
+                    yield self.finding(dec.file, ("cancels", i), number=number)

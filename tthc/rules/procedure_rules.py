@@ -1,0 +1,358 @@
+"""Rules about one procedure record and what it refers to (NĐ 63/2010, Điều 8)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import ClassVar
+
+from tthc.findings import Finding, Rule, Severity, register
+from tthc.model import DISTRICT, REFORM_DATE, Catalogue, Duration, Procedure
+
+CODE = re.compile(r"^(\d\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?|TAM-[0-9A-Za-z-]{1,32})$")
+LEGAL_NUMBER = re.compile(r"^\d{1,4}/(\d{4}/)?[A-ZĐ]+\d*(-[A-ZĐ0-9]+)*$")
+UNQUOTED_CODE = re.compile(r"^code:[ \t]*([0-9][^\s#]*)", re.MULTILINE)
+
+
+class _ProcedureRule(Rule):
+    tags: ClassVar[tuple[str, ...]] = ("procedure",)
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        for proc in catalogue.procedures:
+            yield from self.check_procedure(proc, catalogue)
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        return iter(())
+
+
+@register
+class CodeUnquoted(_ProcedureRule):
+    id = "code-unquoted"
+    title = "Mã thủ tục không đặt trong dấu nháy"
+    message = "Mã {written} không có dấu nháy nên YAML đọc thành số {number} (mất chữ số 0 ở cuối)."
+    fix = 'Đặt mã trong dấu nháy: code: "{written}"'
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        if isinstance(proc.raw_code, int | float) and not isinstance(proc.raw_code, bool):
+            doc = catalogue.documents.get(proc.file)
+            match = UNQUOTED_CODE.search(doc.text) if doc else None
+            written = match.group(1) if match else proc.code
+            yield self.finding(proc.file, ("code",), written=written, number=proc.raw_code)
+
+
+@register
+class CodeFormat(_ProcedureRule):
+    id = "code-format"
+    title = "Mã thủ tục sai định dạng"
+    message = "Mã “{code}” không đúng dạng mã TTHC d.dddddd (ví dụ 1.001193)."
+    fix = "Sửa mã theo Cơ sở dữ liệu quốc gia về TTHC; thủ tục mới chưa có mã thì dùng mã tạm TAM-<số>."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        if isinstance(proc.raw_code, str) and not CODE.match(proc.code):
+            yield self.finding(proc.file, ("code",), code=proc.code)
+
+
+@register
+class CodeDuplicate(Rule):
+    id = "code-duplicate"
+    title = "Mã thủ tục bị trùng"
+    message = "Mã {code} đã có ở tệp {other}."
+    fix = "Mỗi thủ tục một tệp: gộp hai tệp hoặc sửa mã của một trong hai."
+    tags = ("procedure",)
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        first: dict[str, str] = {}
+        for proc in catalogue.procedures:
+            if not proc.code:
+                continue
+            if proc.code in first:
+                yield self.finding(proc.file, ("code",), code=proc.code, other=first[proc.code])
+            else:
+                first[proc.code] = proc.file
+
+
+@register
+class FileName(_ProcedureRule):
+    id = "file-name-code"
+    title = "Tên tệp không khớp mã thủ tục"
+    message = "Tên tệp “{name}” không khớp mã thủ tục {code}."
+    fix = "Đổi tên tệp thành {code}.yaml."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        stem = PurePosixPath(proc.file).stem
+        if proc.code and CODE.match(proc.code) and stem != proc.code:
+            yield self.finding(proc.file, ("code",), name=PurePosixPath(proc.file).name, code=proc.code)
+
+
+@register
+class FieldUnknown(_ProcedureRule):
+    id = "field-unknown"
+    title = "Lĩnh vực chưa khai báo"
+    message = "Lĩnh vực “{field}” chưa được khai báo trong tthc.yaml."
+    fix = "Dùng một mã lĩnh vực có trong tthc.yaml ({known}) hoặc khai báo lĩnh vực mới trong fields."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        fields = catalogue.settings.fields
+        if fields and proc.field and proc.field not in fields:  # no fields: tthc.yaml is broken
+            yield self.finding(proc.file, ("field",), code=proc.code, field=proc.field, known=", ".join(fields))
+
+
+@register
+class FieldFolder(_ProcedureRule):
+    id = "field-folder"
+    title = "Tệp nằm sai thư mục lĩnh vực"
+    message = "Thủ tục thuộc lĩnh vực “{field}” nhưng tệp nằm trong thư mục “{folder}”."
+    fix = "Chuyển tệp vào procedures/{field}/ hoặc sửa field cho đúng."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        parts = PurePosixPath(proc.file).parts
+        folder = parts[1] if len(parts) > 2 else ""
+        if proc.field and folder != proc.field:
+            yield self.finding(proc.file, ("field",), code=proc.code, field=proc.field, folder=folder or "procedures")
+
+
+def level_path(proc: Procedure, level: str) -> tuple[str | int, ...]:
+    """Point at the list item when the level is written as a list."""
+    if isinstance(proc.data.get("level"), list):
+        return ("level", proc.levels.index(level))
+    return ("level",)
+
+
+@register
+class DistrictAfterReform(_ProcedureRule):
+    id = "level-district"
+    title = "Cấp huyện sau ngày 01/7/2025"
+    message = "Từ 01/7/2025 không còn cấp huyện (chính quyền địa phương 2 cấp) nhưng danh mục có hiệu lực ngày {as_of} vẫn ghi “Cấp huyện”."
+    fix = "Chuyển thủ tục sang Cấp xã hoặc Cấp tỉnh theo văn bản phân định thẩm quyền (ví dụ NĐ 120/2025/NĐ-CP) và ghi quyết định công bố việc sửa đổi."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        as_of = catalogue.settings.as_of
+        if as_of and as_of >= REFORM_DATE and DISTRICT in proc.levels:
+            yield self.finding(proc.file, level_path(proc, DISTRICT), code=proc.code, as_of=f"{as_of:%d/%m/%Y}")
+
+
+@register
+class LevelNotInForce(_ProcedureRule):
+    id = "level-not-in-force"
+    title = "Cấp thực hiện không áp dụng trong danh mục"
+    message = "“{level}” không nằm trong các cấp của danh mục ({levels})."
+    fix = "Dùng một trong các cấp khai báo ở levels trong tthc.yaml."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        settings = catalogue.settings
+        reform = settings.as_of is not None and settings.as_of >= REFORM_DATE
+        if not settings.levels:
+            return
+        for level in proc.levels:
+            if level not in settings.levels and not (reform and level == DISTRICT):
+                yield self.finding(
+                    proc.file, level_path(proc, level), code=proc.code, level=level, levels=", ".join(settings.levels)
+                )
+
+
+@register
+class AgencyUnknown(_ProcedureRule):
+    id = "agency-unknown"
+    title = "Cơ quan chưa khai báo"
+    message = "Cơ quan “{agency}” chưa được khai báo trong tthc.yaml."
+    fix = "Dùng mã cơ quan có trong agencies của tthc.yaml, hoặc khai báo cơ quan mới."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        known = catalogue.settings.agencies
+        for role, i, agency in proc.agencies.all():
+            if known and agency not in known:
+                yield self.finding(proc.file, ("agencies", role, i), code=proc.code, agency=agency)
+
+
+@register
+class MethodMissing(_ProcedureRule):
+    id = "method-missing"
+    title = "Không có cách thức thực hiện"
+    message = "Thủ tục chưa có cách thức thực hiện nào."
+    fix = "Thêm ít nhất một mục vào methods (trực tiếp, trực tuyến hoặc bưu chính) với thời hạn và phí."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        if not proc.methods:
+            yield self.finding(proc.file, ("methods",) if "methods" in proc.data else (), code=proc.code)
+
+
+@register
+class MethodDuplicate(_ProcedureRule):
+    id = "method-duplicate"
+    title = "Kênh thực hiện bị lặp"
+    message = "Kênh “{channel}” được khai hai lần."
+    fix = "Mỗi kênh một mục: gộp hai mục “{channel}”."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        seen: set[str] = set()
+        for i, method in enumerate(proc.methods):
+            if method.channel and method.channel in seen:
+                yield self.finding(proc.file, ("methods", i, "channel"), code=proc.code, channel=method.channel)
+            seen.add(method.channel)
+
+
+@register
+class OnlineLevel(_ProcedureRule):
+    id = "online-level"
+    title = "Dịch vụ trực tuyến chưa ghi mức độ"
+    message = "Cách thức trực tuyến chưa ghi mức độ: toàn trình hay một phần (NĐ 42/2022/NĐ-CP)."
+    fix = "Thêm online: toàn trình hoặc online: một phần vào mục trực tuyến."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        for i, method in enumerate(proc.methods):
+            if method.channel == "trực tuyến" and not method.online:
+                yield self.finding(proc.file, ("methods", i), code=proc.code)
+
+
+@register
+class OnlineUrl(_ProcedureRule):
+    id = "online-url"
+    title = "Dịch vụ trực tuyến thiếu đường dẫn https"
+    message = "Cách thức trực tuyến cần đường dẫn https tới dịch vụ công{got}."
+    fix = "Thêm url: https://… (trang dịch vụ trên Cổng DVC quốc gia hoặc cổng của tỉnh)."
+    tags = ("procedure", "security")
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        for i, method in enumerate(proc.methods):
+            if method.channel != "trực tuyến" or method.url.startswith("https://"):
+                continue
+            if method.url:
+                yield self.finding(proc.file, ("methods", i, "url"), code=proc.code, got=f", không phải “{method.url}”")
+            else:
+                yield self.finding(proc.file, ("methods", i), code=proc.code, got="")
+
+
+@register
+class OnlineReason(_ProcedureRule):
+    id = "online-reason"
+    severity = Severity.WARNING
+    title = "Dịch vụ một phần chưa nêu lý do"
+    message = "Dịch vụ trực tuyến một phần nên nêu lý do chưa cung cấp toàn trình (phải có mặt, kiểm tra thực tế, lý do kỹ thuật)."
+    fix = "Thêm online_reason: … vào mục trực tuyến."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        for i, method in enumerate(proc.methods):
+            if method.online == "một phần" and not method.online_reason:
+                yield self.finding(proc.file, ("methods", i, "online"), code=proc.code)
+
+
+def _bad_duration(duration: Duration | None) -> str | None:
+    """Why a processing time cannot be right, or None."""
+    if duration is None:
+        return None  # not a mapping: the schema says so more precisely
+    if not duration.unit:
+        return "chưa có đơn vị"
+    if duration.unit == "trong ngày":
+        return None
+    if duration.value is None:
+        return "chưa có số lượng"
+    if duration.value <= 0:
+        return f"{duration.value:g} không phải số dương"
+    limits = {"ngày làm việc": 365, "ngày": 730, "giờ làm việc": 240, "giờ": 720, "tháng": 36}
+    if duration.value > limits.get(duration.unit, 365):
+        return f"{duration.value:g} {duration.unit} là quá dài"
+    return None
+
+
+@register
+class TimeInvalid(_ProcedureRule):
+    id = "time-invalid"
+    title = "Thời hạn giải quyết không hợp lệ"
+    message = "Thời hạn giải quyết của kênh “{channel}” không hợp lệ: {why}."
+    fix = "Ghi thời hạn dạng time: {{value: 5, unit: ngày làm việc}} (hoặc unit: trong ngày)."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        for i, method in enumerate(proc.methods):
+            present = method_data(proc, i)
+            for key in ("time", "local_time"):
+                why = _bad_duration(getattr(method, key)) if key in present else None
+                if why:
+                    yield self.finding(
+                        proc.file, ("methods", i, key), code=proc.code, channel=method.channel, why=why
+                    )
+
+
+def method_data(proc: Procedure, index: int) -> dict[str, object]:
+    methods = proc.data.get("methods")
+    if isinstance(methods, list) and index < len(methods) and isinstance(methods[index], dict):
+        return dict(methods[index])
+    return {}
+
+
+@register
+class LocalTimeLonger(_ProcedureRule):
+    id = "local-time-longer"
+    title = "Thời hạn cam kết dài hơn thời hạn luật định"
+    message = "Thời hạn địa phương cam kết ({local}) dài hơn thời hạn luật định ({legal})."
+    fix = "Thời hạn cam kết chỉ được bằng hoặc ngắn hơn thời hạn luật định; sửa local_time."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        for i, method in enumerate(proc.methods):
+            legal, local = method.time, method.local_time
+            if not (legal and local and legal.value and local.value and legal.unit == local.unit):
+                continue
+            if local.value > legal.value:
+                yield self.finding(
+                    proc.file,
+                    ("methods", i, "local_time"),
+                    code=proc.code,
+                    local=f"{local.value:g} {local.unit}",
+                    legal=f"{legal.value:g} {legal.unit}",
+                )
+
+
+@register
+class FeeInvalid(_ProcedureRule):
+    id = "fee-invalid"
+    title = "Phí, lệ phí không hợp lệ"
+    message = "Phí, lệ phí của kênh “{channel}” {why}."
+    fix = "Ghi fee: {{amount: 50000}} (số tiền bằng đồng, không dấu chấm) hoặc fee: {{free: true, note: …}}."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        for i, method in enumerate(proc.methods):
+            fee = method.fee
+            why = None
+            if fee is None:
+                continue  # the schema reports the missing fee
+            if fee.free and fee.amount:
+                why = "vừa ghi miễn phí vừa ghi số tiền"
+            elif not fee.free and fee.amount is None:
+                why = "chưa ghi số tiền hay miễn phí"
+            elif fee.amount is not None and fee.amount < 0:
+                why = "có số tiền âm"
+            elif fee.amount is not None and fee.currency == "VND" and fee.amount != int(fee.amount):
+                why = f"ghi {fee.amount:g} đồng, có phần lẻ (đồng không có phần thập phân; 50.000 đồng viết là 50000)"
+            if why:
+                yield self.finding(proc.file, ("methods", i, "fee"), code=proc.code, channel=method.channel, why=why)
+
+
+@register
+class FeeCurrency(_ProcedureRule):
+    id = "fee-currency"
+    severity = Severity.WARNING
+    title = "Phí, lệ phí không tính bằng đồng"
+    message = "Phí, lệ phí kênh “{channel}” tính bằng {currency}; thủ tục cấp tỉnh, cấp xã thu bằng đồng."
+    fix = "Kiểm tra lại văn bản quy định phí; nếu đúng là ngoại tệ, giữ nguyên."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        for i, method in enumerate(proc.methods):
+            if method.fee and method.fee.currency != "VND":
+                yield self.finding(
+                    proc.file, ("methods", i, "fee", "currency"), code=proc.code,
+                    channel=method.channel, currency=method.fee.currency,
+                )
+
+
+@register
+class LegalNumber(_ProcedureRule):
+    id = "legal-number"
+    severity = Severity.WARNING
+    title = "Số, ký hiệu văn bản không đúng dạng"
+    message = "Số, ký hiệu văn bản “{number}” không đúng dạng số/năm/ký hiệu (ví dụ 123/2015/NĐ-CP, 60/2014/QH13)."
+    fix = "Ghi đúng số, ký hiệu như trên văn bản; tên văn bản ghi ở title."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        for i, ref in enumerate(proc.legal_basis):
+            if ref.number and not LEGAL_NUMBER.match(ref.number):
+                yield self.finding(proc.file, ("legal_basis", i, "number"), code=proc.code, number=ref.number)

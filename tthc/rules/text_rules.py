@@ -1,0 +1,88 @@
+"""Rules about Vietnamese text itself, over every string of every file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from tthc import text
+from tthc.findings import Finding, Rule, Severity, register
+from tthc.model import Catalogue, iter_strings
+
+PLACEHOLDERS = frozenset({"không có thông tin", "đang cập nhật", "n/a", "..."})
+
+
+class _TextRule(Rule):
+    tags: ClassVar[tuple[str, ...]] = ("text",)
+
+
+@register
+class NotNfc(_TextRule):
+    id = "text-not-nfc"
+    severity = Severity.WARNING
+    title = "Văn bản chưa chuẩn hóa Unicode NFC"
+    message = "{count} đoạn văn bản dùng dấu tổ hợp (Unicode NFD), thường do dán từ văn bản cũ; tìm kiếm và sắp xếp sẽ sai. Đoạn đầu tiên ở đây."
+    fix = "Chạy `tthc fmt {file}` để chuẩn hóa về NFC (nội dung không đổi)."
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        for doc in catalogue.documents.values():
+            bad = [(path, key) for path, value, key in iter_strings(doc.data) if not text.is_nfc(value)]
+            if bad:
+                path, key = bad[0]
+                yield self.finding(doc.file, path, at_key=key, count=len(bad), file=doc.file)
+
+
+@register
+class Mojibake(_TextRule):
+    id = "text-mojibake"
+    title = "Chữ bị lỗi phông (TCVN3, VNI)"
+    message = "Văn bản “{sample}” có vẻ gõ bằng phông {encoding} cũ, hiển thị sai."
+    fix = "Gõ lại hoặc chuyển mã sang Unicode (ví dụ bằng Unikey: Công cụ chuyển mã, nguồn {encoding}, đích Unicode). Có lẽ là: “{repaired}”."
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        for doc in catalogue.documents.values():
+            for path, value, key in iter_strings(doc.data):
+                encoding = text.detect_mojibake(value)
+                if encoding:
+                    repaired = text.repair_mojibake(value) or "?"
+                    yield self.finding(
+                        doc.file, path, at_key=key, sample=_cut(value), encoding=encoding, repaired=_cut(repaired)
+                    )
+
+
+@register
+class Invisible(_TextRule):
+    id = "text-invisible"
+    severity = Severity.WARNING
+    title = "Ký tự ẩn hoặc ký tự điều khiển"
+    message = "Văn bản có ký tự ẩn {chars}; chúng làm sai tìm kiếm và có thể che nội dung."
+    fix = "Xóa các ký tự này (gõ lại đoạn văn bản)."
+    tags = ("text", "security")
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        for doc in catalogue.documents.values():
+            for path, value, key in iter_strings(doc.data):
+                found = text.invisible_chars(value)
+                if found:
+                    names = ", ".join(dict.fromkeys(name for _, name in found))
+                    yield self.finding(doc.file, path, at_key=key, chars=names)
+
+
+@register
+class Placeholder(_TextRule):
+    id = "text-placeholder"
+    severity = Severity.WARNING
+    title = "Giá trị giữ chỗ thay cho nội dung"
+    message = "“{value}” là chữ giữ chỗ (chép từ Cổng DVC), không phải nội dung."
+    fix = "Điền nội dung thật hoặc xóa khóa này nếu thủ tục không có thành phần đó."
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        for doc in catalogue.documents.values():
+            for path, value, key in iter_strings(doc.data):
+                if not key and value.strip().casefold() in PLACEHOLDERS:
+                    yield self.finding(doc.file, path, value=value.strip())
+
+
+def _cut(value: str, limit: int = 50) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -1,0 +1,178 @@
+"""The JSON Schemas shipped with tthc, and their errors turned into findings.
+
+jsonschema's own messages are English and name JSON paths; staff need the
+Vietnamese name of the component and what to type instead, so each error
+keyword is translated here into one of the kinds in
+:mod:`tthc.rules.schema_rules`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+
+from tthc.findings import Finding
+from tthc.rules import schema_rules as S
+
+KINDS = {"procedure": "thủ tục", "decision": "quyết định công bố", "catalogue": "tthc.yaml"}
+
+_TYPE_NAMES = {
+    "string": "văn bản",
+    "object": "một khối khóa: giá trị",
+    "array": "một danh sách (mỗi mục bắt đầu bằng “- ”)",
+    "integer": "số nguyên",
+    "number": "số",
+    "boolean": "true hoặc false",
+    "null": "để trống",
+}
+
+
+def schema_text(kind: str) -> str:
+    return resources.files("tthc").joinpath("schemas", f"{kind}.schema.json").read_text("utf-8")
+
+
+@functools.cache
+def schema(kind: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(schema_text(kind))
+    return loaded
+
+
+@functools.cache
+def validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(kind), format_checker=FormatChecker())
+
+
+def check(file: str, kind: str, data: Any) -> list[Finding]:
+    """All schema findings of one document, most specific error first per place."""
+    return [_finding(file, kind, error) for error in _leaf_errors(validator(kind).iter_errors(data))]
+
+
+def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
+    """oneOf/anyOf errors say nothing useful; report the best branch's error instead."""
+    for error in errors:
+        while error.validator in ("oneOf", "anyOf", "allOf") and error.context:
+            error = best_match(error.context)
+        yield error
+
+
+def _actual(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return f"số {value}"
+    if isinstance(value, str):
+        return "văn bản"
+    if isinstance(value, list):
+        return "danh sách"
+    if isinstance(value, dict):
+        return "khối khóa: giá trị"
+    return "để trống"
+
+
+def _label(error: ValidationError, key: str | None = None) -> str:
+    sub = error.schema if isinstance(error.schema, dict) else {}
+    if key is not None:
+        sub = sub.get("properties", {}).get(key, {})
+    title = sub.get("title")
+    if isinstance(title, str):
+        return title
+    return "mục trong danh sách" if isinstance(key, int) else "giá trị"
+
+
+def _key(path: tuple[str | int, ...]) -> str:
+    for part in reversed(path):
+        if isinstance(part, str):
+            return part
+    return "tệp"
+
+
+def _short(value: Any) -> str:
+    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return shown if len(shown) <= 60 else shown[:57] + "…"
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def _format_hint(error: ValidationError) -> str:
+    sub = error.schema if isinstance(error.schema, dict) else {}
+    value = error.instance
+    if sub.get("format") == "date":
+        match = _DMY.match(value) if isinstance(value, str) else None
+        if match:
+            day, month, year = match.groups()
+            return f"Viết ngày theo dạng năm-tháng-ngày: {year}-{int(month):02d}-{int(day):02d}."
+        return "Viết ngày theo dạng năm-tháng-ngày, ví dụ 2025-07-01."
+    description = sub.get("description")
+    if isinstance(description, str):
+        return description
+    return f"Giá trị phải khớp mẫu {sub.get('pattern', sub.get('format', ''))}."
+
+
+def _finding(file: str, kind: str, error: ValidationError) -> Finding:
+    path = tuple(error.absolute_path)
+    key = _key(path)
+    label = _label(error)
+    common: dict[str, Any] = {"kind": KINDS[kind], "kind_id": kind}
+    keyword = error.validator
+    if keyword == "required":
+        missing = re.findall(r"'([^']+)'", error.message)[:1] or ["?"]
+        where = "khối “" + key + "”" if path else "đầu tệp"
+        return S.Required.finding(
+            file, path, key=missing[0], label=_label(error, missing[0]), where=where, **common
+        )
+    if keyword == "additionalProperties":
+        properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        known = [str(k) for k in properties]
+        extra = [k for k in error.instance if k not in known] if isinstance(error.instance, dict) else []
+        if extra:
+            name = str(extra[0])
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" Có phải là “{close[0]}”?" if close else ""
+            return S.UnknownKey.finding(file, (*path, name), at_key=True, key=name, hint=hint, **common)
+    if keyword == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else [str(n) for n in expected]  # type: ignore[union-attr]
+        return S.WrongType.finding(
+            file,
+            path,
+            key=key,
+            label=label,
+            expected=" hoặc ".join(_TYPE_NAMES.get(n, n) for n in names),
+            actual=_actual(error.instance),
+            **common,
+        )
+    if keyword in ("enum", "const"):
+        allowed = error.validator_value if keyword == "enum" else [error.validator_value]
+        assert isinstance(allowed, list)
+        return S.NotAllowed.finding(
+            file,
+            path,
+            value=_short(error.instance),
+            key=key,
+            label=label,
+            allowed=", ".join(str(a) for a in allowed),
+            **common,
+        )
+    if keyword in ("pattern", "format"):
+        return S.BadFormat.finding(
+            file, path, value=_short(error.instance), key=key, label=label, how=_format_hint(error), **common
+        )
+    if keyword in ("minItems", "minLength", "minProperties"):
+        return S.EmptyValue.finding(file, path, key=key, label=label, **common)
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "maxLength", "maxItems"):
+        return S.OutOfRange.finding(
+            file, path, key=key, label=label, value=_short(error.instance),
+            bound=f"{keyword} {error.validator_value}", **common,
+        )
+    if keyword == "uniqueItems":
+        return S.DuplicateItem.finding(file, path, key=key, label=label, **common)
+    return S.Invalid.finding(file, path, key=key, label=label, detail=error.message, **common)
