@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -20,7 +21,8 @@ class _ProcedureRule(Rule):
 
     def check(self, catalogue: Catalogue) -> Iterator[Finding]:
         for proc in catalogue.procedures:
-            yield from self.check_procedure(proc, catalogue)
+            for finding in self.check_procedure(proc, catalogue):
+                yield finding if finding.code else dataclasses.replace(finding, code=proc.code or None)
 
     def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
         return iter(())
