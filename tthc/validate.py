@@ -6,6 +6,7 @@ into text, JSON, GitHub annotations or SARIF.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,12 +77,20 @@ def load_catalogue(
 
 
 def check_catalogue(catalogue: Catalogue, load_findings: list[Finding]) -> list[Finding]:
-    """Run every rule, keep the most specific finding per place, and locate them."""
+    """Run every rule, keep the most specific finding per place, and locate them.
+
+    Every finding in a procedure's file names the procedure's code, so that a
+    CI dashboard can group by procedure whatever layer found the problem.
+    """
     rule_findings = [f for rule in REGISTRY.checks() for f in rule.check(catalogue)]
     claimed = {(f.file, f.path) for f in rule_findings}
     kept = [f for f in load_findings if f.line is not None or (f.file, f.path) not in claimed]
     texts = {doc.file: doc.text for doc in catalogue.documents.values() if doc.text}
-    located = locator.locate([*kept, *rule_findings], texts)
+    codes = {proc.file: proc.code for proc in catalogue.procedures if proc.code}
+    located = [
+        f if f.code or f.file not in codes else dataclasses.replace(f, code=codes[f.file])
+        for f in locator.locate([*kept, *rule_findings], texts)
+    ]
     return sorted(set(located), key=lambda f: f.sort_key)
 
 
