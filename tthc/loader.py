@@ -2,7 +2,7 @@
 
 The common path is the C-based safe loader with no position bookkeeping:
 most files have no problem, and the round-trip parser that knows lines and
-columns is ten times slower (see benchmarks/). Positions of problems found
+columns is about ten times slower. Positions of problems found
 later are looked up by :mod:`tthc.locator`, only for the files that need them.
 
 Nothing here executes YAML tags: the safe constructor knows only plain types,

@@ -73,6 +73,8 @@ class Method:
     local_time: Duration | None = None
     online: str = ""
     online_reason: str = ""
+    legacy_level: int | None = None
+    """Mức độ 1–4 of NĐ 43/2011, kept for history; NĐ 42/2022 replaced it with ``online``."""
     url: str = ""
     note: str = ""
 
@@ -383,6 +385,7 @@ def _method(data: Mapping[str, Any]) -> Method:
         local_time=_duration(data.get("local_time")),
         online=_str(data, "online"),
         online_reason=_str(data, "online_reason"),
+        legacy_level=_int(data, "legacy_level") or None,
         url=_str(data, "url"),
         note=_str(data, "note"),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -12,7 +13,7 @@ from tthc.findings import Finding, Rule, Severity, register
 from tthc.model import DISTRICT, REFORM_DATE, Catalogue, Duration, Procedure
 
 CODE = re.compile(r"^(\d\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?|TAM-[0-9A-Za-z-]{1,32})$")
-LEGAL_NUMBER = re.compile(r"^\d{1,4}/(\d{4}/)?[A-ZĐ]+\d*(-[A-ZĐ0-9]+)*$")
+LEGAL_NUMBER = re.compile(r"^\d{1,4}(\.\d{1,3})?/(\d{4}/)?[A-ZĐ]+\d*(-[A-ZĐ0-9]+)*$")
 UNQUOTED_CODE = re.compile(r"^code:[ \t]*([0-9][^\s#]*)", re.MULTILINE)
 
 
@@ -32,7 +33,7 @@ class _ProcedureRule(Rule):
 class CodeUnquoted(_ProcedureRule):
     id = "code-unquoted"
     title = "Mã thủ tục không đặt trong dấu nháy"
-    message = "Mã {written} không có dấu nháy nên YAML đọc thành số {number} (mất chữ số 0 ở cuối)."
+    message = "Mã {written} không có dấu nháy nên YAML đọc thành số {number}{lost}."
     fix = 'Đặt mã trong dấu nháy: code: "{written}"'
 
     def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
@@ -40,7 +41,10 @@ class CodeUnquoted(_ProcedureRule):
             doc = catalogue.documents.get(proc.file)
             match = UNQUOTED_CODE.search(doc.text) if doc else None
             written = match.group(1) if match else proc.code
-            yield self.finding(proc.file, ("code",), written=written, number=proc.raw_code)
+            # Only a code ending in 0 loses a digit (1.000650 → 1.00065); saying
+            # so of 1.001193 would send the reader looking for a lost zero.
+            lost = " (mất chữ số 0 ở cuối)" if str(proc.raw_code) != written else ""
+            yield self.finding(proc.file, ("code",), written=written, number=proc.raw_code, lost=lost)
 
 
 @register
@@ -110,6 +114,9 @@ class FieldFolder(_ProcedureRule):
     def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
         parts = PurePosixPath(proc.file).parts
         folder = parts[1] if len(parts) > 2 else ""
+        fields = catalogue.settings.fields
+        if fields and proc.field not in fields:
+            return  # field-unknown says so; “move the file to procedures/<typo>/” would mislead
         if proc.field and folder != proc.field:
             yield self.finding(proc.file, ("field",), code=proc.code, field=proc.field, folder=folder or "procedures")
 
@@ -175,8 +182,10 @@ class MethodMissing(_ProcedureRule):
     fix = "Thêm ít nhất một mục vào methods (trực tiếp, trực tuyến hoặc bưu chính) với thời hạn và phí."
 
     def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
-        if not proc.methods:
-            yield self.finding(proc.file, ("methods",) if "methods" in proc.data else (), code=proc.code)
+        # Without the key, the schema's “required” finding says it; a finding of
+        # ours at the file's root would claim (and hide) every other one there.
+        if not proc.methods and "methods" in proc.data:
+            yield self.finding(proc.file, ("methods",), code=proc.code)
 
 
 @register
@@ -239,8 +248,13 @@ class OnlineReason(_ProcedureRule):
                 yield self.finding(proc.file, ("methods", i, "online"), code=proc.code)
 
 
-def _bad_duration(duration: Duration | None) -> str | None:
-    """Why a processing time cannot be right, or None."""
+def _bad_duration(duration: Duration | None, written: object) -> str | None:
+    """Why a processing time cannot be right, or None.
+
+    ``written`` is the mapping as loaded: a value that is there but is not a
+    number (``value: "05"``) is the schema's finding, at the value itself,
+    not a missing one.
+    """
     if duration is None:
         return None  # not a mapping: the schema says so more precisely
     if not duration.unit:
@@ -248,7 +262,7 @@ def _bad_duration(duration: Duration | None) -> str | None:
     if duration.unit == "trong ngày":
         return None
     if duration.value is None:
-        return "chưa có số lượng"
+        return None if isinstance(written, dict) and "value" in written else "chưa có số lượng"
     if duration.value <= 0:
         return f"{duration.value:g} không phải số dương"
     limits = {"ngày làm việc": 365, "ngày": 730, "giờ làm việc": 240, "giờ": 720, "tháng": 36}
@@ -268,11 +282,13 @@ class TimeInvalid(_ProcedureRule):
         for i, method in enumerate(proc.methods):
             present = method_data(proc, i)
             for key in ("time", "local_time"):
-                why = _bad_duration(getattr(method, key)) if key in present else None
+                duration = getattr(method, key)
+                why = _bad_duration(duration, present[key]) if key in present else None
                 if why:
-                    yield self.finding(
-                        proc.file, ("methods", i, key), code=proc.code, channel=method.channel, why=why
-                    )
+                    # A wrong number is pointed at; a missing part, at the time it belongs in.
+                    wrong_number = duration.unit and duration.value is not None
+                    path = ("methods", i, key, "value") if wrong_number else ("methods", i, key)
+                    yield self.finding(proc.file, path, code=proc.code, channel=method.channel, why=why)
 
 
 def method_data(proc: Procedure, index: int) -> dict[str, object]:
@@ -317,16 +333,32 @@ class FeeInvalid(_ProcedureRule):
             why = None
             if fee is None:
                 continue  # the schema reports the missing fee
+            written = method_data(proc, i).get("fee")
+            if fee.amount is None and isinstance(written, dict) and "amount" in written:
+                continue  # an amount that is not a number (“1.000.000”): the schema says so, at the amount
+            path: tuple[str | int, ...] = ("methods", i, "fee")
             if fee.free and fee.amount:
                 why = "vừa ghi miễn phí vừa ghi số tiền"
             elif not fee.free and fee.amount is None:
                 why = "chưa ghi số tiền hay miễn phí"
             elif fee.amount is not None and fee.amount < 0:
-                why = "có số tiền âm"
-            elif fee.amount is not None and fee.currency == "VND" and fee.amount != int(fee.amount):
-                why = f"ghi {fee.amount:g} đồng, có phần lẻ (đồng không có phần thập phân; 50.000 đồng viết là 50000)"
+                why, path = "có số tiền âm", (*path, "amount")
+            elif isinstance(fee.amount, float) and fee.currency == "VND":
+                # YAML reads 50.000 as 50.0: a dot in an amount of đồng is a
+                # thousands separator or a fraction, wrong either way.
+                why = f"ghi số tiền có dấu chấm, YAML đọc thành {fee.amount:g} đồng (đồng không có phần lẻ; 50.000 đồng viết là 50000)"
+                path = (*path, "amount")
             if why:
-                yield self.finding(proc.file, ("methods", i, "fee"), code=proc.code, channel=method.channel, why=why)
+                yield self.finding(proc.file, path, code=proc.code, channel=method.channel, why=why)
+
+
+@functools.cache
+def _schema_currencies() -> frozenset[str]:
+    """The currencies the procedure schema accepts, so that the two cannot drift."""
+    from tthc import schema  # not at the top: tthc.schema imports this package
+
+    fee = schema.schema("procedure")["$defs"]["fee"]
+    return frozenset(fee["properties"]["currency"]["enum"])
 
 
 @register
@@ -338,8 +370,11 @@ class FeeCurrency(_ProcedureRule):
     fix = "Kiểm tra lại văn bản quy định phí; nếu đúng là ngoại tệ, giữ nguyên."
 
     def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        allowed = _schema_currencies()
         for i, method in enumerate(proc.methods):
-            if method.fee and method.fee.currency != "VND":
+            # A currency the schema refuses (EUR) is its error; this warning at
+            # the same place would claim it and let the catalogue pass.
+            if method.fee and method.fee.currency != "VND" and method.fee.currency in allowed:
                 yield self.finding(
                     proc.file, ("methods", i, "fee", "currency"), code=proc.code,
                     channel=method.channel, currency=method.fee.currency,
