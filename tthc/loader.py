@@ -11,6 +11,7 @@ and any explicit tag is reported before it gets that far.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 
-from tthc import text
+from tthc import schema, text
 from tthc.findings import Finding
 from tthc.model import Document, Limits
 from tthc.rules import yaml_rules as R
@@ -52,6 +53,7 @@ _PROBLEMS = {
     "did not find expected ',' or ']'": "danh sách trong ngoặc [ ] thiếu dấu phẩy hoặc chưa đóng ngoặc",
     "did not find expected ',' or '}'": "khối trong ngoặc { } thiếu dấu phẩy hoặc chưa đóng ngoặc",
     "expected a single document": "tệp chứa nhiều tài liệu YAML (dòng ---); mỗi tệp chỉ một",
+    "found another document": "tệp chứa nhiều tài liệu YAML (dòng ---); mỗi tệp chỉ một",
     "found undefined alias": "dùng alias (*tên) chưa được định nghĩa",
     "found unknown escape character": "chuỗi trong nháy kép có ký tự thoát (\\) không hợp lệ; dùng nháy đơn",
 }
@@ -67,6 +69,8 @@ def explain(problem: str) -> str:
 
 def _position(error: MarkedYAMLError) -> tuple[int, int]:
     mark = error.problem_mark or error.context_mark
+    if error.context_mark is not None and "end of stream" in (error.problem or ""):
+        mark = error.context_mark  # the quote or bracket left open, not the end of the file
     if mark is None:
         return 1, 1
     return mark.line + 1, mark.column + 1
@@ -139,8 +143,13 @@ def _short_tag(tag: str) -> str:
 
 
 def _jsonable(value: Any, depth: int, limit: int) -> Any:
-    """Dates become ISO strings so that the data is what a JSON Schema expects."""
-    if depth > limit:
+    """Dates become ISO strings so that the data is what a JSON Schema expects.
+
+    ``depth`` counts the enclosing collections, as :func:`_scan_events` does:
+    whether a file is too deep must not depend on whether it happens to hold
+    a “!” or “*” (which is what makes the event scan run).
+    """
+    if isinstance(value, dict | list) and depth >= limit:
         raise RecursionError
     if isinstance(value, dict):
         return {k: _jsonable(v, depth + 1, limit) for k, v in value.items()}
@@ -154,8 +163,25 @@ def _jsonable(value: Any, depth: int, limit: int) -> Any:
 DEFAULT_LIMITS = Limits()
 
 
+def floored(limits: Limits) -> Limits:
+    """The limits, none below the minimum the catalogue schema allows.
+
+    tthc.yaml sets the limits for every file, itself included: applied as
+    written, ``max_file_bytes: 100`` would refuse tthc.yaml before its
+    schema-range finding could be reported, and then every other file.
+    """
+    minimums = {
+        name: spec["minimum"]
+        for name, spec in schema.schema("catalogue")["properties"]["limits"]["properties"].items()
+    }
+    return dataclasses.replace(
+        limits, **{name: max(getattr(limits, name), low) for name, low in minimums.items()}
+    )
+
+
 def load(file: str, kind: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """Load one YAML file. Never raises on bad input."""
+    limits = floored(limits)
     source, findings = decode(file, raw, limits)
     if source is None:
         return Loaded(Document(file, kind, None), findings)
@@ -176,10 +202,14 @@ def load(file: str, kind: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> L
     except MarkedYAMLError as error:
         line, column = _position(error)
         problem = error.problem or str(error).splitlines()[0]
-        rule = R.Tab if "\t" in _line(source, line) and "cannot start any token" in problem else R.Syntax
+        tab = "cannot start any token" in problem or "tab character" in problem
+        rule = R.Tab if tab and "\t" in _line(source, line) else R.Syntax
         return _failed(file, kind, source, rule.finding(file, problem=explain(problem)).located(line, column))
     except RecursionError:
-        return _failed(file, kind, source, R.TooDeep.finding(file, limit=limits.max_depth).located(1, 1))
+        # The events know where the limit was crossed; the built data does not.
+        deep = [f for f in _scan_events(file, source, limits) if f.rule == R.TooDeep.id]
+        finding = deep[0] if deep else R.TooDeep.finding(file, limit=limits.max_depth).located(1, 1)
+        return _failed(file, kind, source, finding)
     except YAMLError as error:
         return _failed(file, kind, source, R.Syntax.finding(file, problem=str(error)).located(1, 1))
     if data is None:

@@ -29,14 +29,18 @@ def position(tree: Any, path: Path, at_key: bool = False) -> tuple[int, int]:
     """1-based (line, column) of the node at ``path``, or of its deepest existing parent.
 
     A scalar points at its value; a block mapping or list reached through a key
-    points at that key, which is where a person looks for it.
+    points at that key, which is where a person looks for it. So does an empty
+    value (``code:``), which has no place of its own: ruamel puts it where the
+    next line begins.
     """
     line, column = 0, 0
     node = tree
     for step in path:
         if isinstance(node, CommentedMap) and step in node:
             child = node[step]
-            use_key = (at_key and step == path[-1]) or isinstance(child, CommentedMap | CommentedSeq)
+            use_key = (
+                (at_key and step == path[-1]) or child is None or isinstance(child, CommentedMap | CommentedSeq)
+            )
             line, column = node.lc.key(step) if use_key else node.lc.value(step)
             node = child
         elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):

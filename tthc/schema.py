@@ -8,6 +8,7 @@ keyword is translated here into one of the kinds in
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import json
@@ -51,16 +52,46 @@ def validator(kind: str) -> Draft202012Validator:
 
 
 def check(file: str, kind: str, data: Any) -> list[Finding]:
-    """All schema findings of one document, most specific error first per place."""
-    return [_finding(file, kind, error) for error in _leaf_errors(validator(kind).iter_errors(data))]
+    """All schema findings of one document, most specific error first per place.
+
+    A value of the wrong type gets that one finding: ``unit:`` left empty is
+    not also “null is not one of the units”.
+    """
+    errors = list(_leaf_errors(validator(kind).iter_errors(data)))
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    return [
+        _finding(file, kind, error)
+        for error in errors
+        if error.validator == "type" or tuple(error.absolute_path) not in mistyped
+    ]
 
 
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
     """oneOf/anyOf errors say nothing useful; report the best branch's error instead."""
     for error in errors:
         while error.validator in ("oneOf", "anyOf", "allOf") and error.context:
-            error = best_match(error.context)
+            error = best_match(_meant_branches(error.context))
         yield error
+
+
+def _meant_branches(errors: list[ValidationError]) -> list[ValidationError]:
+    """The errors of the branches the value was meant for: those of its type.
+
+    ``level: [Cấp xã, Cấp xã]`` fails the one-level branch on its type and the
+    list branch on its duplicate; best_match alone prefers the shallower type
+    error and would ask for text where a list is fine.
+    """
+    branches: dict[object, list[ValidationError]] = {}
+    for error in errors:
+        branch = error.relative_schema_path[0] if error.relative_schema_path else None
+        branches.setdefault(branch, []).append(error)
+    meant = [
+        error
+        for branch in branches.values()
+        if not any(e.validator == "type" and not e.relative_path for e in branch)
+        for error in branch
+    ]
+    return meant or errors
 
 
 def _actual(value: Any) -> str:
@@ -100,6 +131,15 @@ def _short(value: Any) -> str:
 
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _is_date(iso: str) -> bool:
+    try:
+        dt.date.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True
 
 
 def _format_hint(error: ValidationError) -> str:
@@ -109,7 +149,13 @@ def _format_hint(error: ValidationError) -> str:
         match = _DMY.match(value) if isinstance(value, str) else None
         if match:
             day, month, year = match.groups()
-            return f"Viết ngày theo dạng năm-tháng-ngày: {year}-{int(month):02d}-{int(day):02d}."
+            iso = f"{year}-{int(month):02d}-{int(day):02d}"
+            if _is_date(iso):
+                return f"Viết ngày theo dạng năm-tháng-ngày: {iso}."
+        elif isinstance(value, str) and _ISO.match(value):
+            # Written the right way but not on the calendar (2025-02-30): asking
+            # for the year-month-day form the value already has would puzzle.
+            return f"Ngày {value} không có trên lịch; kiểm tra lại ngày và tháng."
         return "Viết ngày theo dạng năm-tháng-ngày, ví dụ 2025-07-01."
     description = sub.get("description")
     if isinstance(description, str):

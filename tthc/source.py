@@ -89,10 +89,22 @@ def folder_files(root: Path) -> Iterator[SourceFile]:
     for rel, full in sorted(entries):
         kind = kind_of(rel)
         assert kind is not None
-        if full.is_symlink() and not full.resolve().is_relative_to(real_root):
+        if full.is_symlink() and _leads_out(full, real_root):
             yield SourceFile(rel, kind, None, OUTSIDE)
             continue
         try:
             yield SourceFile(rel, kind, full.read_bytes())
         except OSError as error:
             yield SourceFile(rel, kind, None, error.strerror or str(error))
+
+
+def _leads_out(link: Path, real_root: Path) -> bool:
+    """Whether a symbolic link ends outside the catalogue.
+
+    A link loop ends nowhere: Python before 3.13 raises on resolving it, which
+    must not stop the whole run; reading it then fails, and says so.
+    """
+    try:
+        return not link.resolve().is_relative_to(real_root)
+    except RuntimeError:
+        return False

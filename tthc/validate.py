@@ -83,7 +83,8 @@ def check_catalogue(catalogue: Catalogue, load_findings: list[Finding]) -> list[
     CI dashboard can group by procedure whatever layer found the problem.
     """
     rule_findings = [f for rule in REGISTRY.checks() for f in rule.check(catalogue)]
-    claimed = {(f.file, f.path) for f in rule_findings}
+    # A rule's error says the same as the schema's, better; a warning must not hide an error.
+    claimed = {(f.file, f.path) for f in rule_findings if f.severity is Severity.ERROR}
     kept = [f for f in load_findings if f.line is not None or (f.file, f.path) not in claimed]
     texts = {doc.file: doc.text for doc in catalogue.documents.values() if doc.text}
     codes = {proc.file: proc.code for proc in catalogue.procedures if proc.code}

@@ -8,12 +8,16 @@ of each code with the procedure files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import ClassVar
 
 from tthc.findings import Finding, Rule, Severity, register
 from tthc.model import Catalogue, Decision
+
+NUMBER = re.compile(r"^\d{1,5}/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$")
+"""A decision number, as the schemas' decision_number: a malformed one is the schema's finding."""
 
 
 def file_name(number: str) -> str:
@@ -66,8 +70,8 @@ class DecisionFileName(_DecisionRule):
 
     def check(self, catalogue: Catalogue) -> Iterator[Finding]:
         for dec in catalogue.decisions:
-            if not dec.number:
-                continue
+            if not NUMBER.match(dec.number):
+                continue  # renaming the file after a malformed number would spread the mistake
             path = PurePosixPath(dec.file)
             wrong_name = path.stem + ".yaml" != file_name(dec.number)
             wrong_year = dec.signed is not None and path.parent.name != str(dec.signed.year)
@@ -106,7 +110,9 @@ class DecisionUnknown(_DecisionRule):
         known = catalogue.decisions_by_number()
         for proc in catalogue.procedures:
             for i, number in enumerate(proc.decisions):
-                if number not in known:
+                # A malformed number (“10/QĐ-UBND ngày 01/8/2025”) is the schema's
+                # finding; “add the file 10-QĐ-UBND ngày 01-8-2025.yaml” would mislead.
+                if number not in known and NUMBER.match(number):
                     yield self.finding(
                         proc.file, ("decisions", i), code=proc.code, number=number, file=file_name(number)
                     )
@@ -120,9 +126,11 @@ class NotAnnounced(_DecisionRule):
     fix = "Ghi thủ tục vào quyết định công bố tương ứng (new, amended hoặc replaced) hoặc thêm quyết định mới."
 
     def check(self, catalogue: Catalogue) -> Iterator[Finding]:
-        announced = {code for code, (status, *_rest) in final_state(catalogue).items() if status == "present"}
+        # A code whose last word is abolition or replacement was announced once:
+        # decision-abolished-present reports it, with the decision that removed it.
+        named = final_state(catalogue)
         for proc in catalogue.procedures:
-            if proc.code and proc.code not in announced:
+            if proc.code and proc.code not in named:
                 yield self.finding(proc.file, ("code",), code=proc.code)
 
 
@@ -137,6 +145,8 @@ class DecisionNotCited(_DecisionRule):
     def check(self, catalogue: Catalogue) -> Iterator[Finding]:
         procedures = catalogue.by_code()
         for dec in catalogue.decisions:
+            if not dec.number:
+                continue  # no number to cite: the schema reports the decision's own
             codes = [e.code for e in (*dec.new, *dec.amended)] + [r.new for r in dec.replaced]
             for code in dict.fromkeys(codes):
                 proc = procedures.get(code)
@@ -153,9 +163,17 @@ class ListedMissing(_DecisionRule):
 
     def check(self, catalogue: Catalogue) -> Iterator[Finding]:
         procedures = catalogue.by_code()
+        # A procedure file without a readable code (bad YAML, a list, a refused
+        # link, no code: key) has its own finding; named after the code, it is
+        # this procedure's file, and “the catalogue has no file” would be false.
+        codeless = {
+            PurePosixPath(doc.file).stem
+            for doc in catalogue.documents.values()
+            if doc.kind == "procedure" and doc.data is None
+        } | {PurePosixPath(proc.file).stem for proc in catalogue.procedures if not proc.code}
         groups = {"new": "mới ban hành", "amended": "sửa đổi, bổ sung", "replaced": "thay thế"}
         for code, (status, dec, group, index) in final_state(catalogue).items():
-            if status == "present" and code not in procedures:
+            if status == "present" and code not in procedures and code not in codeless:
                 path: tuple[str | int, ...] = (group, index, "new" if group == "replaced" else "code")
                 yield self.finding(dec.file, path, code=code, group=groups[group])
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Iterator
@@ -22,8 +21,7 @@ class _ProcedureRule(Rule):
 
     def check(self, catalogue: Catalogue) -> Iterator[Finding]:
         for proc in catalogue.procedures:
-            for finding in self.check_procedure(proc, catalogue):
-                yield finding if finding.code else dataclasses.replace(finding, code=proc.code or None)
+            yield from self.check_procedure(proc, catalogue)
 
     def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
         return iter(())
@@ -251,14 +249,14 @@ class OnlineReason(_ProcedureRule):
 def _bad_duration(duration: Duration | None, written: object) -> str | None:
     """Why a processing time cannot be right, or None.
 
-    ``written`` is the mapping as loaded: a value that is there but is not a
-    number (``value: "05"``) is the schema's finding, at the value itself,
-    not a missing one.
+    ``written`` is the mapping as loaded: a value or unit that is there but
+    is not of its type (``value: "05"``, ``unit:`` left empty) is the schema's
+    finding, at that value itself, not a missing one.
     """
     if duration is None:
         return None  # not a mapping: the schema says so more precisely
     if not duration.unit:
-        return "chưa có đơn vị"
+        return None if isinstance(written, dict) and "unit" in written else "chưa có đơn vị"
     if duration.unit == "trong ngày":
         return None
     if duration.value is None:

@@ -60,7 +60,7 @@ class BadFormat(_SchemaRule):
 class EmptyValue(_SchemaRule):
     id = "schema-empty"
     title = "Giá trị rỗng hoặc quá ngắn"
-    message = "“{key}” ({label}) không được để trống."
+    message = "“{key}” ({label}) để trống hoặc quá ngắn."
     fix = "Điền nội dung cho “{key}”."
 
 
