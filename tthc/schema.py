@@ -118,6 +118,39 @@ def _label(error: ValidationError, key: str | None = None) -> str:
     return "mục trong danh sách" if isinstance(key, int) else "giá trị"
 
 
+def _resolve(kind: str, node: Any) -> dict[str, Any]:
+    """Follow a local ``$ref`` (``#/$defs/name``), keeping the referring node's own title."""
+    if not isinstance(node, dict):
+        return {}
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        target = dict(schema(kind)["$defs"].get(ref.removeprefix("#/$defs/"), {}))
+        if "title" in node:
+            target["title"] = node["title"]
+        return target
+    return node
+
+
+def title_at(kind: str, path: tuple[str | int, ...]) -> str | None:
+    """The title of the nearest named component on ``path``, for messages.
+
+    A list item or a ``$ref``'d definition often has no title of its own;
+    “Cấp thực hiện” says more to a clerk than “giá trị”.
+    """
+    node = _resolve(kind, schema(kind))
+    title = None
+    for step in path:
+        if isinstance(step, str):
+            node = _resolve(kind, node.get("properties", {}).get(step))
+        else:
+            branches = [node, *node.get("oneOf", [])]
+            node = next((_resolve(kind, b["items"]) for b in branches if isinstance(b, dict) and "items" in b), {})
+        if not node:
+            break
+        title = node.get("title", title)
+    return title if isinstance(title, str) else None
+
+
 def _key(path: tuple[str | int, ...]) -> str:
     for part in reversed(path):
         if isinstance(part, str):
@@ -167,6 +200,8 @@ def _finding(file: str, kind: str, error: ValidationError) -> Finding:
     path = tuple(error.absolute_path)
     key = _key(path)
     label = _label(error)
+    if label == "giá trị":
+        label = title_at(kind, path) or label
     common: dict[str, Any] = {"kind": KINDS[kind], "kind_id": kind}
     keyword = error.validator
     if keyword == "required":

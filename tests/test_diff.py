@@ -1,0 +1,459 @@
+"""tthc.diff: every class of change an announcement decision knows, on copies of the sample.
+
+The helpers at the top build "before" catalogues by editing copies of the
+bundled sample; the reform builder turns the sample back into the catalogue as
+it stood before decision 1420/QĐ-UBND (the 2025 move of district-level
+procedures to commune level), so the same fixture serves the git, writer and
+eye tests.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import functools
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from tests.conftest import SAMPLE
+from tthc.diff import (
+    LEGAL_COMPONENTS,
+    Amended,
+    ChangeSet,
+    compare_procedures,
+    diff,
+    is_editorial_text,
+    unannounced,
+    word_diff,
+)
+from tthc.model import COMPONENTS, Catalogue, build_procedure
+from tthc.source import folder_files
+from tthc.validate import load_catalogue
+
+REFORM = "1420/QĐ-UBND"
+REFORM_FILE = "decisions/2025/1420-QĐ-UBND.yaml"
+BIRTH = "procedures/ho-tich/1.001193.yaml"  # Đăng ký khai sinh
+PERMANENT = "procedures/cu-tru/1.004222.yaml"  # Đăng ký thường trú
+
+
+# --- helpers shared with test_gitsource and test_writers -----------------------------
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.allow_unicode = True
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    return yaml
+
+
+def read(root: Path, rel: str) -> Any:
+    return _yaml().load((root / rel).read_text("utf-8"))
+
+
+def write(root: Path, rel: str, data: Any) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        _yaml().dump(data, handle)
+
+
+def edit(root: Path, rel: str, change: Callable[[Any], None]) -> None:
+    data = read(root, rel)
+    change(data)
+    write(root, rel, data)
+
+
+def load(root: Path) -> Catalogue:
+    if root == SAMPLE:
+        return _sample()
+    catalogue, _ = load_catalogue(str(root), folder_files(root))
+    return catalogue
+
+
+@functools.cache
+def _sample() -> Catalogue:
+    """The bundled sample is read once: every test compares against it."""
+    catalogue, _ = load_catalogue(str(SAMPLE), folder_files(SAMPLE))
+    return catalogue
+
+
+def copy_sample(dest: Path) -> Path:
+    shutil.copytree(SAMPLE, dest)
+    return dest
+
+
+def file_of(root: Path, code: str) -> str:
+    found = list((root / "procedures").glob(f"*/{code}.yaml"))
+    assert found, code
+    return found[0].relative_to(root).as_posix()
+
+
+def add_decision(root: Path, number: str, **groups: Any) -> None:
+    data = {
+        "number": number,
+        "title": "Về việc công bố thủ tục hành chính (kiểm thử)",
+        "issuer": "Chủ tịch Ủy ban nhân dân tỉnh Quảng Trị",
+        "signed": "2026-09-01",
+        "effective": "2026-09-15",
+        **groups,
+    }
+    write(root, f"decisions/2026/{number.replace('/', '-')}.yaml", data)
+
+
+def reform_before(dest: Path) -> Path:
+    """The sample as it stood before decision 1420/QĐ-UBND (2025 reform): district level still there."""
+    root = copy_sample(dest)
+    decision = read(root, REFORM_FILE)
+    (root / REFORM_FILE).unlink()
+
+    def settings(data: Any) -> None:
+        data["levels"] = ["Cấp tỉnh", "Cấp huyện", "Cấp xã"]
+        data["as_of"] = "2025-06-01"
+        data["agencies"].append(
+            {
+                "id": "ubnd-huyen",
+                "name": "Ủy ban nhân dân cấp huyện",
+                "level": "Cấp huyện",
+                "address": "Bộ phận Một cửa Ủy ban nhân dân huyện, thị xã, thành phố",
+            }
+        )
+        data["fields"].append({"id": "pbgdpl", "name": "Phổ biến, giáo dục pháp luật"})
+
+    edit(root, "tthc.yaml", settings)
+    for entry in decision["amended"]:
+        rel = file_of(root, entry["code"])
+
+        def revert(data: Any, components: list[str] = entry["components"]) -> None:
+            data["decisions"] = [d for d in data["decisions"] if d != REFORM]
+            if "level" in components:
+                data["level"] = ["Cấp huyện"]
+                data["agencies"]["performing"] = ["ubnd-huyen"]
+            elif "agencies" in components:
+                data["agencies"]["coordinating"] = ["ubnd-huyen"]
+            if "steps" in components:
+                data["steps"][0] = "Bước 1: Người yêu cầu nộp hồ sơ tại Bộ phận tiếp nhận và trả kết quả của Ủy ban nhân dân cấp xã."
+
+        edit(root, rel, revert)
+    template = read(root, file_of(root, "1.004837"))
+    for entry in decision["abolished"]:
+        data = dict(template)
+        data.update(
+            code=entry["code"], name=entry["name"], field="pbgdpl", level=["Cấp huyện"],
+            decisions=["2150/QĐ-UBND"], agencies={"performing": ["ubnd-huyen"]},
+        )  # fmt: skip
+        write(root, f"procedures/pbgdpl/{entry['code']}.yaml", data)
+    return root
+
+
+# --- the classes ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+    return load(SAMPLE)
+
+
+def test_a_catalogue_compared_with_itself_is_empty(base: Catalogue) -> None:
+    changes = diff(base, base)
+    assert changes.empty
+    assert changes.summary() == {"new": 0, "amended": 0, "replaced": 0, "abolished": 0, "unchanged": len(base.procedures)}
+    assert unannounced(changes) == []
+
+
+def test_a_copy_compared_with_the_original_is_empty(tmp_path: Path, base: Catalogue) -> None:
+    assert diff(base, load(copy_sample(tmp_path / "c"))).empty
+
+
+def test_new_and_abolished(tmp_path: Path) -> None:
+    old = copy_sample(tmp_path / "old")
+    new = copy_sample(tmp_path / "new")
+    (new / "procedures/viec-lam/1.014201.yaml").unlink()
+    edit(new, BIRTH, lambda d: None)
+    data = read(new, "procedures/dat-dai/1.012784.yaml")
+    data.update(code="1.099999", name="Giao đất, cho thuê đất không đấu giá quyền sử dụng đất")
+    write(new, "procedures/dat-dai/1.099999.yaml", data)
+    changes = diff(load(old), load(new))
+    assert [p.code for p in changes.new] == ["1.099999"]
+    assert [p.code for p in changes.abolished] == ["1.014201"]
+    assert not changes.amended and not changes.replaced
+
+
+def test_replaced_by_a_decision(tmp_path: Path) -> None:
+    """1186/QĐ-UBND (in the sample) replaces 2.001023 by 2.000986: build the side before it."""
+    old = copy_sample(tmp_path / "old")
+    (old / "procedures/ho-tich/2.000986.yaml").unlink()
+    data = read(SAMPLE, "procedures/ho-tich/2.000986.yaml")
+    data.update(code="2.001023", name="Liên thông các thủ tục hành chính về đăng ký khai sinh, cấp Thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi")
+    write(old, "procedures/ho-tich/2.001023.yaml", data)
+    changes = diff(load(old), load(SAMPLE))
+    assert len(changes.replaced) == 1
+    rep = changes.replaced[0]
+    assert (rep.old.code, rep.new.code, rep.guessed, rep.decision) == ("2.001023", "2.000986", False, "1186/QĐ-UBND")
+    assert not changes.new and not changes.abolished
+
+
+def test_replaced_guessed_from_similar_names(tmp_path: Path) -> None:
+    old = copy_sample(tmp_path / "old")
+    new = copy_sample(tmp_path / "new")
+    (new / "procedures/cu-tru/1.003677.yaml").unlink()  # Khai báo tạm vắng
+    data = read(old, "procedures/cu-tru/1.003677.yaml")
+    data.update(code="1.099001", name="Khai báo việc tạm vắng")
+    write(new, "procedures/cu-tru/1.099001.yaml", data)
+    changes = diff(load(old), load(new))
+    assert [(r.old.code, r.new.code, r.guessed) for r in changes.replaced] == [("1.003677", "1.099001", True)]
+    assert 0.85 <= changes.replaced[0].similarity < 1
+
+
+def test_dissimilar_names_are_new_and_abolished_not_replaced(tmp_path: Path) -> None:
+    old = copy_sample(tmp_path / "old")
+    new = copy_sample(tmp_path / "new")
+    (new / "procedures/cu-tru/1.003677.yaml").unlink()
+    data = read(old, "procedures/cu-tru/1.003677.yaml")
+    data.update(code="1.099001", name="Cấp giấy phép xây dựng nhà ở riêng lẻ")
+    write(new, "procedures/cu-tru/1.099001.yaml", data)
+    changes = diff(load(old), load(new))
+    assert not changes.replaced
+    assert [p.code for p in changes.new] == ["1.099001"] and [p.code for p in changes.abolished] == ["1.003677"]
+
+
+def test_provisional_code_assigned_is_the_same_procedure(tmp_path: Path) -> None:
+    new = copy_sample(tmp_path / "new")
+    rel = "procedures/quan-tai-vien/TAM-2026-01.yaml"
+    data = read(new, rel)
+    (new / rel).unlink()
+    data["code"] = "1.014967"
+    write(new, "procedures/quan-tai-vien/1.014967.yaml", data)
+    changes = diff(load(SAMPLE), load(new))
+    assert not changes.new and not changes.abolished and not changes.replaced
+    (item,) = changes.amended
+    assert item.code_assigned and item.old.code == "TAM-2026-01" and item.code == "1.014967"
+    assert [(c.component, c.kind, c.old, c.new) for c in item.changes] == [("code", "changed", "TAM-2026-01", "1.014967")]
+    assert not item.legal
+
+
+def test_moved_file_is_not_a_change(tmp_path: Path) -> None:
+    new = copy_sample(tmp_path / "new")
+    (new / "procedures/khac").mkdir()
+    shutil.move(str(new / PERMANENT), str(new / "procedures/khac/1.004222.yaml"))
+    changes = diff(load(SAMPLE), load(new))
+    assert changes.empty
+    assert [(m.code, m.old_file, m.new_file) for m in changes.moved] == [
+        ("1.004222", PERMANENT, "procedures/khac/1.004222.yaml")
+    ]
+
+
+def amend(tmp_path: Path, rel: str, change: Callable[[Any], None]) -> Amended:
+    """Change one record of the sample in memory (fast: no copy, no schema pass) and diff."""
+    data = copy.deepcopy(read(SAMPLE, rel))
+    change(data)
+    base = load(SAMPLE)
+    edited = build_procedure(rel, data)
+    new = dataclasses.replace(base, procedures=tuple(edited if p.file == rel else p for p in base.procedures))
+    changes = diff(base, new)
+    assert not changes.new and not changes.abolished, changes
+    (item,) = changes.amended
+    return item
+
+
+def test_reordered_dossier_items_are_one_reorder(tmp_path: Path) -> None:
+    def swap(d: Any) -> None:
+        items = d["dossier"]["cases"][0]["items"]
+        items[0], items[1] = items[1], items[0]
+
+    item = amend(tmp_path, BIRTH, swap)
+    (change,) = item.changes
+    assert (change.component, change.kind, change.path) == ("dossier", "reordered", "dossier.cases[Giấy tờ phải nộp].items")
+    assert change.old[0] == change.new[1]
+    assert change.editorial  # the order of dossier items carries no legal meaning
+
+
+def test_reordered_methods_and_steps(tmp_path: Path) -> None:
+    def swap(d: Any) -> None:
+        d["methods"].reverse()
+        d["steps"][1], d["steps"][2] = d["steps"][2], d["steps"][1]
+
+    item = amend(tmp_path, BIRTH, swap)
+    kinds = {(c.component, c.kind, c.editorial) for c in item.changes}
+    assert kinds == {("methods", "reordered", True), ("steps", "reordered", False)}
+
+
+def test_renumbered_steps_after_an_insert_are_one_addition(tmp_path: Path) -> None:
+    def insert(d: Any) -> None:
+        steps = [s.split(": ", 1)[1] for s in d["steps"]]
+        steps.insert(1, "Công chức tiếp nhận tra cứu Cơ sở dữ liệu quốc gia về dân cư để khai thác thông tin.")
+        d["steps"] = [f"Bước {i}: {s}" for i, s in enumerate(steps, 1)]
+
+    item = amend(tmp_path, BIRTH, insert)
+    assert [(c.component, c.kind, c.path) for c in item.changes] == [("steps", "added", "steps[1]")]
+
+
+@pytest.mark.parametrize(
+    ("change", "component", "path", "kind"),
+    [
+        (lambda d: d.update(name="Đăng ký khai sinh cho trẻ em"), "name", "name", "changed"),
+        (lambda d: d["steps"].__setitem__(1, d["steps"][1].replace("viết phiếu hẹn", "cấp giấy tiếp nhận hồ sơ và hẹn trả kết quả")), "steps", "steps[1]", "changed"),
+        (lambda d: d["methods"][0]["time"].update(value=3, unit="ngày làm việc"), "time", "methods[trực tiếp].time", "changed"),
+        (lambda d: d["methods"][0]["fee"].update(free=False, amount=8000), "fee", "methods[trực tiếp].fee", "changed"),
+        (lambda d: d["methods"][1].update(online="một phần"), "methods", "methods[trực tuyến].online", "changed"),
+        (lambda d: d["methods"].pop(2), "methods", "methods[bưu chính]", "removed"),
+        (lambda d: d["dossier"]["cases"][0]["items"][0].update(originals=2), "dossier", "dossier.cases[Giấy tờ phải nộp].items[Tờ khai đăng ký khai sinh].originals", "changed"),
+        (lambda d: d["dossier"]["cases"][0]["items"].pop(2), "dossier", "dossier.cases[Giấy tờ phải nộp].items[Văn bản ủy quyền (được chứng thực) nếu ủy quyền thực hiện việc đăng ký khai sinh]", "removed"),
+        (lambda d: d["agencies"].update(coordinating=["so-tu-phap"]), "agencies", "agencies.coordinating", "added"),
+        (lambda d: d["legal_basis"].append({"number": "04/2024/TT-BTP", "type": "Thông tư"}), "legal_basis", "legal_basis[04/2024/TT-BTP]", "added"),
+        (lambda d: d["results"][0].update(code="KQ.G15.000099"), "results", "results[Giấy khai sinh (bản chính)].code", "changed"),
+        (lambda d: d.update(requirements=["Trẻ em sinh ra trên địa bàn tỉnh"]), "requirements", "requirements[0]", "added"),
+        (lambda d: d["subjects"].append("Người nước ngoài"), "subjects", "subjects[Người nước ngoài]", "added"),
+        (lambda d: d.update(level=["Cấp tỉnh", "Cấp xã"]), "level", "level", "changed"),
+        (lambda d: d["forms"][0].update(name="Tờ khai đăng ký khai sinh mới"), "forms", "forms[Tờ khai đăng ký khai sinh mới].name", "changed"),
+    ],
+)
+def test_amended_names_each_component(
+    tmp_path: Path, change: Callable[[Any], None], component: str, path: str, kind: str
+) -> None:
+    item = amend(tmp_path, BIRTH, change)
+    assert [(c.component, c.path, c.kind) for c in item.changes] == [(component, path, kind)]
+    (found,) = item.changes
+    assert found.label == COMPONENTS[component]
+    assert item.legal and not found.editorial
+
+
+def test_time_and_fee_keep_old_and_new_values(tmp_path: Path) -> None:
+    def change(d: Any) -> None:
+        d["methods"][0]["time"] = {"value": 5, "unit": "ngày làm việc"}
+        d["methods"][0]["fee"] = {"amount": 8000, "note": "8.000 đồng/bản sao"}
+
+    item = amend(tmp_path, BIRTH, change)
+    time, fee = item.changes
+    assert time.old["unit"] == "trong ngày" and time.new == {"value": 5, "unit": "ngày làm việc"}
+    assert fee.old["free"] is True and fee.new == {"amount": 8000, "note": "8.000 đồng/bản sao"}
+
+
+def test_long_texts_get_a_word_level_diff(tmp_path: Path) -> None:
+    item = amend(tmp_path, BIRTH, lambda d: d["steps"].__setitem__(1, d["steps"][1].replace("viết phiếu hẹn", "cấp giấy hẹn")))
+    (change,) = item.changes
+    removed = "".join(w.text for w in change.words if w.op == "-")
+    added = "".join(w.text for w in change.words if w.op == "+")
+    assert removed.split() == ["viết", "phiếu"] and added.split() == ["cấp", "giấy"]
+    assert "".join(w.text for w in change.words if w.op != "-") == change.new
+
+
+def test_word_diff_normalises_to_nfc_first() -> None:
+    import unicodedata
+
+    old = unicodedata.normalize("NFD", "Nộp hồ sơ tại Bộ phận Một cửa của Ủy ban nhân dân cấp xã")
+    ops = word_diff(old, "Nộp hồ sơ tại Bộ phận Một cửa của Ủy ban nhân dân cấp tỉnh")
+    assert [(o.op, o.text.strip()) for o in ops if o.op != "="] == [("-", "xã"), ("+", "tỉnh")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "editorial"),
+    [
+        ("Nộp hồ sơ tại Bộ phận Một cửa.", "Nộp hồ sơ tại Bộ phận Một cửa", True),
+        ("Nộp hồ  sơ tại Bộ phận Một cửa", "Nộp hồ sơ tại Bộ phận Một cửa", True),
+        ("Nộp hổ sơ tại Bộ phận Một cửa", "Nộp hồ sơ tại Bộ phận Một cửa", True),
+        ("Uỷ ban nhân dân cấp xã", "Ủy ban nhân dân cấp xã", True),
+        ("Trong thời hạn 05 ngày làm việc", "Trong thời hạn 03 ngày làm việc", False),
+        ("Nộp bản sao có chứng thực", "Nộp bản sao không chứng thực", False),
+        ("Nộp bản sao", "Không nộp bản sao", False),
+        ("Nộp tại cấp xã", "Nộp tại cấp tỉnh", False),
+    ],
+)
+def test_editorial_text(old: str, new: str, editorial: bool) -> None:
+    import unicodedata
+
+    assert is_editorial_text(old, new) is editorial
+    assert is_editorial_text(unicodedata.normalize("NFD", new), new)
+
+
+def test_editorial_only_edits(tmp_path: Path) -> None:
+    def change(d: Any) -> None:
+        d["methods"][1]["url"] = "https://dichvucong.gov.vn/p/home/dvc-trang-chu.html"
+        d["steps"][0] = d["steps"][0].rstrip(".")
+        d["note"] = "Ghi chú nội bộ."
+
+    item = amend(tmp_path, BIRTH, change)
+    assert {c.component for c in item.changes} == {"methods", "steps", "note"}
+    assert all(c.editorial for c in item.changes) and not item.legal
+
+
+def test_legal_components_are_documented() -> None:
+    assert set(LEGAL_COMPONENTS) <= set(COMPONENTS)
+    assert {"code", "decisions", "note"}.isdisjoint(LEGAL_COMPONENTS)
+    assert "NĐ 63/2010" in (LEGAL_COMPONENTS.__doc__ or "") or "63/2010" in (Path(__file__).parents[1] / "tthc/diff.py").read_text("utf-8")
+
+
+def test_compare_procedures_of_the_same_record_is_empty(base: Catalogue) -> None:
+    for proc in base.procedures:
+        assert compare_procedures(proc, proc) == []
+
+
+# --- the 2025 reform and the rule that every legal change is announced ------------------
+
+
+@pytest.fixture
+def reform(tmp_path: Path) -> ChangeSet:
+    return diff(load(reform_before(tmp_path / "before")), load(SAMPLE))
+
+
+def test_reform_moves_district_procedures_to_commune_level(reform: ChangeSet) -> None:
+    assert [d.number for d in reform.decisions_added] == [REFORM]
+    assert sorted(p.code for p in reform.abolished) == ["2.001475", "2.001489"]
+    levels = [c for a in reform.amended for c in a.changes if c.component == "level"]
+    assert levels and all(c.path == "level" and c.old == ["Cấp huyện"] for c in levels)
+    assert {tuple(c.new) for c in levels} == {("Cấp xã",), ("Cấp tỉnh", "Cấp xã")}
+    assert {a.code for a in reform.amended} >= {"2.000528", "1.001612", "1.001193"}
+    assert unannounced(reform) == []
+
+
+def test_require_decisions_flags_an_unannounced_amendment(tmp_path: Path) -> None:
+    new = copy_sample(tmp_path / "new")
+    edit(new, PERMANENT, lambda d: d["methods"][0].update(time={"value": 10, "unit": "ngày làm việc"}))
+    (offence,) = unannounced(diff(load(SAMPLE), load(new)))
+    assert offence.code == "1.004222" and offence.group == "amended" and offence.components == ("time",)
+    assert "amended" in offence.message and "Thời hạn giải quyết" in offence.message
+    assert "1186/QĐ-UBND" in offence.message  # listed there, but that decision is not in the range
+
+
+def test_require_decisions_passes_with_a_decision_in_the_range(tmp_path: Path) -> None:
+    new = copy_sample(tmp_path / "new")
+    edit(new, PERMANENT, lambda d: d["methods"][0].update(time={"value": 10, "unit": "ngày làm việc"}))
+    add_decision(new, "2000/QĐ-UBND", amended=[{"code": "1.004222", "components": ["time"], "by": "58/2026/NĐ-CP"}])
+    assert unannounced(diff(load(SAMPLE), load(new))) == []
+
+
+def test_require_decisions_names_missing_components(tmp_path: Path) -> None:
+    new = copy_sample(tmp_path / "new")
+    edit(new, PERMANENT, lambda d: d["methods"][0].update(time={"value": 10, "unit": "ngày làm việc"}))
+    add_decision(new, "2000/QĐ-UBND", amended=[{"code": "1.004222", "components": ["fee"], "by": "58/2026/NĐ-CP"}])
+    (offence,) = unannounced(diff(load(SAMPLE), load(new)))
+    assert offence.components == ("time",) and "Thời hạn giải quyết" in offence.message
+
+
+def test_require_decisions_lets_editorial_edits_pass(tmp_path: Path) -> None:
+    new = copy_sample(tmp_path / "new")
+    edit(new, PERMANENT, lambda d: d.update(note="Sửa lỗi chính tả."))
+    edit(new, BIRTH, lambda d: d["methods"][1].update(url="https://dichvucong.gov.vn/moi"))
+    changes = diff(load(SAMPLE), load(new))
+    assert len(changes.amended) == 2 and unannounced(changes) == []
+
+
+def test_require_decisions_for_new_abolished_and_replaced(tmp_path: Path) -> None:
+    new = copy_sample(tmp_path / "new")
+    (new / "procedures/viec-lam/1.014201.yaml").unlink()
+    data = read(new, "procedures/dat-dai/1.012784.yaml")
+    data.update(code="1.099999", name="Giao đất không đấu giá quyền sử dụng đất")
+    write(new, "procedures/dat-dai/1.099999.yaml", data)
+    offences = unannounced(diff(load(SAMPLE), load(new)))
+    assert sorted((o.code, o.group) for o in offences) == [("1.014201", "abolished"), ("1.099999", "new")]
+    add_decision(
+        new, "2001/QĐ-UBND",
+        new=[{"code": "1.099999"}],
+        abolished=[{"code": "1.014201", "name": "Gia hạn giấy phép lao động", "by": "12/2026/NĐ-CP"}],
+    )  # fmt: skip
+    assert unannounced(diff(load(SAMPLE), load(new))) == []
