@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from tthc import __version__
-from tthc.cli import diff_cmd, rules_cmd, schema_cmd, validate_cmd
+from tthc.cli import diff_cmd, render_cmd, rules_cmd, schema_cmd, validate_cmd
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -32,3 +32,5 @@ main.add_command(validate_cmd.validate)
 main.add_command(schema_cmd.schema)
 main.add_command(rules_cmd.rules)
 main.add_command(diff_cmd.diff)
+main.add_command(render_cmd.render)
+main.add_command(render_cmd.build)

@@ -1,0 +1,425 @@
+"""The view layer: order, grouping, names, links and QR payloads, checked without any HTML."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tthc import views
+from tthc.model import (
+    Catalogue,
+    Duration,
+    Fee,
+    build_decision,
+    build_procedure,
+    build_settings,
+)
+from tthc.text import fold
+
+SETTINGS: dict[str, Any] = {
+    "authority": {"name": "Ủy ban nhân dân tỉnh Mẫu"},
+    "as_of": "2026-01-01",
+    "levels": ["Cấp tỉnh", "Cấp xã"],
+    "fields": [
+        {"id": "ho-tich", "name": "Hộ tịch"},
+        {"id": "chung-thuc", "name": "Chứng thực"},
+        {"id": "dat-dai", "name": "Đất đai"},
+        {"id": "bao-tro", "name": "Bảo trợ xã hội"},
+    ],
+    "agencies": [
+        {"id": "ubnd-xa", "name": "Ủy ban nhân dân cấp xã", "address": "Bộ phận Một cửa xã"},
+        {"id": "so-tu-phap", "name": "Sở Tư pháp", "email": "stp@example.vn", "website": "javascript:alert(1)"},
+    ],
+    "feedback": {
+        "agency": "Văn phòng UBND tỉnh",
+        "address": "Số 1, phường Trung tâm",
+        "phone": "0200 000 000",
+        "email": "kiemsoat@example.vn",
+        "website": "https://example.vn",
+    },
+}
+
+
+def proc(code: str, name: str, field: str = "ho-tich", level: Any = ("Cấp xã",), **extra: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "code": code,
+        "name": name,
+        "field": field,
+        "level": list(level),
+        "decisions": ["10/QĐ-UBND"],
+        "steps": ["Bước 1: Nộp hồ sơ.", "Bước 2: Nhận kết quả."],
+        "methods": [
+            {"channel": "trực tiếp", "time": {"value": 5, "unit": "ngày làm việc"}, "fee": {"free": True}},
+        ],
+        "dossier": {"sets": 1, "cases": [{"items": [{"name": "Tờ khai", "originals": 1}]}]},
+        "subjects": ["Công dân Việt Nam"],
+        "agencies": {"performing": ["ubnd-xa"]},
+        "results": [{"name": "Giấy chứng nhận"}],
+        "legal_basis": [{"number": "60/2014/QH13", "type": "Luật", "date": "2014-11-20", "title": "Luật Hộ tịch"}],
+    }
+    data.update(extra)
+    return data
+
+
+def catalogue(*procedures: dict[str, Any], settings: dict[str, Any] | None = None, decisions: Any = ()) -> Catalogue:
+    return Catalogue(
+        root="",
+        settings=build_settings("tthc.yaml", settings if settings is not None else SETTINGS),
+        procedures=tuple(build_procedure(f"procedures/{p['field']}/{p['code']}.yaml", p) for p in procedures),
+        decisions=tuple(build_decision(f"decisions/{i}.yaml", d) for i, d in enumerate(decisions)),
+    )
+
+
+ONLINE_FULL = {
+    "channel": "trực tuyến",
+    "time": {"value": 3, "unit": "ngày làm việc"},
+    "local_time": {"value": 1.5, "unit": "ngày làm việc"},
+    "fee": {"amount": 8000},
+    "online": "toàn trình",
+    "url": "https://dichvucong.gov.vn/nop?ma=1",
+}
+POSTAL = {"channel": "bưu chính", "time": {"unit": "trong ngày"}, "fee": {"amount": 25, "currency": "USD"}}
+
+MIXED = catalogue(
+    proc("1.000003", "Đăng ký khai sinh"),
+    proc("1.000001", "Chứng thực chữ ký", field="chung-thuc"),
+    proc("1.000002", "Cấp bản sao trích lục hộ tịch"),
+    proc("1.000004", "Xác nhận tình trạng hôn nhân"),
+    proc("1.000005", "Đăng ký đất đai lần đầu", field="dat-dai", level=["Cấp tỉnh"],
+         agencies={"performing": ["so-tu-phap"]}),
+    proc("1.000006", "Ân giảm", field="bao-tro", level=["Cấp tỉnh", "Cấp xã"]),
+)  # fmt: skip
+
+
+# --------------------------------------------------------------------------
+# Links
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193",
+        "http://example.vn",
+        "HTTPS://EXAMPLE.VN/a",
+        "https://xn--ng-kha.vn/đăng-ký",
+        "mailto:kiemsoat@example.vn",
+    ],
+)
+def test_safe_url_keeps_web_and_mail_links(url: str) -> None:
+    assert views.safe_url(url) == url
+    assert views.safe_url(f"  {url}  ") == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "  javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        "\x01javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "//evil.example/x",
+        "/relative/page.html",
+        "https:evil.example",
+        "https:\\\\evil.example",
+        "https://exa mple.vn",
+        "mailto:javascript:alert(1)",
+        "mailto:",
+        "",
+        "https://[::1",
+    ],
+)
+def test_safe_url_refuses_everything_else(url: str) -> None:
+    assert views.safe_url(url) is None
+
+
+def test_safe_url_refuses_non_text() -> None:
+    assert views.safe_url(None) is None
+    assert views.safe_url(42) is None
+
+
+def test_unsafe_link_keeps_its_text_without_href() -> None:
+    assert views.link("javascript:alert(1)", "javascript:alert(1)") == {"text": "javascript:alert(1)", "href": None}
+    assert views.short_link("https://dichvucong.gov.vn/a/b?c=d") == {
+        "text": "dichvucong.gov.vn",
+        "href": "https://dichvucong.gov.vn/a/b?c=d",
+    }
+    assert views.short_link("javascript:alert(1)")["href"] is None
+
+
+def test_email_links() -> None:
+    assert views.email_link("a@b.vn") == {"text": "a@b.vn", "href": "mailto:a@b.vn"}
+    assert views.email_link("not an email")["href"] is None  # type: ignore[index]
+    assert views.email_link('"><script>@x.vn')["href"] is None  # type: ignore[index]
+    assert views.email_link("") is None
+
+
+# --------------------------------------------------------------------------
+# Names and numbers
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("1.001193", "1.001193"),
+        ("2.000884.000.00.00.H55", "2.000884.000.00.00.H55"),
+        ("TAM-12", "TAM-12"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("a/b", "a-b"),
+        ("..", "khong-ma"),
+        (".hidden", "hidden"),
+        ("1..2", "1-2"),
+        ("", "khong-ma"),
+        ("C:\\Windows", "c-windows"),
+    ],
+)
+def test_file_name_never_leaves_its_folder(code: str, name: str) -> None:
+    assert views.file_name(code) == name
+
+
+def test_unique_names() -> None:
+    assert views.unique_names(["a", "b", "a", "A", "a"]) == ["a", "b", "a-2", "A-3", "a-4"]
+
+
+def test_durations_and_fees_in_vietnamese() -> None:
+    assert views.duration_text(Duration(5, "ngày làm việc")) == "5 ngày làm việc"
+    assert views.duration_text(Duration(0.5, "ngày")) == "0,5 ngày"
+    assert views.duration_text(Duration(None, "trong ngày")) == "Trong ngày"
+    assert views.duration_text(None) == ""
+    assert views.fee_text(Fee(free=True)) == "Miễn phí"
+    assert views.fee_text(Fee(amount=1500000)) == "1.500.000 đồng"
+    assert views.fee_text(Fee(amount=25, currency="USD")) == "25 USD"
+    assert views.fee_text(Fee(note="Theo quy định")) == ""
+    assert views.date_text("2014-11-20") == "20/11/2014"
+    assert views.roman(4) == "IV" and views.roman(14) == "XIV"
+
+
+# --------------------------------------------------------------------------
+# One procedure
+# --------------------------------------------------------------------------
+
+
+def test_online_status_postal_and_qr_target() -> None:
+    cat = catalogue(
+        proc("1.000001", "Toàn trình", methods=[proc("x", "x")["methods"][0], ONLINE_FULL, POSTAL]),
+        proc("1.000002", "Một phần", methods=[{**ONLINE_FULL, "online": "một phần", "url": "javascript:alert(1)"}]),
+        proc("1.000003", "Không trực tuyến"),
+    )
+    full, part, none = (views.procedure_view(p, cat) for p in cat.procedures)
+    assert (full["online"], full["online_label"], full["postal"]) == ("toan-trinh", "Toàn trình", True)
+    assert (part["online"], part["postal"]) == ("mot-phan", False)
+    assert (none["online"], none["online_label"]) == ("khong", "Không")
+    assert full["qr"]["payload"] == "https://dichvucong.gov.vn/nop?ma=1"
+    # A javascript: service URL is never a QR payload: the portal page is used instead.
+    assert part["qr"]["payload"].startswith("https://dichvucong.gov.vn/")
+    assert part["qr"]["payload"].endswith("ma_thu_tuc=1.000002")
+    assert part["methods"][0]["url"] == {"text": "javascript:alert(1)", "href": None}
+
+
+def test_no_qr_when_the_portal_template_is_unsafe() -> None:
+    cat = catalogue(proc("1.000001", "A"), settings={**SETTINGS, "portal_url": "javascript:alert('{code}')"})
+    assert views.procedure_view(cat.procedures[0], cat)["qr"] is None
+
+
+def test_procedure_view_resolves_names_and_summaries() -> None:
+    cat = catalogue(
+        proc(
+            "1.000001",
+            "Đăng ký",
+            methods=[proc("x", "x")["methods"][0], {**ONLINE_FULL, "fee": {"free": True}}, POSTAL],
+            agencies={"performing": ["ubnd-xa", "khong-co"], "coordinating": ["so-tu-phap"]},
+            dossier={"cases": [{"case": "Nộp", "items": [{"name": "Tờ khai", "form": "Mẫu TK1", "copies": 2}]}]},
+        )
+    )
+    view = views.procedure_view(cat.procedures[0], cat)
+    assert view["field"] == {"id": "ho-tich", "name": "Hộ tịch"}
+    assert view["performing"] == ["Ủy ban nhân dân cấp xã", "khong-co"]  # an unknown id stays visible
+    assert [g["label"] for g in view["agencies"]] == ["Cơ quan trực tiếp thực hiện", "Cơ quan phối hợp"]
+    assert view["agencies"][1]["agencies"][0]["website"] == {"text": "javascript:alert(1)", "href": None}
+    assert view["methods"][1]["local_time"] == "1,5 ngày làm việc"
+    assert view["time_short"] == "Trực tiếp: 5 ngày làm việc; Trực tuyến: 3 ngày làm việc (cam kết 1,5 ngày làm việc); Bưu chính: Trong ngày"
+    assert view["fee_short"] == "Trực tiếp, Trực tuyến: Miễn phí; Bưu chính: 25 USD"
+    assert [line["channels"] for line in view["fee_summary"]] == ["Trực tiếp, Trực tuyến", "Dịch vụ bưu chính công ích"]
+    item = view["dossier"]["cases"][0]["documents"][0]
+    assert (item["originals"], item["copies"], item["form_label"]) == (0, 2, "")
+    assert view["path"] == "thu-tuc/1.000001.html"
+    assert "dang ky" in view["search"] and "1.000001" in view["search"] and "ho tich" in view["search"]
+
+
+# --------------------------------------------------------------------------
+# Order and grouping
+# --------------------------------------------------------------------------
+
+
+def test_procedures_in_vietnamese_order() -> None:
+    names = [p["name"] for p in views.catalogue_view(MIXED)["procedures"]]
+    assert names == [
+        "Ân giảm",
+        "Cấp bản sao trích lục hộ tịch",
+        "Chứng thực chữ ký",
+        "Đăng ký đất đai lần đầu",
+        "Đăng ký khai sinh",
+        "Xác nhận tình trạng hôn nhân",
+    ]
+    assert names != sorted(names)  # Python's code-point order puts "Đ" and "Â" after "X"
+
+
+def test_fields_levels_and_agencies_grouped_in_order() -> None:
+    site = views.catalogue_view(MIXED)
+    assert [f["name"] for f in site["fields"]] == ["Bảo trợ xã hội", "Chứng thực", "Đất đai", "Hộ tịch"]
+    assert [f["number"] for f in site["fields"]] == ["I", "II", "III", "IV"]
+    assert [p["name"] for p in site["fields"][3]["procedures"]] == [
+        "Cấp bản sao trích lục hộ tịch",
+        "Đăng ký khai sinh",
+        "Xác nhận tình trạng hôn nhân",
+    ]
+    assert [lv["name"] for lv in site["levels"]] == ["Cấp tỉnh", "Cấp xã"]
+    assert [a["name"] for a in site["agencies"]] == ["Sở Tư pháp", "Ủy ban nhân dân cấp xã"]
+    assert site["counts"]["procedures"] == 6 and site["counts"]["fields"] == 4
+
+
+def test_posting_lists_per_level_and_per_agency() -> None:
+    site = views.catalogue_view(MIXED)
+    lists = views.posting_lists(MIXED, site)
+    assert [(item["kind"], item["title"], item["count"]) for item in lists] == [
+        ("level", "Cấp tỉnh", 2),
+        ("level", "Cấp xã", 5),
+        ("agency", "Sở Tư pháp", 1),
+        ("agency", "Ủy ban nhân dân cấp xã", 5),
+    ]
+    assert [item["path"] for item in lists] == [
+        "danh-muc/cap-tinh.html",
+        "danh-muc/cap-xa.html",
+        "danh-muc/co-quan-so-tu-phap.html",
+        "danh-muc/co-quan-ubnd-xa.html",
+    ]
+    commune = lists[1]
+    assert [g["name"] for g in commune["groups"]] == ["Bảo trợ xã hội", "Chứng thực", "Hộ tịch"]
+
+
+def test_search_entries_fold_and_rank() -> None:
+    site = views.catalogue_view(MIXED)
+    entries = site["search"]
+    by_code = {e["code"]: e for e in entries}
+    assert fold("dang ky khai sinh") in by_code["1.000003"]["fold"]
+    assert by_code["1.000005"]["levels"] == ["cap-tinh"]
+    assert by_code["1.000005"]["agencies"] == ["so-tu-phap"]
+    assert [e["rank"]["name"] for e in entries] == list(range(len(entries)))
+    ordered_by_code = sorted(entries, key=lambda e: e["rank"]["code"])
+    assert [e["code"] for e in ordered_by_code] == sorted(by_code)
+    ordered_by_field = sorted(entries, key=lambda e: e["rank"]["field"])
+    fields = [views.field_name(MIXED, e["field"]) for e in ordered_by_field]
+    assert fields == ["Bảo trợ xã hội", "Chứng thực", "Đất đai", "Hộ tịch", "Hộ tịch", "Hộ tịch"]
+
+
+def test_duplicate_codes_render_once_with_unique_file_names() -> None:
+    cat = catalogue(proc("1.000001", "A"), proc("1.000001", "B"), proc("../x", "C"), proc("x", "D"))
+    site = views.catalogue_view(cat)
+    assert [p["name"] for p in site["procedures"]] == ["A", "C", "D"]
+    assert sorted(p["file"] for p in site["procedures"]) == ["1.000001", "x", "x-2"]
+
+
+# --------------------------------------------------------------------------
+# Decisions
+# --------------------------------------------------------------------------
+
+
+def test_decision_view_links_only_to_procedures_in_the_catalogue() -> None:
+    decision = {
+        "number": "12/QĐ-UBND",
+        "title": "Công bố",
+        "signed": "2025-08-01",
+        "new": [{"code": "1.000003"}],
+        "amended": [{"code": "1.000001", "components": ["fee", "time"], "by": "1/2025/TT-BTP"}],
+        "replaced": [{"old": "9.000001", "new": "1.000002"}],
+        "abolished": [{"code": "9.000002", "name": "Thủ tục cũ", "by": "2/2025/TT-BTP"}],
+        "cancels": ["10/QĐ-UBND", "11/QĐ-UBND"],
+    }
+    older = {"number": "10/QĐ-UBND", "title": "Cũ", "signed": "2024-01-01"}
+    cat = catalogue(*MIXED_PROCS, decisions=[decision, older])
+    site = views.catalogue_view(cat)
+    assert [d["number"] for d in site["decisions"]] == ["12/QĐ-UBND", "10/QĐ-UBND"]  # newest first
+    view = site["decisions"][0]
+    assert view["path"] == "quyet-dinh/12-qd-ubnd.html"
+    assert view["signed"] == "01/08/2025"
+    assert view["new"][0] == {
+        "code": "1.000003", "name": "Đăng ký khai sinh", "path": "thu-tuc/1.000003.html", "by": "", "components": [],
+    }  # fmt: skip
+    assert view["amended"][0]["components"] == ["Phí, lệ phí", "Thời hạn giải quyết"]
+    assert view["replaced"][0]["old"]["path"] is None
+    assert view["replaced"][0]["new"]["path"] == "thu-tuc/1.000002.html"
+    assert view["abolished"][0]["path"] is None and view["abolished"][0]["name"] == "Thủ tục cũ"
+    assert view["cancels"] == [
+        {"number": "10/QĐ-UBND", "path": "quyet-dinh/10-qd-ubnd.html"},
+        {"number": "11/QĐ-UBND", "path": None},
+    ]
+    assert view["count"] == 4
+    procedure = next(p for p in site["procedures"] if p["code"] == "1.000003")
+    assert procedure["decisions"][0]["path"] == "quyet-dinh/10-qd-ubnd.html"
+    assert procedure["decisions"][0]["date"] == "01/01/2024"
+
+
+MIXED_PROCS = [
+    proc("1.000003", "Đăng ký khai sinh"),
+    proc("1.000001", "Chứng thực chữ ký", field="chung-thuc"),
+    proc("1.000002", "Cấp bản sao trích lục hộ tịch"),
+]
+
+
+# --------------------------------------------------------------------------
+# Filters
+# --------------------------------------------------------------------------
+
+
+def codes(filters: views.Filters) -> list[str]:
+    return [p.code for p in views.select(MIXED, filters)]
+
+
+def test_no_filter_chooses_everything_in_order() -> None:
+    assert codes(views.Filters()) == ["1.000006", "1.000002", "1.000001", "1.000005", "1.000003", "1.000004"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (views.Filters(levels=("Cấp tỉnh",)), ["1.000006", "1.000005"]),
+        (views.Filters(levels=("tinh",)), ["1.000006", "1.000005"]),
+        (views.Filters(levels=("cap tinh", "xã")), ["1.000006", "1.000002", "1.000001", "1.000005", "1.000003", "1.000004"]),
+        (views.Filters(fields=("chung-thuc",)), ["1.000001"]),
+        (views.Filters(fields=("ho tich",)), ["1.000002", "1.000003", "1.000004"]),
+        (views.Filters(agencies=("so-tu-phap",)), ["1.000005"]),
+        (views.Filters(agencies=("Ủy ban nhân dân cấp xã",)), ["1.000006", "1.000002", "1.000001", "1.000003", "1.000004"]),
+        (views.Filters(codes=("1.000004", "1.000001")), ["1.000001", "1.000004"]),
+        (views.Filters(levels=("xa",), fields=("Hộ tịch",), codes=("1.000003",)), ["1.000003"]),
+    ],
+)
+def test_filters(filters: views.Filters, expected: list[str]) -> None:
+    assert codes(filters) == expected
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        (views.Filters(levels=("huyện",)), "Không có cấp thực hiện “huyện”. Có thể chọn: Cấp tỉnh; Cấp xã."),
+        (views.Filters(fields=("y tế",)), "Không có lĩnh vực “y tế”"),
+        (views.Filters(agencies=("bo-cong-an",)), "Không có cơ quan “bo-cong-an”"),
+        (views.Filters(codes=("9.999999",)), "Không có thủ tục mã “9.999999”"),
+        (views.Filters(fields=("dat-dai",), levels=("xa",)), "Không có thủ tục nào khớp"),
+    ],
+)
+def test_filters_naming_nothing_are_errors(filters: views.Filters, message: str) -> None:
+    with pytest.raises(views.FilterError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        views.select(MIXED, filters)
+
+
+def test_filter_error_lists_ids_beside_names() -> None:
+    with pytest.raises(views.FilterError) as error:
+        views.select(MIXED, views.Filters(fields=("y tế",)))
+    assert "Bảo trợ xã hội (bao-tro); Chứng thực (chung-thuc); Đất đai (dat-dai); Hộ tịch (ho-tich)" in str(error.value)

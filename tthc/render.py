@@ -1,0 +1,434 @@
+"""Render posting sheets and the listing site: views → templates → files.
+
+Everything is written into a temporary folder beside the output folder and
+moved into place only when complete, so a reader (a kiosk, a web server, an
+official printing) sees the old output or the new one, never half of each;
+and only the output folder itself is ever replaced. Before anything is
+deleted the output folder is checked: it must not be the catalogue, one of
+its parents, the filesystem root or the home folder, and if it holds
+anything it must carry the marker of a previous tthc output, so a typo in
+``--out`` can never wipe someone's documents.
+
+Output is a pure function of the catalogue and the templates (no
+timestamps, stable order), so re-rendering an unchanged catalogue gives
+byte-identical files and a diff of the output shows only real changes.
+Nothing here prints; the CLI reports progress through a callback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from tthc import qr, templating, views
+from tthc.model import COMPONENTS, Catalogue
+
+__all__ = [
+    "MARKER",
+    "PdfUnavailable",
+    "Progress",
+    "RenderError",
+    "RenderOptions",
+    "RenderResult",
+    "build",
+    "check_output",
+    "pdf_problem",
+    "render_sheets",
+    "render_site",
+]
+
+MARKER = ".tthc-output"
+"""A file in every output folder: proof that tthc made it and may replace it."""
+MARKER_TEXT = "Thư mục này do tthc tạo ra (tthc render / tthc build) và sẽ được thay thế toàn bộ khi tạo lại.\n"
+SHEETS_DIR = "sheets"
+SITE_DIR = "site"
+ASSETS_DIR = "assets"
+SITE_ASSETS = ("site.css", "site.js")
+SHEET_ASSETS = ("sheet.css",)
+HEADER_KEYS = frozenset({"code", "name", "field", "level", "kind", "decisions"})
+SECTIONS = tuple(key for key in COMPONENTS if key not in HEADER_KEYS)
+"""Components shown as numbered sections, in the order of the national record."""
+
+Progress = Callable[[int, int], None]
+"""Called with (files written, files in all)."""
+
+_PART = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z_-]|\.(?!\.))*")
+
+
+class RenderError(Exception):
+    """Rendering cannot go on; the message (Vietnamese) is for the user, exit code 2."""
+
+
+class PdfUnavailable(RenderError):
+    """``--pdf`` was asked for but WeasyPrint cannot be imported."""
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    qr: bool = True
+    """Put QR codes on sheets, lists and pages (local practice, on by default)."""
+    pdf: bool = False
+    """Also print every sheet and posting list to PDF with WeasyPrint."""
+    templates: Path | None = None
+    """A folder whose templates override the shipped ones by name."""
+    filters: views.Filters = field(default_factory=views.Filters)
+    """Which procedures get sheets (the site always lists every procedure)."""
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    out: Path
+    files: int
+    procedures: int
+
+
+# --------------------------------------------------------------------------
+# The output folder
+# --------------------------------------------------------------------------
+
+
+def _home() -> Path | None:
+    try:
+        return Path.home().resolve()
+    except (RuntimeError, KeyError, OSError):
+        return None
+
+
+def check_output(out: Path, catalogue_root: Path | None = None) -> Path:
+    """The resolved output folder, or :class:`RenderError` if replacing it could destroy anything else."""
+    if out.is_symlink():
+        raise RenderError(f"Thư mục đầu ra “{out}” là một liên kết (symlink); hãy chỉ thẳng tới thư mục thật.")
+    target = out.resolve()
+    if target == Path(target.anchor):
+        raise RenderError("Không thể dùng thư mục gốc của hệ thống tệp làm thư mục đầu ra.")
+    home = _home()
+    if home is not None and (target == home or target in home.parents):
+        raise RenderError(f"Không thể dùng thư mục “{target}” (thư mục nhà hoặc thư mục chứa nó) làm thư mục đầu ra.")
+    if catalogue_root is not None:
+        root = catalogue_root.resolve()
+        if target == root or target in root.parents:
+            raise RenderError(
+                f"Thư mục đầu ra “{target}” là bộ danh mục hoặc thư mục chứa nó; hãy chọn thư mục khác, ví dụ “build”."
+            )
+    if target.exists():
+        if not target.is_dir():
+            raise RenderError(f"“{target}” đã có và không phải là thư mục.")
+        if any(target.iterdir()) and not (target / MARKER).is_file():
+            raise RenderError(
+                f"Thư mục “{target}” đã có nội dung nhưng không phải do tthc tạo ra (thiếu tệp {MARKER}); "
+                "tthc không ghi đè để tránh xóa nhầm. Hãy chọn thư mục trống hoặc thư mục mới."
+            )
+    return target
+
+
+@contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    """A temporary folder beside ``out``; moved into place when the block ends without error."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        yield tmp
+        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        tmp.chmod(0o755)  # mkdtemp makes it private; the output is for a web server or a kiosk
+        _publish(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _publish(tmp: Path, out: Path) -> None:
+    """Swap the finished folder in: the old output is renamed away first, then deleted."""
+    if not out.exists():
+        os.rename(tmp, out)
+        return
+    old = out.parent / f".{out.name}.old-{secrets.token_hex(6)}"
+    os.rename(out, old)
+    try:
+        os.rename(tmp, out)
+    except BaseException:
+        os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+class _Writer:
+    """Writes files under one folder, refusing any path that could leave it."""
+
+    def __init__(self, root: Path, total: int, progress: Progress | None, done: int = 0) -> None:
+        self.root = root
+        self.real_root = root.resolve()
+        self.total = total
+        self.done = done
+        self.progress = progress
+
+    def path(self, relative: str) -> Path:
+        parts = relative.split("/")
+        if not parts or any(not _PART.fullmatch(part) for part in parts):
+            raise RenderError(f"Đường dẫn đầu ra không hợp lệ: “{relative}”.")
+        target = self.root.joinpath(*parts)
+        if not target.resolve().is_relative_to(self.real_root):
+            raise RenderError(f"Đường dẫn đầu ra “{relative}” ra ngoài thư mục đầu ra.")
+        return target
+
+    def write(self, relative: str, data: str | bytes) -> Path:
+        target = self.path(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        self.tick()
+        return target
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+# --------------------------------------------------------------------------
+# Templates
+# --------------------------------------------------------------------------
+
+
+def _environment(options: RenderOptions) -> jinja2.Environment:
+    if options.templates is not None and not options.templates.is_dir():
+        raise RenderError(f"Không tìm thấy thư mục mẫu (templates) “{options.templates}”.")
+    return templating.environment(options.templates)
+
+
+def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound as error:
+        raise RenderError(f"Không tìm thấy mẫu “{error.name}”.") from error
+    except jinja2.TemplateSyntaxError as error:
+        raise RenderError(f"Mẫu “{error.name or name}” có lỗi cú pháp ở dòng {error.lineno}: {error.message}") from error
+
+
+def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    try:
+        return _template(env, name).render(context)
+    except RenderError:
+        raise
+    except Exception as error:  # a province's own template may fail in any way
+        raise RenderError(f"Mẫu “{name}” không hiển thị được: {type(error).__name__}: {error}") from error
+
+
+def _asset(env: jinja2.Environment, name: str) -> str:
+    """A static file (CSS, JS) by name, overridable like a template, copied as it is."""
+    loader = env.loader
+    assert loader is not None
+    try:
+        source, _, _ = loader.get_source(env, name)
+    except jinja2.TemplateNotFound as error:
+        raise RenderError(f"Không tìm thấy tệp “{name}” trong thư mục mẫu.") from error
+    return source
+
+
+def _add_qr(site: views.View, enabled: bool) -> None:
+    """Attach the QR SVG to each procedure view (``None`` when off or impossible)."""
+    for p in site["procedures"]:
+        svg = qr.svg(p["qr"]["payload"], f"Mã QR: {p['qr']['label']}") if enabled and p["qr"] else None
+        p["qr_svg"] = Markup(svg) if svg is not None else None
+
+
+def _context(site: views.View, root: str, stylesheet: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "site": site,
+        "root": root,
+        "stylesheet": stylesheet,
+        "labels": COMPONENTS,
+        "sections": SECTIONS,
+        **extra,
+    }
+
+
+# --------------------------------------------------------------------------
+# PDF
+# --------------------------------------------------------------------------
+
+
+def pdf_problem() -> str | None:
+    """Why PDF output is impossible here (a message for the user), or ``None`` if WeasyPrint works."""
+    try:
+        importlib.import_module("weasyprint")
+    except Exception as error:  # ImportError, or OSError when Pango is missing
+        return (
+            "Xuất PDF cần thư viện WeasyPrint nhưng chưa cài được "
+            f"({type(error).__name__}: {error}). Cài bằng lệnh: pip install 'tthc[pdf]' "
+            "(trên Debian/Ubuntu cần thêm: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core)."
+        )
+    return None
+
+
+def _pdf_writer(root: Path) -> Callable[[Path, Path], None]:
+    """A function printing one HTML file to PDF, reading only files under ``root``."""
+    problem = pdf_problem()
+    if problem is not None:
+        raise PdfUnavailable(problem)
+    weasyprint: Any = importlib.import_module("weasyprint")
+    real_root = root.resolve()
+
+    def allowed(url: str) -> bool:
+        if not url.startswith("file:"):
+            return False
+        from urllib.parse import unquote, urlsplit
+
+        return Path(unquote(urlsplit(url).path)).resolve().is_relative_to(real_root)
+
+    fetcher: Any
+    if hasattr(weasyprint, "URLFetcher"):
+
+        class _Local(weasyprint.URLFetcher):  # type: ignore[misc]
+            def fetch(self, url: str, headers: Any = None) -> Any:
+                if not allowed(url):
+                    raise ValueError(f"refused: {url}")
+                return super().fetch(url, headers)
+
+        fetcher = _Local()
+    else:  # WeasyPrint before 66
+
+        def fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
+            if not allowed(url):
+                raise ValueError(f"refused: {url}")
+            return weasyprint.default_url_fetcher(url, *args, **kwargs)
+
+    def write(html: Path, pdf: Path) -> None:
+        document = weasyprint.HTML(filename=str(html), url_fetcher=fetcher)
+        pdf.write_bytes(document.write_pdf())
+
+    return write
+
+
+# --------------------------------------------------------------------------
+# Sheets and site
+# --------------------------------------------------------------------------
+
+
+def _plan_sheets(catalogue: Catalogue, options: RenderOptions) -> tuple[views.View, list[views.View]]:
+    try:
+        chosen = views.select(catalogue, options.filters)
+    except views.FilterError as error:
+        raise RenderError(str(error)) from error
+    site = views.catalogue_view(catalogue, chosen)
+    _add_qr(site, options.qr)
+    return site, views.posting_lists(catalogue, site)
+
+
+def _sheet_files(site: views.View, lists: list[views.View], options: RenderOptions) -> int:
+    pages = len(site["procedures"]) + len(lists)
+    return 1 + len(SHEET_ASSETS) + pages * (2 if options.pdf else 1)
+
+
+def _write_sheets(
+    env: jinja2.Environment,
+    writer: _Writer,
+    prefix: str,
+    site: views.View,
+    lists: list[views.View],
+    options: RenderOptions,
+) -> int:
+    pdf = _pdf_writer(writer.root) if options.pdf else None
+    css = f"{ASSETS_DIR}/sheet.css"
+    for name in SHEET_ASSETS:
+        writer.write(f"{prefix}{ASSETS_DIR}/{name}", _asset(env, name))
+    writer.write(
+        f"{prefix}index.html",
+        _render(env, "sheets-index.html.j2", _context(site, "", css, lists=lists, pdf=options.pdf)),
+    )
+    pages: list[tuple[str, str]] = []
+    for p in site["procedures"]:
+        html = _render(env, "sheet.html.j2", _context(site, "../", css, p=p, qr=options.qr))
+        pages.append((f"{prefix}{p['path']}", html))
+    for item in lists:
+        html = _render(env, "posting-list.html.j2", _context(site, "../", css, list=item, qr=options.qr))
+        pages.append((f"{prefix}{item['path']}", html))
+    for relative, html in pages:
+        target = writer.write(relative, html)
+        if pdf is not None:
+            pdf(target, target.with_suffix(".pdf"))
+            writer.tick()
+    return len(site["procedures"])
+
+
+def _plan_site(catalogue: Catalogue, options: RenderOptions) -> views.View:
+    site = views.catalogue_view(catalogue)
+    _add_qr(site, options.qr)
+    return site
+
+
+def _site_files(site: views.View) -> int:
+    return 1 + len(SITE_ASSETS) + len(site["procedures"]) + len(site["decisions"])
+
+
+def _write_site(env: jinja2.Environment, writer: _Writer, prefix: str, site: views.View, options: RenderOptions) -> int:
+    css = f"{ASSETS_DIR}/site.css"
+    for name in SITE_ASSETS:
+        writer.write(f"{prefix}{ASSETS_DIR}/{name}", _asset(env, name))
+    writer.write(f"{prefix}index.html", _render(env, "index.html.j2", _context(site, "", css, qr=options.qr)))
+    for p in site["procedures"]:
+        html = _render(env, "procedure.html.j2", _context(site, "../", css, p=p, qr=options.qr))
+        writer.write(f"{prefix}{p['path']}", html)
+    for d in site["decisions"]:
+        writer.write(f"{prefix}{d['path']}", _render(env, "decision.html.j2", _context(site, "../", css, d=d)))
+    return len(site["procedures"])
+
+
+def render_sheets(
+    catalogue: Catalogue, out: Path, options: RenderOptions | None = None, progress: Progress | None = None
+) -> RenderResult:
+    """One A4 sheet per chosen procedure, a posting list per level and per agency, and a contents page."""
+    options = options or RenderOptions()
+    target = check_output(out, Path(catalogue.root) if catalogue.root else None)
+    env = _environment(options)
+    if options.pdf and (problem := pdf_problem()) is not None:
+        raise PdfUnavailable(problem)
+    site, lists = _plan_sheets(catalogue, options)
+    with _staging(target) as tmp:
+        writer = _Writer(tmp, _sheet_files(site, lists, options), progress)
+        count = _write_sheets(env, writer, "", site, lists, options)
+    return RenderResult(target, writer.done, count)
+
+
+def render_site(
+    catalogue: Catalogue, out: Path, options: RenderOptions | None = None, progress: Progress | None = None
+) -> RenderResult:
+    """The listing site: an index with search and filters, a page per procedure and per decision."""
+    options = options or RenderOptions()
+    target = check_output(out, Path(catalogue.root) if catalogue.root else None)
+    env = _environment(options)
+    site = _plan_site(catalogue, options)
+    with _staging(target) as tmp:
+        writer = _Writer(tmp, _site_files(site), progress)
+        count = _write_site(env, writer, "", site, options)
+    return RenderResult(target, writer.done, count)
+
+
+def build(
+    catalogue: Catalogue, out: Path, options: RenderOptions | None = None, progress: Progress | None = None
+) -> RenderResult:
+    """Sheets in ``out/sheets/`` and the site in ``out/site/``, swapped into place together."""
+    options = options or RenderOptions()
+    target = check_output(out, Path(catalogue.root) if catalogue.root else None)
+    env = _environment(options)
+    if options.pdf and (problem := pdf_problem()) is not None:
+        raise PdfUnavailable(problem)
+    sheets, lists = _plan_sheets(catalogue, options)
+    site = _plan_site(catalogue, options)
+    with _staging(target) as tmp:
+        writer = _Writer(tmp, _sheet_files(sheets, lists, options) + _site_files(site), progress)
+        _write_sheets(env, writer, f"{SHEETS_DIR}/", sheets, lists, options)
+        count = _write_site(env, writer, f"{SITE_DIR}/", site, options)
+        for sub in (SHEETS_DIR, SITE_DIR):  # so that `render site --out build/site` may replace it
+            (tmp / sub / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    return RenderResult(target, writer.done, count)
