@@ -8,9 +8,9 @@ in one pass (the schema layer reports the wrong type itself).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 

@@ -10,7 +10,18 @@ from __future__ import annotations
 import click
 
 from tthc import __version__
-from tthc.cli import diff_cmd, render_cmd, rules_cmd, schema_cmd, validate_cmd
+from tthc.cli import (
+    diff_cmd,
+    export_cmd,
+    fmt_cmd,
+    import_cmd,
+    new_cmd,
+    render_cmd,
+    rules_cmd,
+    schema_cmd,
+    stats_cmd,
+    validate_cmd,
+)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -31,6 +42,11 @@ def main() -> None:
 main.add_command(validate_cmd.validate)
 main.add_command(schema_cmd.schema)
 main.add_command(rules_cmd.rules)
+main.add_command(fmt_cmd.fmt)
+main.add_command(new_cmd.new)
+main.add_command(import_cmd.import_)
+main.add_command(export_cmd.export)
+main.add_command(stats_cmd.stats)
 main.add_command(diff_cmd.diff)
 main.add_command(render_cmd.render)
 main.add_command(render_cmd.build)

@@ -1,0 +1,181 @@
+"""tthc export: nested JSON, flat rows with Vietnamese headers, Vietnamese order, atomic files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from tthc.cli import main
+from tthc.export import FLAT_COLUMNS, HEADERS, fee_text, flat_rows, nested, to_csv, to_json
+from tthc.model import Fee
+from tthc.source import folder_files
+from tthc.validate import load_catalogue
+
+SETTINGS = """\
+authority:
+  name: Ủy ban nhân dân tỉnh Mẫu
+as_of: "2026-01-01"
+levels: [Cấp tỉnh, Cấp xã]
+fields:
+  - id: ho-tich
+    name: Hộ tịch
+  - id: dat-dai
+    name: Đất đai
+  - id: dan-toc
+    name: Dân tộc
+  - id: chung-thuc
+    name: Chứng thực
+agencies:
+  - id: ubnd-xa
+    name: Ủy ban nhân dân cấp xã
+feedback:
+  agency: Văn phòng UBND tỉnh
+  address: Số 1
+  phone: "0200 000 000"
+  email: a@example.vn
+"""
+
+
+def procedure(code: str, name: str, field: str, extra: str = "") -> str:
+    return (
+        f'code: "{code}"\nname: {name}\nfield: {field}\nlevel: [Cấp xã, Cấp tỉnh]\ndecisions: ["10/QĐ-UBND"]\n'
+        "steps: [Bước 1]\nmethods:\n"
+        "  - channel: trực tiếp\n    time: {value: 5, unit: ngày làm việc}\n    fee: {amount: 50000}\n"
+        "  - channel: trực tuyến\n    time: {value: 3, unit: ngày làm việc}\n    fee: {amount: 50000}\n"
+        "    online: toàn trình\n"
+        "dossier: {cases: [{items: [{name: Tờ khai}]}]}\nsubjects: [Công dân Việt Nam, Người nước ngoài]\n"
+        "agencies: {performing: [ubnd-xa]}\nresults: [{name: Giấy chứng nhận}]\n"
+        "legal_basis: [{number: 60/2014/QH13, title: Luật Hộ tịch}, {number: 123/2015/NĐ-CP, type: Nghị định}]\n"
+        + extra
+    )
+
+
+def build(tmp_path: Path) -> Path:
+    """Four fields whose names test Vietnamese order: Chứng thực < Dân tộc < Đất đai < Hộ tịch."""
+    root = tmp_path / "catalogue"
+    root.mkdir()
+    (root / "tthc.yaml").write_text(SETTINGS, "utf-8")
+    for code, name, field in (
+        ("1.000003", "Đăng ký khai tử", "ho-tich"),
+        ("1.000001", "Đăng ký kết hôn", "ho-tich"),
+        ("1.000002", "Cấp bản sao", "ho-tich"),
+        ("1.000004", "Giao đất", "dat-dai"),
+        ("1.000005", "Chứng thực chữ ký", "chung-thuc"),
+        ("1.000006", "Xác định dân tộc", "dan-toc"),
+    ):
+        path = root / "procedures" / field / f"{code}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(procedure(code, name, field), "utf-8")
+    return root
+
+
+def test_rows_are_in_vietnamese_order_of_field_then_name(tmp_path: Path) -> None:
+    root = build(tmp_path)
+    catalogue, _ = load_catalogue(str(root), folder_files(root))
+    rows = flat_rows(catalogue)
+    assert [(r["field"], r["name"]) for r in rows] == [
+        ("Chứng thực", "Chứng thực chữ ký"),
+        ("Dân tộc", "Xác định dân tộc"),
+        ("Đất đai", "Giao đất"),
+        ("Hộ tịch", "Cấp bản sao"),
+        ("Hộ tịch", "Đăng ký kết hôn"),
+        ("Hộ tịch", "Đăng ký khai tử"),
+    ]
+
+
+def test_flat_row_joins_lists_and_writes_values_as_people_do(tmp_path: Path) -> None:
+    root = build(tmp_path)
+    catalogue, _ = load_catalogue(str(root), folder_files(root))
+    row = next(r for r in flat_rows(catalogue) if r["code"] == "1.000001")
+    assert row["level"] == "Cấp xã; Cấp tỉnh"
+    assert row["decisions"] == "10/QĐ-UBND"
+    assert row["channels"] == "trực tiếp; trực tuyến"
+    assert row["time"] == "trực tiếp: 5 ngày làm việc; trực tuyến: 3 ngày làm việc"
+    assert row["fee"] == "50.000 đồng"
+    assert row["online"] == "toàn trình"
+    assert row["subjects"] == "Công dân Việt Nam; Người nước ngoài"
+    assert row["agencies"] == "Ủy ban nhân dân cấp xã"
+    assert row["legal_basis"] == "Luật Hộ tịch 60/2014/QH13; Nghị định 123/2015/NĐ-CP"
+    assert row["file"] == "procedures/ho-tich/1.000001.yaml"
+    assert fee_text(Fee(free=True, note="khi đăng ký đúng hạn")) == "Miễn phí (khi đăng ký đúng hạn)"
+
+
+def test_nested_json_is_the_whole_catalogue(tmp_path: Path) -> None:
+    root = build(tmp_path)
+    catalogue, _ = load_catalogue(str(root), folder_files(root))
+    data = json.loads(to_json(catalogue))
+    assert data["catalogue"]["authority"]["name"] == "Ủy ban nhân dân tỉnh Mẫu"
+    assert [p["code"] for p in data["procedures"]] == ["1.000005", "1.000006", "1.000004", "1.000002", "1.000001", "1.000003"]
+    assert data["procedures"][0]["methods"][0]["time"] == {"value": 5, "unit": "ngày làm việc"}
+    assert data == nested(catalogue)
+    flat = json.loads(to_json(catalogue, flat=True))
+    assert list(flat[0]) == list(HEADERS)
+
+
+def test_csv_has_vietnamese_headers(tmp_path: Path) -> None:
+    root = build(tmp_path)
+    catalogue, _ = load_catalogue(str(root), folder_files(root))
+    table = list(csv.reader(io.StringIO(to_csv(catalogue))))
+    assert table[0] == list(HEADERS)
+    assert table[0][:3] == ["Mã số TTHC", "Tên thủ tục", "Lĩnh vực"]
+    assert len(table) == 7
+
+
+def test_cli_json_and_csv_to_stdout(tmp_path: Path) -> None:
+    root = build(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["export", str(root)])
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)["procedures"]) == 6
+    result = runner.invoke(main, ["export", str(root), "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Mã số TTHC,")  # no BOM on standard output
+
+
+def test_cli_files_csv_with_bom_and_xlsx(tmp_path: Path) -> None:
+    root = build(tmp_path)
+    runner = CliRunner()
+    out = tmp_path / "ra" / "danh-muc.csv"
+    result = runner.invoke(main, ["export", str(root), "-f", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfM\xc3\xa3 s\xe1\xbb\x91 TTHC")
+    assert "Đã xuất 6 thủ tục" in result.stderr
+    book = tmp_path / "danh-muc.xlsx"
+    result = runner.invoke(main, ["export", str(root), "-f", "xlsx", "-o", str(book)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(book).active
+    assert sheet is not None
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == list(HEADERS)
+    assert values[1][0] == "1.000005" and sheet["A2"].number_format == "@"
+    assert len(values) == 7
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_cli_bad_usage_is_exit_2(tmp_path: Path) -> None:
+    root = build(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["export", str(root), "-f", "xlsx"])
+    assert result.exit_code == 2 and "cần --output" in result.stderr
+    result = runner.invoke(main, ["export", str(root), "-f", "csv", "--flat"])
+    assert result.exit_code == 2 and "--flat chỉ dùng với --format json" in result.stderr
+    result = runner.invoke(main, ["export", str(tmp_path / "khong-co")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_unreadable_files_are_named_and_exit_1(tmp_path: Path) -> None:
+    root = build(tmp_path)
+    (root / "procedures" / "ho-tich" / "1.000009.yaml").write_text("code: [\n", "utf-8")
+    result = CliRunner().invoke(main, ["export", str(root), "-f", "csv"])
+    assert result.exit_code == 1
+    assert "1 tệp không đọc được" in result.stderr and "1.000009.yaml" in result.stderr
+    assert len(result.stdout.splitlines()) == 7
+
+
+def test_every_flat_column_has_a_header() -> None:
+    assert len({key for key, _ in FLAT_COLUMNS}) == len(FLAT_COLUMNS) == len(set(HEADERS))

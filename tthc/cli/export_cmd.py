@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, catalogue_root, fail
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True,
+    help="json (cả danh mục, lồng nhau), csv hoặc xlsx (bảng phẳng, mỗi thủ tục một dòng).",
+)
+@click.option("--flat", is_flag=True, help="Với json: bảng phẳng như csv (mỗi thủ tục một đối tượng).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Ghi vào tệp (bắt buộc với xlsx); mặc định in ra màn hình.",
+)
+def export(path: Path | None, fmt: str, flat: bool, output: Path | None) -> None:
+    """Xuất bộ danh mục ra JSON, CSV hoặc Excel (export).
+
+    Bảng phẳng có tiêu đề cột tiếng Việt (Mã số TTHC, Tên thủ tục, Lĩnh vực,
+    Cấp thực hiện …), danh sách nối bằng “; ”, sắp theo lĩnh vực rồi tên thủ tục
+    theo thứ tự chữ cái tiếng Việt; `tthc import` đọc lại được. CSV ghi ra tệp
+    có BOM UTF-8 để Excel hiển thị đúng tiếng Việt. PATH: thư mục danh mục.
+    """
+    from tthc.atomic import write_bytes_atomic
+    from tthc.export import to_csv, to_json, to_xlsx
+    from tthc.source import folder_files
+    from tthc.validate import load_catalogue
+
+    if fmt == "xlsx" and output is None:
+        fail("định dạng xlsx cần --output TỆP.xlsx (không in tệp Excel ra màn hình).")
+    if flat and fmt != "json":
+        fail("--flat chỉ dùng với --format json (csv và xlsx luôn là bảng phẳng).")
+    root = catalogue_root((path,) if path else ())
+    catalogue, _ = load_catalogue(str(root), folder_files(root))
+    unreadable = sorted(doc.file for doc in catalogue.documents.values() if doc.data is None)
+    if fmt == "json":
+        data = to_json(catalogue, flat=flat).encode("utf-8")
+    elif fmt == "csv":
+        text = to_csv(catalogue)
+        data = text.encode("utf-8-sig" if output is not None else "utf-8")
+    else:
+        data = to_xlsx(catalogue)
+    if output is not None:
+        try:
+            write_bytes_atomic(output, data)
+        except OSError as error:
+            fail(f"không ghi được “{output}”: {error.strerror or error}.")
+        click.echo(f"Đã xuất {len(catalogue.procedures)} thủ tục vào {output}.", err=True)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+    if unreadable:
+        click.echo(
+            f"tthc: {len(unreadable)} tệp không đọc được nên không có trong bản xuất "
+            f"(chạy `tthc validate` để xem lỗi): {', '.join(unreadable[:5])}",
+            err=True,
+        )
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,214 @@
+"""The catalogue for other systems (JSON) and for people who want a spreadsheet (CSV, xlsx).
+
+Nested JSON is the catalogue as data, for programs; the flat table has one row
+per procedure with Vietnamese headers, lists joined with "; ", for the people
+who will open it in Excel. Its headers are the names ``tthc import`` reads, so
+an exported sheet can be edited and imported back.
+
+Rows are in Vietnamese alphabetical order of field, then name: the order a
+reader scans a printed list in. Building the rows is pure; only the writers at
+the end touch bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tthc import text
+from tthc.model import CHANNELS, Catalogue, Duration, Fee, Method, Procedure
+
+SEPARATOR = "; "
+
+FLAT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("code", "Mã số TTHC"),
+    ("name", "Tên thủ tục"),
+    ("field", "Lĩnh vực"),
+    ("field_id", "Mã lĩnh vực"),
+    ("level", "Cấp thực hiện"),
+    ("kind", "Loại thủ tục"),
+    ("decisions", "Số quyết định công bố"),
+    ("channels", "Cách thức thực hiện"),
+    ("time", "Thời hạn giải quyết"),
+    ("local_time", "Thời hạn cam kết"),
+    ("fee", "Phí, lệ phí"),
+    ("online", "Dịch vụ công trực tuyến"),
+    ("subjects", "Đối tượng thực hiện"),
+    ("agencies", "Cơ quan thực hiện"),
+    ("results", "Kết quả thực hiện"),
+    ("requirements", "Yêu cầu, điều kiện thực hiện"),
+    ("legal_basis", "Căn cứ pháp lý"),
+    ("forms", "Mẫu đơn, tờ khai"),
+    ("steps", "Số bước"),
+    ("dossier", "Số giấy tờ trong hồ sơ"),
+    ("note", "Ghi chú"),
+    ("file", "Tệp"),
+)
+"""(key, Vietnamese header) of the flat table, in the order of the national record."""
+
+HEADERS = tuple(header for _, header in FLAT_COLUMNS)
+
+
+def ordered(catalogue: Catalogue) -> list[Procedure]:
+    """Procedures in Vietnamese order of field name, then procedure name, then code."""
+    fields = catalogue.settings.fields
+
+    def key(proc: Procedure) -> tuple[text.SortKey, text.SortKey, str]:
+        field = fields.get(proc.field)
+        return text.sort_key(field.name if field else proc.field), text.sort_key(proc.name), proc.code
+
+    return sorted(catalogue.procedures, key=key)
+
+
+def duration_text(duration: Duration | None) -> str:
+    """A processing time as people write it: "5 ngày làm việc", "Trong ngày"."""
+    if duration is None or not duration.unit:
+        return ""
+    if duration.unit == "trong ngày":
+        out = "Trong ngày"
+    elif duration.value is None:
+        out = duration.unit
+    else:
+        out = f"{duration.value:g} {duration.unit}"
+    return f"{out} ({duration.note})" if duration.note else out
+
+
+def amount_text(amount: float, currency: str = "VND") -> str:
+    """50000 → "50.000 đồng": dots between thousands, as Vietnamese writes amounts."""
+    whole = f"{amount:,.0f}".replace(",", ".") if float(amount).is_integer() else f"{amount:g}"
+    return f"{whole} đồng" if currency == "VND" else f"{whole} {currency}"
+
+
+def fee_text(fee: Fee | None) -> str:
+    if fee is None:
+        return ""
+    if fee.free:
+        out = "Miễn phí"
+    elif fee.amount is not None:
+        out = amount_text(fee.amount, fee.currency)
+    else:
+        out = ""
+    if fee.note:
+        out = f"{out} ({fee.note})" if out else fee.note
+    return out
+
+
+def _per_channel(proc: Procedure, render: Callable[[Method], str]) -> str:
+    """One value when every channel agrees; otherwise "trực tiếp: …; trực tuyến: …"."""
+    values = [(m.channel, render(m)) for m in proc.methods]
+    present = [(c, v) for c, v in values if v]
+    if not present:
+        return ""
+    if len({v for _, v in present}) == 1 and len(present) == len(values):
+        return present[0][1]
+    return SEPARATOR.join(f"{c}: {v}" for c, v in present)
+
+
+def flat_row(proc: Procedure, catalogue: Catalogue) -> dict[str, str]:
+    """One procedure as one row of text, keyed as :data:`FLAT_COLUMNS`."""
+    settings = catalogue.settings
+    field = settings.fields.get(proc.field)
+    agencies = [settings.agencies[a].name if a in settings.agencies else a for a in proc.agencies.performing]
+    channels = sorted(
+        (m.channel for m in proc.methods), key=lambda c: CHANNELS.index(c) if c in CHANNELS else len(CHANNELS)
+    )
+    online = next((m.online for m in proc.methods if m.channel == "trực tuyến" and m.online), "")
+    return {
+        "code": proc.code,
+        "name": proc.name,
+        "field": field.name if field else proc.field,
+        "field_id": proc.field,
+        "level": SEPARATOR.join(proc.levels),
+        "kind": proc.kind,
+        "decisions": SEPARATOR.join(proc.decisions),
+        "channels": SEPARATOR.join(channels),
+        "time": _per_channel(proc, lambda m: duration_text(m.time)),
+        "local_time": _per_channel(proc, lambda m: duration_text(m.local_time)),
+        "fee": _per_channel(proc, lambda m: fee_text(m.fee)),
+        "online": online,
+        "subjects": SEPARATOR.join(proc.subjects),
+        "agencies": SEPARATOR.join(agencies),
+        "results": SEPARATOR.join(r.name for r in proc.results),
+        "requirements": SEPARATOR.join(proc.requirements),
+        "legal_basis": SEPARATOR.join(
+            " ".join(part for part in (ref.title or ref.type, ref.number) if part) for ref in proc.legal_basis
+        ),
+        "forms": SEPARATOR.join(f.name for f in proc.forms),
+        "steps": str(len(proc.steps)) if proc.steps else "",
+        "dossier": str(sum(len(c.items) for c in proc.dossier.cases)) if proc.dossier.cases else "",
+        "note": proc.note,
+        "file": proc.file,
+    }
+
+
+def flat_rows(catalogue: Catalogue) -> list[dict[str, str]]:
+    return [flat_row(proc, catalogue) for proc in ordered(catalogue)]
+
+
+def nested(catalogue: Catalogue) -> dict[str, Any]:
+    """The whole catalogue as JSON-ready data: settings, procedures (ordered), decisions (oldest first)."""
+    return {
+        "catalogue": dict(catalogue.settings.data),
+        "procedures": [{"file": p.file, **dict(p.data)} for p in ordered(catalogue)],
+        "decisions": [{"file": d.file, **dict(d.data)} for d in catalogue.decisions_in_order()],
+    }
+
+
+# --------------------------------------------------------------------------
+# Writers: text or bytes, never files (the command writes atomically)
+# --------------------------------------------------------------------------
+
+
+def to_json(catalogue: Catalogue, flat: bool = False) -> str:
+    data: Any = (
+        [{header: row[key] for key, header in FLAT_COLUMNS} for row in flat_rows(catalogue)]
+        if flat
+        else nested(catalogue)
+    )
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(catalogue: Catalogue) -> str:
+    """CSV with a header row; every cell is quoted when needed, lines end with CRLF as Excel expects."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADERS)
+    for row in flat_rows(catalogue):
+        writer.writerow([row[key] for key, _ in FLAT_COLUMNS])
+    return out.getvalue()
+
+
+def to_xlsx(catalogue: Catalogue, title: str = "Thủ tục") -> bytes:
+    """An .xlsx workbook: bold frozen header, filters, codes stored as text so Excel keeps their zeros."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append(list(HEADERS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    rows = flat_rows(catalogue)
+    for row in rows:
+        sheet.append([row[key] for key, _ in FLAT_COLUMNS])
+    code_column = get_column_letter(1)
+    for cell in sheet[code_column]:
+        cell.number_format = "@"
+    widths = {"code": 12, "name": 60, "field": 22, "agencies": 40, "legal_basis": 50, "subjects": 30}
+    for index, (key, header) in enumerate(FLAT_COLUMNS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(key, max(14, min(len(header) + 2, 30)))
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(FLAT_COLUMNS))}{len(rows) + 1}"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+FORMATS: Sequence[str] = ("json", "csv", "xlsx")

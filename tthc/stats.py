@@ -1,0 +1,229 @@
+"""The numbers superiors ask for, computed from the catalogue alone.
+
+Provincial reports on administrative reform quote a handful of figures: how
+many procedures at each level and in each field, how many are offered online
+fully (toàn trình) or partly (một phần) and by public postal service, how much
+the province cut statutory processing times, which procedures still sit at the
+district level abolished on 1 July 2025, and what each announcement decision
+changed. Everything here is a pure function of a :class:`~tthc.model.Catalogue`
+(no I/O, no printing), so the CLI tables, JSON/CSV output and a chart in the
+HTML listing all draw the same numbers.
+
+Counting conventions (stated once, used everywhere):
+
+- a procedure at several levels counts once at each level, so the level
+  counts may add up to more than the number of procedures;
+- online and postal shares are shares of all procedures, from the channels
+  each one lists (``methods``);
+- a time cut compares a channel's ``local_time`` with its statutory ``time``
+  only when both have a value in the same unit; a procedure's cut is the mean
+  over its comparable channels, and the average is over procedures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from tthc import text
+from tthc.model import DISTRICT, LEVELS, Catalogue, Procedure
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str
+    """Stable identifier: a level, a field id, an agency id."""
+    label: str
+    """What a person reads: the Vietnamese name."""
+    count: int
+
+
+@dataclass(frozen=True)
+class Share:
+    count: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.count / self.total, 1) if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class TimeCuts:
+    with_local_time: int
+    """Procedures that state a committed (local) time for at least one channel."""
+    compared: int
+    """Of those, procedures with at least one channel comparable with its statutory time (same unit)."""
+    average_cut_percent: float
+    """Mean over compared procedures of their mean cut, in percent of the statutory time."""
+    not_comparable: tuple[str, ...] = ()
+    """Codes with a local time that could not be compared (other unit, or no value)."""
+
+
+@dataclass(frozen=True)
+class DecisionCount:
+    number: str
+    signed: str
+    effective: str
+    new: int
+    amended: int
+    replaced: int
+    abolished: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.amended + self.replaced + self.abolished
+
+
+@dataclass(frozen=True)
+class Stats:
+    procedures: int
+    by_level: tuple[Count, ...]
+    several_levels: int
+    by_field: tuple[Count, ...]
+    by_agency: tuple[Count, ...]
+    online_full: Share
+    online_partial: Share
+    online_any: Share
+    postal: Share
+    time_cuts: TimeCuts
+    district: tuple[str, ...]
+    """Codes of procedures that still name the district level."""
+    decisions: tuple[DecisionCount, ...]
+    as_of: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (for JSON and for templates): shares carry their percent."""
+        data = asdict(self)
+        for key in ("online_full", "online_partial", "online_any", "postal"):
+            data[key]["percent"] = getattr(self, key).percent
+        for entry, decision in zip(data["decisions"], self.decisions, strict=True):
+            entry["total"] = decision.total
+        return data
+
+
+def _cut(proc: Procedure) -> float | None:
+    cuts = []
+    for method in proc.methods:
+        legal, local = method.time, method.local_time
+        if legal and local and legal.value and local.value is not None and legal.unit == local.unit:
+            cuts.append(100 * (legal.value - local.value) / legal.value)
+    return sum(cuts) / len(cuts) if cuts else None
+
+
+def time_cuts(procedures: tuple[Procedure, ...]) -> TimeCuts:
+    with_local = [p for p in procedures if any(m.local_time is not None for m in p.methods)]
+    cuts = {p.code: _cut(p) for p in with_local}
+    compared = [c for c in cuts.values() if c is not None]
+    return TimeCuts(
+        with_local_time=len(with_local),
+        compared=len(compared),
+        average_cut_percent=round(sum(compared) / len(compared), 1) if compared else 0.0,
+        not_comparable=tuple(code for code, c in cuts.items() if c is None),
+    )
+
+
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def compute(catalogue: Catalogue) -> Stats:
+    """Every figure of :class:`Stats` for one catalogue."""
+    procedures = catalogue.procedures
+    total = len(procedures)
+    settings = catalogue.settings
+
+    levels = Counter(level for p in procedures for level in dict.fromkeys(p.levels))
+    level_order = [lv for lv in LEVELS if lv in levels] + sorted(set(levels) - set(LEVELS))
+    by_level = tuple(Count(lv, lv, levels[lv]) for lv in level_order)
+
+    fields = Counter(p.field for p in procedures)
+    field_ids = list(settings.fields) + sorted(set(fields) - set(settings.fields))
+
+    def field_label(fid: str) -> str:
+        return settings.fields[fid].name if fid in settings.fields else fid
+
+    by_field = tuple(
+        sorted(
+            (Count(fid, field_label(fid), fields[fid]) for fid in field_ids),
+            key=lambda c: (-c.count, text.sort_key(c.label)),
+        )
+    )
+
+    agencies = Counter(a for p in procedures for a in dict.fromkeys(p.agencies.performing))
+
+    def agency_label(aid: str) -> str:
+        return settings.agencies[aid].name if aid in settings.agencies else aid
+
+    by_agency = tuple(
+        sorted(
+            (Count(aid, agency_label(aid), n) for aid, n in agencies.items()),
+            key=lambda c: (-c.count, text.sort_key(c.label)),
+        )
+    )
+
+    def online(p: Procedure) -> set[str]:
+        return {m.online for m in p.methods if m.channel == "trực tuyến"}
+
+    full = sum(1 for p in procedures if "toàn trình" in online(p))
+    partial = sum(1 for p in procedures if "một phần" in online(p) and "toàn trình" not in online(p))
+    any_online = sum(1 for p in procedures if any(m.channel == "trực tuyến" for m in p.methods))
+    postal = sum(1 for p in procedures if any(m.channel == "bưu chính" for m in p.methods))
+
+    decisions = tuple(
+        DecisionCount(
+            number=d.number,
+            signed=_date(d.signed),
+            effective=_date(d.effective),
+            new=len(d.new),
+            amended=len(d.amended),
+            replaced=len(d.replaced),
+            abolished=len(d.abolished),
+        )
+        for d in catalogue.decisions_in_order()
+    )
+    return Stats(
+        procedures=total,
+        by_level=by_level,
+        several_levels=sum(1 for p in procedures if len(set(p.levels)) > 1),
+        by_field=by_field,
+        by_agency=by_agency,
+        online_full=Share(full, total),
+        online_partial=Share(partial, total),
+        online_any=Share(any_online, total),
+        postal=Share(postal, total),
+        time_cuts=time_cuts(procedures),
+        district=tuple(sorted(p.code for p in procedures if DISTRICT in p.levels)),
+        decisions=decisions,
+        as_of=_date(settings.as_of),
+    )
+
+
+def rows(stats: Stats) -> list[tuple[str, str, str, str]]:
+    """The figures as (section, key, label, value) rows, the shape of the CSV output."""
+    out: list[tuple[str, str, str, str]] = [("tong", "procedures", "Tổng số thủ tục", str(stats.procedures))]
+    out += [("cap", c.key, c.label, str(c.count)) for c in stats.by_level]
+    out.append(("cap", "several", "Thực hiện ở nhiều cấp", str(stats.several_levels)))
+    out += [("linh-vuc", c.key, c.label, str(c.count)) for c in stats.by_field]
+    out += [("co-quan", c.key, c.label, str(c.count)) for c in stats.by_agency]
+    for key, label in (
+        ("online_full", "Trực tuyến toàn trình"),
+        ("online_partial", "Trực tuyến một phần"),
+        ("online_any", "Có nộp trực tuyến"),
+        ("postal", "Qua bưu chính công ích"),
+    ):
+        share: Share = getattr(stats, key)
+        out.append(("kenh", key, label, str(share.count)))
+        out.append(("kenh", f"{key}_percent", f"{label} (%)", f"{share.percent:g}"))
+    cuts = stats.time_cuts
+    out.append(("thoi-han", "with_local_time", "Có thời hạn cam kết", str(cuts.with_local_time)))
+    out.append(("thoi-han", "compared", "So sánh được (cùng đơn vị)", str(cuts.compared)))
+    out.append(("thoi-han", "average_cut_percent", "Rút ngắn trung bình (%)", f"{cuts.average_cut_percent:g}"))
+    out.append(("cap-huyen", "count", "Còn ở cấp huyện", str(len(stats.district))))
+    out += [("cap-huyen", code, code, "1") for code in stats.district]
+    for d in stats.decisions:
+        for group, label in (("new", "mới"), ("amended", "sửa đổi"), ("replaced", "thay thế"), ("abolished", "bãi bỏ")):
+            out.append(("quyet-dinh", f"{d.number}:{group}", f"{d.number} {label}", str(getattr(d, group))))
+    return out
