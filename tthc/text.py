@@ -449,6 +449,12 @@ def _score(text: str, encoding: str) -> tuple[int, int, int]:
     return strong, good, bad
 
 
+_LATIN1_HIGH = re.compile("[\x80-\xff\u0300-\u036f]")
+"""Latin-1 letters, or combining marks that NFC may compose into them."""
+_VIETNAMESE_BEYOND_LATIN1 = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
+"""ă đ ĩ ũ ơ ư and the precomposed toned letters: NFC keeps them, and mojibake never has them."""
+
+
 def detect_mojibake(text: str) -> str | None:
     """Name the legacy font encoding ("TCVN3" or "VNI") *text* was typed in, if any.
 
@@ -465,6 +471,8 @@ def detect_mojibake(text: str) -> str | None:
     Wingdings bullets pasted as private-use characters, LRM) are tolerated,
     because old Word documents carry them alongside the garbled letters.
     """
+    if not _LATIN1_HIGH.search(text) or _VIETNAMESE_BEYOND_LATIN1.search(text):
+        return None  # fast paths for ASCII and for real Vietnamese, the common cases
     text = nfc(text)
     if not any(0x80 <= ord(ch) <= 0xFF for ch in text):
         return None
@@ -590,6 +598,8 @@ _INVISIBLE = frozenset(
     + ["\x7f"]  # DEL: not C0 or C1 strictly, but just as much a control
     + [chr(c) for c in range(0x80, 0xA0)]  # C1
 )
+_INVISIBLE_RE = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_INVISIBLE)) + "]")
+"""The same set as one regex: most text has none, and a C-level search says so at once."""
 
 
 def invisible_chars(text: str) -> list[tuple[int, str]]:
@@ -602,5 +612,6 @@ def invisible_chars(text: str) -> list[tuple[int, str]]:
     when misread as Latin-1.
     """
     return [
-        (index, unicodedata.name(ch, f"U+{ord(ch):04X}")) for index, ch in enumerate(text) if ch in _INVISIBLE
+        (match.start(), unicodedata.name(match.group(), f"U+{ord(match.group()):04X}"))
+        for match in _INVISIBLE_RE.finditer(text)
     ]
