@@ -1,0 +1,589 @@
+#!/usr/bin/env python3
+"""Benchmark tthc against check-jsonschema and against its own floors, in one run.
+
+    benchmarks/run                 # 1,000 and 10,000 procedures (this file is what it runs)
+    benchmarks/run --full          # also 50,000
+    benchmarks/run --sizes 2000    # any sizes
+    benchmarks/run --help
+
+Generates synthetic catalogues (benchmarks/generate.py, two revisions each)
+in a temporary folder, then measures, on the same files and in the same run:
+
+* cold ``tthc validate`` (no cache) against ``check-jsonschema`` with tthc's
+  own procedure schema over the same procedure files;
+* warm ``tthc validate`` (second run, nothing changed), and after one file
+  changed, against the same check-jsonschema time;
+* ``tthc diff OLD NEW`` between the two revisions, against cold validate;
+* ``tthc build`` (sheets + site) against the bare Jinja2 rendering of the
+  same templates with the same data, in memory (benchmarks/bare_render.py);
+* peak memory (max RSS) of every command, times at every size and the
+  scaling from one size to the next; ``tthc --help`` start-up (median of 5).
+
+Every command runs as a child process under ``/usr/bin/time`` (wall time
+measured here; user+system CPU time and max RSS from time(1)); each timing is
+the median of ``--repeat`` runs (3), except that a command whose first run
+takes longer than ``--long`` seconds (60) runs once, so that the default run
+stays within about a quarter of an hour while tthc is slow. On a shared
+machine wall time depends on what else runs; CPU time much less, so both
+ratios are printed. The markdown report goes to stdout and to
+benchmarks/results-latest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+TARGETS = {
+    "cold": 0.4,
+    "warm": 0.05,
+    "changed": 0.1,
+    "diff": 1.0,
+    "build": 2.0,
+    "scaling_50k": 5.5,
+    "memory_mb": 1024.0,
+    "help": 0.3,
+}
+ARG_BYTES = 1_000_000
+"""At most this many bytes of file names per check-jsonschema call (Linux allows 2 MB with the environment)."""
+
+
+# --------------------------------------------------------------------------
+# Running and measuring one child process
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    rss_mb: float
+    exit: int
+
+
+@dataclass
+class Measure:
+    samples: list[Sample] = field(default_factory=list)
+    note: str = ""
+    skipped: str = ""
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
+    @property
+    def rss_mb(self) -> float:
+        return max(s.rss_mb for s in self.samples)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.samples) and not self.skipped
+
+
+_RUSAGE_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[2:]).returncode\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "open(sys.argv[1], 'w').write(f'{u.ru_utime} {u.ru_stime} {u.ru_maxrss}')\n"
+    "sys.exit(code)\n"
+)
+
+
+class Runner:
+    """Runs a command as a child and returns its wall time, CPU time and max RSS."""
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.time_bin = _find_time()
+        self.stats = work / "time-stats.txt"
+
+    @property
+    def how(self) -> str:
+        return f"{self.time_bin} (GNU time)" if self.time_bin else "resource.getrusage(RUSAGE_CHILDREN) in a fresh Python"
+
+    def run(self, cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Sample:
+        if self.time_bin:
+            full = [self.time_bin, "-f", "%U %S %M", "-o", str(self.stats), *cmd]
+        else:
+            full = [sys.executable, "-c", _RUSAGE_WRAPPER, str(self.stats), *cmd]
+        self.stats.unlink(missing_ok=True)
+        start = time.perf_counter()
+        done = subprocess.run(full, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wall = time.perf_counter() - start
+        user = system = rss = 0.0
+        try:
+            last = self.stats.read_text().strip().splitlines()[-1].split()
+            user, system, rss = float(last[0]), float(last[1]), float(last[2])
+        except (OSError, IndexError, ValueError):
+            pass
+        if done.returncode not in (0, 1):
+            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+            print(f"  ! exit {done.returncode}: {' '.join(cmd[:3])} …: {' | '.join(tail)}", file=sys.stderr)
+        return Sample(wall, user + system, rss / 1024, done.returncode)
+
+
+def _find_time() -> str | None:
+    for candidate in ("/usr/bin/time", shutil.which("time")):
+        if candidate and Path(candidate).is_file() and _is_gnu_time(candidate):
+            return candidate
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print("Installing GNU time (apt-get install -y time) …", file=sys.stderr)
+        subprocess.run(["apt-get", "install", "-y", "-q", "time"], capture_output=True)
+        if Path("/usr/bin/time").is_file() and _is_gnu_time("/usr/bin/time"):
+            return "/usr/bin/time"
+    return None
+
+
+def _is_gnu_time(path: str) -> bool:
+    probe = subprocess.run([path, "-f", "%M", "true"], capture_output=True, text=True)
+    return probe.returncode == 0 and probe.stderr.strip().isdigit()
+
+
+def measure(
+    runner: Runner,
+    cmd: list[str],
+    repeat: int,
+    long: float,
+    *,
+    cwd: Path | None = None,
+    env: Callable[[int], dict[str, str]] | None = None,
+    before: Callable[[int], None] | None = None,
+) -> Measure:
+    result = Measure()
+    for k in range(repeat):
+        if before is not None:
+            before(k)
+        result.samples.append(runner.run(cmd, cwd, env(k) if env else None))
+        if k == 0 and repeat > 1 and result.samples[0].wall > long:
+            result.note = f"1 run (first took > {long:g} s)"
+            break
+    codes = {s.exit for s in result.samples}
+    if codes != {0}:
+        result.note = (result.note + "; " if result.note else "") + f"exit {sorted(codes)}"
+    return result
+
+
+# --------------------------------------------------------------------------
+# Tools and environment
+# --------------------------------------------------------------------------
+
+
+def ensure_check_jsonschema() -> list[str]:
+    exe = shutil.which("check-jsonschema")
+    if exe is None:
+        print("Installing check-jsonschema into this environment (pip) …", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "check-jsonschema"], check=True)
+        exe = shutil.which("check-jsonschema")
+    return [exe] if exe else [sys.executable, "-m", "check_jsonschema"]
+
+
+def tthc_command() -> list[str]:
+    exe = shutil.which("tthc")
+    return [exe] if exe else [sys.executable, "-m", "tthc"]
+
+
+def export_revision(rev: str, into: Path) -> Path:
+    """tthc as committed at ``rev``, unpacked with git archive (read-only for the repository)."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", rev, "tthc", "templates"], cwd=REPO,
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def _version(cmd: list[str]) -> str:
+    done = subprocess.run([*cmd, "--version"], capture_output=True, text=True)
+    return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else "?"
+
+
+def git_state(rev: str | None = None) -> str:
+    def git(*args: str) -> str:
+        # --no-optional-locks: a status must not refresh (write) the index other people use.
+        done = subprocess.run(["git", "--no-optional-locks", *args], cwd=REPO, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    if rev is not None:
+        return (git("rev-parse", "--short", rev) or rev) + f" ({rev}, as committed)"
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + (" with uncommitted work" if git("status", "--porcelain") else "")
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return f"{os.cpu_count()} cores{f' ({model})' if model else ''}{memory}, {platform.system()} {platform.release()}"
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+# --------------------------------------------------------------------------
+# The benchmark
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class SizeResult:
+    size: int
+    files_mb: float
+    generate_seconds: float
+    measures: dict[str, Measure] = field(default_factory=dict)
+
+
+LABELS = {
+    "cjs": "check-jsonschema (procedure files)",
+    "cold": "tthc validate, cold (no cache)",
+    "warm": "tthc validate, warm (nothing changed)",
+    "changed": "tthc validate, one file changed",
+    "diff": "tthc diff OLD NEW (folders)",
+    "build": "tthc build (sheets + site)",
+    "bare": "bare Jinja2 render (in memory)",
+}
+
+
+def bench_size(
+    size: int, work: Path, runner: Runner, args: argparse.Namespace, tthc: list[str], cjs: list[str], schema: Path
+) -> SizeResult:
+    base = work / f"n{size}"
+    rev1, rev2 = base / "rev1", base / "rev2"
+    print(f"\n== {size:,} procedures: generating …", file=sys.stderr)
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), "--procedures", str(size), "--out", str(rev1),
+         "--revision2", str(rev2), "--seed", args.seed],
+        check=True, stdout=subprocess.DEVNULL,
+    )
+    generated = time.perf_counter() - start
+    procedures = sorted(p.relative_to(rev1).as_posix() for p in (rev1 / "procedures").rglob("*.yaml"))
+    size_mb = sum(p.stat().st_size for p in rev1.rglob("*.yaml")) / 1e6
+    result = SizeResult(size, size_mb, generated)
+    pristine = {p.name for p in rev1.iterdir()}
+
+    def forget_caches() -> None:
+        """Remove anything tthc may have left in the catalogue root (a cache folder, say)."""
+        for entry in rev1.iterdir():
+            if entry.name not in pristine:
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+    counter = iter(range(1_000_000))
+
+    def fresh_env(_: int = 0) -> dict[str, str]:
+        """A home and cache folder no earlier run has used: nothing cached anywhere tthc may look."""
+        forget_caches()
+        home = base / f"home-cold-{next(counter)}"
+        home.mkdir(parents=True)
+        return _env(home)
+
+    warm_home = base / "home-warm"
+    warm_home.mkdir(parents=True, exist_ok=True)
+
+    def warm_env(_: int = 0) -> dict[str, str]:
+        return _env(warm_home)
+
+    rep, long = args.repeat, args.long
+    m = result.measures
+
+    print("   check-jsonschema …", file=sys.stderr)
+    m["cjs"] = _check_jsonschema(runner, cjs, schema, procedures, rev1, rep, long)
+
+    print("   tthc validate (cold, warm, one file changed) …", file=sys.stderr)
+    validate = [*tthc, "validate", str(rev1)]
+    m["cold"] = measure(runner, validate, rep, long, cwd=base, env=fresh_env)
+    forget_caches()
+    runner.run(validate, base, warm_env())  # primes whatever cache tthc keeps
+    m["warm"] = measure(runner, validate, rep, long, cwd=base, env=warm_env)
+    changed = rev1 / procedures[len(procedures) // 2]
+    original = changed.read_bytes()
+
+    def change(k: int) -> None:
+        changed.write_bytes(original.replace(b"\nname: ", f"\nname: (sửa lần {k + 1}) ".encode(), 1))
+
+    m["changed"] = measure(runner, validate, rep, long, cwd=base, env=warm_env, before=change)
+    changed.write_bytes(original)
+    cache_found = [p.name for p in rev1.iterdir() if p.name not in pristine]
+    cache_found += [str(p.relative_to(warm_home)) for p in warm_home.rglob("*") if p.is_file()][:3]
+    m["warm"].note = "; ".join(x for x in (m["warm"].note, "cache seen: " + ", ".join(cache_found) if cache_found
+                                              else "no cache files seen") if x)
+
+    print("   tthc diff …", file=sys.stderr)
+    m["diff"] = measure(runner, [*tthc, "diff", str(rev1), str(rev2)], rep, long, cwd=base, env=fresh_env)
+
+    print("   tthc build and the bare render …", file=sys.stderr)
+    out = base / "build"
+    m["build"] = measure(runner, [*tthc, "build", str(rev1), "-o", str(out)], rep, long, cwd=base, env=fresh_env,
+                         before=lambda _: shutil.rmtree(out, ignore_errors=True))
+    m["bare"] = _bare(runner, rev1, base, rep, long)
+    shutil.rmtree(out, ignore_errors=True)
+    forget_caches()
+    return result
+
+
+SOURCE: Path | None = None
+"""With --rev, the exported tthc source that every child imports (PYTHONPATH)."""
+
+
+def _base_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if SOURCE is not None:
+        env["PYTHONPATH"] = os.pathsep.join(x for x in (str(SOURCE), env.get("PYTHONPATH", "")) if x)
+    return env
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = _base_env()
+    env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"), TTHC_CACHE_DIR=str(home / "tthc-cache"),
+               NO_COLOR="1", CI="1")
+    return env
+
+
+def _check_jsonschema(
+    runner: Runner, cjs: list[str], schema: Path, files: list[str], cwd: Path, repeat: int, long: float
+) -> Measure:
+    batches: list[list[str]] = [[]]
+    used = 0
+    for name in files:
+        if used + len(name) + 1 > ARG_BYTES and batches[-1]:
+            batches.append([])
+            used = 0
+        batches[-1].append(name)
+        used += len(name) + 1
+    result = Measure()
+    for k in range(repeat):
+        parts = [runner.run([*cjs, "--schemafile", str(schema), *batch], cwd) for batch in batches]
+        result.samples.append(Sample(sum(p.wall for p in parts), sum(p.cpu for p in parts),
+                                     max(p.rss_mb for p in parts), max(p.exit for p in parts)))
+        if k == 0 and repeat > 1 and result.samples[0].wall > long:
+            result.note = f"1 run (first took > {long:g} s)"
+            break
+    if len(batches) > 1:
+        result.note = (result.note + "; " if result.note else "") + f"{len(batches)} calls (argument list limit)"
+    if {s.exit for s in result.samples} != {0}:
+        result.note += f"; exit {sorted({s.exit for s in result.samples})}"
+    return result
+
+
+def _bare(runner: Runner, root: Path, cwd: Path, repeat: int, long: float) -> Measure:
+    report = cwd / "bare.json"
+    report.unlink(missing_ok=True)
+    cmd = [sys.executable, str(HERE / "bare_render.py"), str(root), "--repeat", str(repeat), "--long", str(long),
+           "--fast-load", "--one-qr", "--output", str(report)]
+    sample = runner.run(cmd, cwd, _base_env())
+    result = Measure()
+    try:
+        data = json.loads(report.read_text())
+    except (OSError, ValueError):
+        result.skipped = f"bare_render.py failed (exit {sample.exit})"
+        return result
+    if "skipped" in data:
+        result.skipped = data["skipped"]
+        return result
+    runs = data["render_runs"]
+    result.samples = [Sample(t, t, sample.rss_mb, 0) for t in runs]
+    result.extra = {k: data[k] for k in ("views_seconds", "pages", "mb", "load_seconds")}
+    if len(runs) < repeat:
+        result.note = f"{len(runs)} run (first took > {long:g} s)"
+    return result
+
+
+def bench_help(runner: Runner, tthc: list[str]) -> Measure:
+    result = Measure()
+    for _ in range(5):
+        result.samples.append(runner.run([*tthc, "--help"], runner.work, _base_env()))
+    return result
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+
+def _ratio(a: Measure, b: Measure, cpu: bool = False) -> float | None:
+    if not (a.ok and b.ok):
+        return None
+    num, den = (a.cpu, b.cpu) if cpu else (a.wall, b.wall)
+    return num / den if den else None
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _met(value: float | None, target: float) -> str:
+    if value is None:
+        return "–"
+    return "yes" if value <= target else "**no**"
+
+
+def report(results: list[SizeResult], help_: Measure, meta: dict[str, str]) -> str:
+    lines = [f"# tthc benchmark, {meta['date']}", ""]
+    lines += [f"- {k}: {v}" for k, v in meta.items() if k != "date"]
+    ref = next((r for r in results if r.size == 10_000), results[-1])
+    m = ref.measures
+    lines += ["", f"## Ratios at {ref.size:,} procedures (targets from issue 6)", "",
+              "Wall ratio is the target's measure; CPU ratio (user+system of the child) is less "
+              "sensitive to other load on the machine.", "",
+              "| measure | target | wall ratio | CPU ratio | met (wall) |", "|---|---:|---:|---:|---|"]
+    rows = [
+        ("cold validate / check-jsonschema", "cold", "cjs", TARGETS["cold"]),
+        ("warm validate / check-jsonschema", "warm", "cjs", TARGETS["warm"]),
+        ("one file changed / check-jsonschema", "changed", "cjs", TARGETS["changed"]),
+        ("diff of two revisions / cold validate", "diff", "cold", TARGETS["diff"]),
+        ("build (sheets + site) / bare Jinja2 render", "build", "bare", TARGETS["build"]),
+    ]
+    for label, a, b, target in rows:
+        wall, cpu = _ratio(m[a], m[b]), _ratio(m[a], m[b], cpu=True)
+        if b == "bare":
+            cpu = None  # the bare render is timed inside its process: no CPU time of its own
+        skipped = m[a].skipped or m[b].skipped
+        lines.append(f"| {label} | ≤ {target:g} | {_fmt(wall)} | {_fmt(cpu)} | "
+                     f"{_met(wall, target) if not skipped else 'skipped: ' + skipped} |")
+    peak = max((x.rss_mb for x in m.values() if x.ok), default=0.0)
+    lines.append(f"| peak memory, any command at {ref.size:,} | ≤ 1 GB | {peak:.0f} MB | | "
+                 f"{_met(peak, TARGETS['memory_mb'])} |")
+    lines.append(f"| `tthc --help` (median of 5) | ≤ 0.3 s | {help_.wall:.2f} s | {help_.cpu:.2f} s | "
+                 f"{_met(help_.wall, TARGETS['help'])} |")
+    if len(results) > 1:
+        small, big = results[-2], results[-1]
+        factor = big.size / small.size
+        worst = max((big.measures[k].wall / small.measures[k].wall, k) for k in LABELS
+                    if big.measures[k].ok and small.measures[k].ok)
+        target = TARGETS["scaling_50k"] * factor / 5
+        lines.append(f"| {big.size:,} time / {small.size:,} time, worst command ({worst[1]}) | ≤ {target:g} "
+                     f"({TARGETS['scaling_50k'] / 5:.2f}× linear) | {worst[0]:.2f} | | {_met(worst[0], target)} |")
+
+    lines += ["", "## Seconds (median; wall / CPU)", "",
+              "| command | " + " | ".join(f"{r.size:,}" for r in results) + " | runs, notes |",
+              "|---|" + "---:|" * len(results) + "---|"]
+    for key, label in LABELS.items():
+        cells = []
+        for r in results:
+            x = r.measures[key]
+            cells.append("skipped" if x.skipped else f"{x.wall:.2f} / {x.cpu:.2f}" if key != "bare" else f"{x.wall:.2f}")
+        notes = "; ".join(dict.fromkeys(
+            f"{r.size:,}: {r.measures[key].note or r.measures[key].skipped}" for r in results
+            if r.measures[key].note or r.measures[key].skipped))
+        runs = "/".join(str(len(r.measures[key].samples)) for r in results)
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {runs}{'; ' + notes if notes else ''} |")
+    lines.append("| catalogue size (MB of YAML) | " + " | ".join(f"{r.files_mb:.0f}" for r in results) + " | |")
+    lines.append("| generating both revisions (info) | " + " | ".join(f"{r.generate_seconds:.1f}" for r in results) + " | |")
+    for r in results:
+        extra = r.measures["bare"].extra
+        if extra:
+            lines.append(f"| bare render set-up at {r.size:,} (info): views {extra['views_seconds']:.1f} s, "
+                         f"{extra['pages']:.0f} pages, {extra['mb']:.0f} MB of HTML |" + " |" * len(results))
+
+    lines += ["", "## Peak memory (max RSS, MB)", "",
+              "| command | " + " | ".join(f"{r.size:,}" for r in results) + " |",
+              "|---|" + "---:|" * len(results)]
+    for key, label in LABELS.items():
+        lines.append(f"| {label} | " + " | ".join(
+            "–" if not r.measures[key].ok else f"{r.measures[key].rss_mb:.0f}" for r in results) + " |")
+
+    if len(results) > 1:
+        lines += ["", "## Scaling (wall time ratio between consecutive sizes)", "",
+                  "| command | " + " | ".join(f"{a.size:,}→{b.size:,}" for a, b in itertools.pairwise(results))
+                  + " |", "|---|" + "---:|" * (len(results) - 1)]
+        for key, label in LABELS.items():
+            cells = []
+            for a, b in itertools.pairwise(results):
+                x, y = a.measures[key], b.measures[key]
+                if x.ok and y.ok:
+                    ratio = y.wall / x.wall
+                    cells.append(f"{ratio:.2f} ({ratio / (b.size / a.size):.2f}× linear)")
+                else:
+                    cells.append("–")
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full", action="store_true", help="also 50,000 procedures")
+    parser.add_argument("--sizes", type=int, nargs="+", help="sizes to measure (default 1000 10000)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing; the median is kept (3)")
+    parser.add_argument("--long", type=float, default=60.0, help="run once a command whose first run takes longer (60 s)")
+    parser.add_argument("--seed", default="1", help="generator seed (1)")
+    parser.add_argument("--workdir", type=Path, help="where to generate (default: a new temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated catalogues")
+    parser.add_argument("--output", type=Path, default=HERE / "results-latest.md", help="also write the report here")
+    parser.add_argument("--rev", help="measure tthc as committed at this git revision (default: the working tree)")
+    args = parser.parse_args(argv)
+    sizes = sorted(args.sizes or ([1000, 10000, 50000] if args.full else [1000, 10000]))
+
+    global SOURCE
+    cjs = ensure_check_jsonschema()
+    tthc = tthc_command()
+    work = Path(tempfile.mkdtemp(prefix="tthc-bench-", dir=args.workdir))
+    if args.rev:
+        SOURCE = export_revision(args.rev, work / "src")
+        tthc = [sys.executable, "-m", "tthc"]
+    runner = Runner(work)
+    started = time.perf_counter()
+    meta = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "benchmarks/run " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine(),
+        "load average at start (1/5/15 min)": load_average(),
+        "tthc": f"commit {git_state(args.rev)}",
+        "check-jsonschema": _version(cjs),
+        "python": platform.python_version(),
+        "measured with": runner.how,
+    }
+    try:
+        schema = work / "procedure.schema.json"
+        schema.write_text(subprocess.run([*tthc, "schema", "procedure"], capture_output=True, text=True,
+                                         check=True, env=_base_env()).stdout, "utf-8")
+        help_ = bench_help(runner, tthc)
+        results = [bench_size(n, work, runner, args, tthc, cjs, schema) for n in sizes]
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"Kept {work}", file=sys.stderr)
+    meta["load average at end"] = load_average()
+    meta["whole run"] = f"{(time.perf_counter() - started) / 60:.1f} min"
+    text = report(results, help_, meta)
+    print(text)
+    args.output.write_text(text, "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
