@@ -8,7 +8,6 @@ fail instead, so a broken setup cannot pass as green.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -21,50 +20,6 @@ import pytest
 from tests.conftest import SAMPLE
 from tests.test_render import EVIL_ATTR, EVIL_SCRIPT, evil_catalogue, loaded
 from tthc import render, views
-
-CHROMIUM = os.environ.get("TTHC_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--headless",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def _missing() -> str | None:
-    if not Path(CHROMIUM).is_file():
-        return f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright for Python is not installed (pip install playwright; never `playwright install`)"
-    return None
-
-
-def _require_browser() -> None:
-    reason = _missing()
-    if reason is None:
-        return
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"browser tests must run in CI: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 class Watched:
@@ -221,6 +176,24 @@ def test_keyboard_skip_link_and_landmarks(site: Path, watched: Watched) -> None:
         assert page.get_by_role(role).count() >= 1, role
     assert page.evaluate("document.documentElement.lang") == "vi"
     assert page.evaluate("document.characterSet") == "UTF-8"
+
+
+def test_statistics_chart_is_visible_and_reads_right(site: Path, watched: Watched) -> None:
+    from tthc.stats import compute
+
+    figures = compute(loaded(SAMPLE))
+    page = watched.page
+    page.goto(url(site / "index.html"))
+    assert page.get_by_role("region", name="Thống kê").is_visible()
+    table = page.get_by_role("table", name="Dịch vụ công trực tuyến")
+    row = table.locator("tbody tr").first
+    cells = [cell.strip() for cell in row.locator("th, td").all_inner_texts()]
+    percent = figures.online_full.percent
+    assert cells == ["Trực tuyến toàn trình", str(figures.online_full.count), f"{percent:.1f}".replace(".", ",") + "\u00a0%"]
+    fill, track = row.locator(".fill").bounding_box(), row.locator(".track").bounding_box()
+    assert fill is not None and track is not None
+    assert abs(fill["width"] / (track["width"] - 2) - percent / 100) < 0.01  # drawn as wide as it says
+    assert watched.errors == []  # no Content-Security-Policy complaint either
 
 
 def test_qr_code_on_the_page_decodes(site: Path, watched: Watched, tmp_path: Path) -> None:

@@ -253,6 +253,70 @@ def test_site_pages(small: Catalogue, tmp_path: Path) -> None:
     assert [e["code"] for e in data] == ["1.000001", "2.000815", "1.000002", "1.001193"]
 
 
+CHART_ROW = re.compile(
+    r'<tr data-key="[^"]*">\n<th scope="row">([^<]+)</th>\n<td class="num">(\d+)</td>\n'
+    r'<td class="share"><span class="meter"><span class="track" aria-hidden="true">'
+    r'<span class="fill w-(\d+)"></span></span><span class="pct">([^<]+)</span></span></td>'
+)
+
+
+def chart_rows(index: str) -> dict[str, list[tuple[str, int, int, str]]]:
+    """The "Thống kê" section's tables: table id → (label, count, bar width, percent text) per bar."""
+    section = re.search(r'<section id="thong-ke".*?</section>', index, re.S)
+    assert section is not None, "no statistics section"
+    tables = re.findall(r'<table class="chart" id="thong-ke-([^"]+)">(.*?)</table>', section[0], re.S)
+    return {
+        name: [(label, int(n), int(w), pct) for label, n, w, pct in CHART_ROW.findall(body)] for name, body in tables
+    }
+
+
+def test_statistics_chart_on_the_index(small: Catalogue, tmp_path: Path) -> None:
+    render.render_site(small, tmp_path / "out")
+    index = (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert '<section id="thong-ke" class="stats" aria-labelledby="thong-ke-tieu-de">' in index
+    assert '<h2 id="thong-ke-tieu-de">Thống kê</h2>' in index
+    assert '<li><a href="#thong-ke">Thống kê</a></li>' in index
+    # After the listing, so the search stays at the top; before the decisions.
+    assert index.index('id="danh-sach"') < index.index('id="thong-ke"') < index.index('id="quyet-dinh"')
+    pct = "\u00a0%"
+    # By hand: 1.001193 xã, toàn trình, post, local 1.5 of 3 days; 2.000815 xã, một phần, local 1.5 of 3;
+    # 1.000001 xã, in person only; 1.000002 tỉnh, in person only.
+    assert chart_rows(index) == {
+        "cap": [("Cấp tỉnh", 1, 25, f"25,0{pct}"), ("Cấp xã", 3, 75, f"75,0{pct}")],
+        "truc-tuyen": [
+            ("Trực tuyến toàn trình", 1, 25, f"25,0{pct}"),
+            ("Trực tuyến một phần", 1, 25, f"25,0{pct}"),
+            ("Không có trực tuyến", 2, 50, f"50,0{pct}"),
+        ],
+        "buu-chinh": [("Có", 1, 25, f"25,0{pct}"), ("Không", 3, 75, f"75,0{pct}")],
+        "thoi-han": [("Có thời hạn cam kết", 2, 50, f"50,0{pct}"), ("Chỉ có thời hạn luật định", 2, 50, f"50,0{pct}")],
+        "linh-vuc": [("Hộ tịch", 2, 50, f"50,0{pct}"), ("Chứng thực", 1, 25, f"25,0{pct}"), ("Đất đai", 1, 25, f"25,0{pct}")],
+    }
+    assert f"Thời hạn cam kết ngắn hơn thời hạn luật định trung bình 50,0{pct}" in index
+    # The page's CSP forbids inline styles: widths are classes, each defined in the stylesheet.
+    assert " style=" not in index
+    css = (tmp_path / "out" / "assets" / "site.css").read_text("utf-8")
+    for width in range(101):
+        assert f".w-{width} {{ width: {width}%; }}" in css or (width == 0 and ".w-0 { width: 0; }" in css)
+
+
+def test_statistics_chart_of_the_sample_matches_tthc_stats(sample: Path, tmp_path: Path) -> None:
+    from tthc.stats import compute
+
+    catalogue = loaded(sample)
+    figures = compute(catalogue)
+    render.render_site(catalogue, tmp_path / "out")
+    rows = chart_rows((tmp_path / "out" / "index.html").read_text("utf-8"))
+    assert [(label, n) for label, n, _, _ in rows["cap"]] == [(c.label, c.count) for c in figures.by_level]
+    assert rows["truc-tuyen"][0][:2] == ("Trực tuyến toàn trình", figures.online_full.count)
+    assert rows["buu-chinh"][0][:2] == ("Có", figures.postal.count)
+    for bars in rows.values():
+        for _, n, width, pct in bars:
+            percent = round(100 * n / figures.procedures, 1)
+            assert pct == f"{percent:.1f}".replace(".", ",") + "\u00a0%"
+            assert width == int(percent + 0.5)
+
+
 def names_in(page: str, pattern: str) -> list[str]:
     return re.findall(pattern, page)
 

@@ -374,6 +374,120 @@ MIXED_PROCS = [
 
 
 # --------------------------------------------------------------------------
+# The statistics chart
+# --------------------------------------------------------------------------
+
+STATS = catalogue(
+    # 1.000001: Cấp xã, online toàn trình (local 1.5 of 3 days: 50 % cut), by post.
+    proc("1.000001", "Đăng ký khai sinh", methods=[proc("x", "x")["methods"][0], ONLINE_FULL, POSTAL]),
+    # 1.000002: Cấp xã, online một phần (local 2.4 of 3 days: 20 % cut), no post.
+    proc("1.000002", "Chứng thực chữ ký", field="chung-thuc",
+         methods=[{**ONLINE_FULL, "online": "một phần", "local_time": {"value": 2.4, "unit": "ngày làm việc"}}]),
+    # 1.000003: Cấp tỉnh and Cấp xã, online with no level stated, no post, no local time.
+    proc("1.000003", "Cấp bản sao trích lục hộ tịch", level=["Cấp xã", "Cấp tỉnh"],
+         methods=[{"channel": "trực tuyến", "time": {"value": 1, "unit": "ngày làm việc"}, "fee": {"free": True}}]),
+)  # fmt: skip
+
+
+def chart(view: dict[str, Any]) -> dict[str, list[tuple[str, int, str, int]]]:
+    """Group id → its bars as (label, count, percent text, width)."""
+    return {
+        g["id"]: [(b["label"], b["count"], b["percent_text"], b["width"]) for b in g["bars"]] for g in view["groups"]
+    }
+
+
+def test_stats_view_counted_by_hand() -> None:
+    view = views.catalogue_view(STATS)["stats"]
+    assert view["procedures"] == 3
+    nbsp = "\u00a0"
+    assert chart(view) == {
+        # A procedure at two levels counts at each; provincial first, as in the hierarchy.
+        "cap": [("Cấp tỉnh", 1, f"33,3{nbsp}%", 33), ("Cấp xã", 3, f"100,0{nbsp}%", 100)],
+        "truc-tuyen": [
+            ("Trực tuyến toàn trình", 1, f"33,3{nbsp}%", 33),
+            ("Trực tuyến một phần", 1, f"33,3{nbsp}%", 33),
+            ("Trực tuyến, chưa ghi mức độ", 1, f"33,3{nbsp}%", 33),
+            ("Không có trực tuyến", 0, f"0,0{nbsp}%", 0),
+        ],
+        "buu-chinh": [("Có", 1, f"33,3{nbsp}%", 33), ("Không", 2, f"66,7{nbsp}%", 67)],
+        "thoi-han": [("Có thời hạn cam kết", 2, f"66,7{nbsp}%", 67), ("Chỉ có thời hạn luật định", 1, f"33,3{nbsp}%", 33)],
+        # Largest first; "Bảo trợ xã hội" and "Đất đai" have no procedure and no bar.
+        "linh-vuc": [("Hộ tịch", 2, f"66,7{nbsp}%", 67), ("Chứng thực", 1, f"33,3{nbsp}%", 33)],
+    }
+    groups = {g["id"]: g for g in view["groups"]}
+    assert groups["cap"]["notes"] == ["Có 1 thủ tục thực hiện ở nhiều cấp, được tính ở mỗi cấp."]
+    assert view["average_cut_percent"] == 35.0 and view["compared"] == 2  # (50 + 20) / 2
+    assert groups["thoi-han"]["notes"] == [
+        f"Thời hạn cam kết ngắn hơn thời hạn luật định trung bình 35,0{nbsp}% "
+        "(tính trên 2 thủ tục so sánh được, cùng đơn vị thời gian)."
+    ]
+    for group in view["groups"]:
+        for bar in group["bars"]:
+            assert views.text.is_nfc(bar["label"]) and views.text.is_nfc(bar["percent_text"])
+    assert all(views.text.is_nfc(note) for g in view["groups"] for note in g["notes"])
+
+
+def test_stats_view_matches_stats_compute_on_the_sample() -> None:
+    from tests.conftest import SAMPLE
+    from tthc.source import folder_files
+    from tthc.stats import compute
+    from tthc.validate import load_catalogue
+
+    cat, _ = load_catalogue(str(SAMPLE), folder_files(SAMPLE))
+    figures = compute(cat)
+    view = views.catalogue_view(cat)["stats"]
+    bars = chart(view)
+    total = figures.procedures
+    assert view["procedures"] == total == len(views.catalogue_view(cat)["procedures"])
+    assert [(label, count) for label, count, _, _ in bars["cap"]] == [(c.label, c.count) for c in figures.by_level]
+    assert [label for label, *_ in bars["cap"]][:2] == ["Cấp tỉnh", "Cấp xã"]
+    assert [(label, count) for label, count, _, _ in bars["linh-vuc"]] == [
+        (c.label, c.count) for c in figures.by_field if c.count
+    ]
+    counts = [count for _, count, _, _ in bars["linh-vuc"]]
+    assert counts == sorted(counts, reverse=True)
+    online = {label: count for label, count, _, _ in bars["truc-tuyen"]}
+    assert online["Trực tuyến toàn trình"] == figures.online_full.count
+    assert online["Trực tuyến một phần"] == figures.online_partial.count
+    assert online["Không có trực tuyến"] == total - figures.online_any.count
+    assert sum(online.values()) == total
+    assert [count for _, count, _, _ in bars["buu-chinh"]] == [figures.postal.count, total - figures.postal.count]
+    assert bars["thoi-han"][0][1] == figures.time_cuts.with_local_time
+    assert view["average_cut_percent"] == figures.time_cuts.average_cut_percent
+    for group in bars.values():
+        for _, count, percent_text, width in group:
+            percent = round(100 * count / total, 1)
+            assert percent_text == f"{percent:.1f}".replace(".", ",") + "\u00a0%"
+            assert width == (int(percent + 0.5) if count else 0)
+    # A hand check against `tthc stats catalogue`: 25 of 51 fully online is 49,0 %.
+    assert bars["truc-tuyen"][0] == ("Trực tuyến toàn trình", 25, "49,0\u00a0%", 49)
+
+
+@pytest.mark.parametrize(
+    ("percent", "count", "width"),
+    [(0.0, 0, 0), (0.3, 1, 1), (25.4, 1, 25), (25.5, 1, 26), (66.7, 2, 67), (100.0, 3, 100)],
+)
+def test_bar_width_rounds_half_up_and_never_hides_a_count(percent: float, count: int, width: int) -> None:
+    assert views.bar_width(percent, count) == width
+
+
+def test_stats_view_names_the_abolished_district_level() -> None:
+    view = views.catalogue_view(catalogue(proc("1.000001", "A", level=["Cấp xã", "Cấp huyện"]), proc("1.000002", "B")))
+    cap = next(g for g in view["stats"]["groups"] if g["id"] == "cap")
+    assert [(b["label"], b["count"]) for b in cap["bars"]] == [("Cấp huyện", 1), ("Cấp xã", 2)]
+    assert cap["notes"] == [
+        "Có 1 thủ tục thực hiện ở nhiều cấp, được tính ở mỗi cấp.",
+        "1 thủ tục còn ghi cấp huyện (cấp huyện đã kết thúc hoạt động từ ngày 01/7/2025).",
+    ]
+
+
+def test_no_stats_bars_for_an_empty_catalogue() -> None:
+    view = views.catalogue_view(catalogue())["stats"]
+    assert view["procedures"] == 0
+    assert all(b["width"] == 0 and b["percent_text"] == "0,0\u00a0%" for g in view["groups"] for b in g["bars"])
+
+
+# --------------------------------------------------------------------------
 # Filters
 # --------------------------------------------------------------------------
 

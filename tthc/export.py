@@ -181,6 +181,10 @@ def to_csv(catalogue: Catalogue) -> str:
     return out.getvalue()
 
 
+def _cell_text(value: Any) -> Any:
+    return text.xml_safe(value) if isinstance(value, str) else value
+
+
 def to_xlsx(catalogue: Catalogue, title: str = "Thủ tục") -> bytes:
     """An .xlsx workbook: bold frozen header, filters, codes stored as text so Excel keeps their zeros."""
     from openpyxl import Workbook
@@ -197,7 +201,10 @@ def to_xlsx(catalogue: Catalogue, title: str = "Thủ tục") -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     rows = flat_rows(catalogue)
     for row in rows:
-        sheet.append([row[key] for key, _ in FLAT_COLUMNS])
+        sheet.append([_cell_text(row[key]) for key, _ in FLAT_COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, even "=HYPERLINK(…)": a cell from the catalogue is never a formula
     code_column = get_column_letter(1)
     for cell in sheet[code_column]:
         cell.number_format = "@"

@@ -544,6 +544,12 @@ def format_text(source: str, kind: str | None, name: str = "<text>") -> str:
         data = y.load(source)
     except YAMLError as error:  # the safe loader accepted it: should not happen
         raise FormatError(loader.explain(str(error).splitlines()[0])) from error
+    except (ValueError, OverflowError) as error:
+        # A date not on the calendar, an integer of thousands of digits: the safe
+        # loader keeps such a value as text, ruamel's round-trip constructor cannot.
+        raise FormatError(
+            f"có giá trị không đọc được ({error}); chạy `tthc validate` để biết chỗ cần sửa"
+        ) from error
     before_comments = Counter(comments(data))
     if kind in _QUOTED:
         lines = source.splitlines()
@@ -627,6 +633,10 @@ def format_file(path: Path, write: bool = True, kind: str | None = None) -> Outc
 
     if path.suffix.lower() not in YAML_SUFFIXES:
         return Outcome(path, error="không phải tệp YAML (.yaml, .yml); bỏ qua")
+    if path.is_symlink():
+        # Read through, a link could show (in --check's diff) a file from outside the
+        # catalogue; written, the atomic replace would put a copy in place of the link.
+        return Outcome(path, error="tệp là liên kết (symlink); chỉ định dạng tệp thật mà nó trỏ tới")
     try:
         raw = path.read_bytes()
     except OSError as error:

@@ -19,6 +19,7 @@ how to fix it; the CLI turns it into exit code 2.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import subprocess
 from collections.abc import Iterator, Sequence
@@ -158,9 +159,12 @@ class GitRepo:
 
     def has_path(self, commit: str, prefix: str) -> bool:
         """Whether the catalogue folder (its settings file or procedures) exists at ``commit``."""
-        listing = self.git(
-            ["ls-tree", "-z", "--name-only", commit, "--", _join(prefix, SETTINGS_FILE), _join(prefix, "procedures")]
-        )
+        try:
+            listing = self.git(
+                ["ls-tree", "-z", "--name-only", commit, "--", _join(prefix, SETTINGS_FILE), _join(prefix, "procedures")]
+            )
+        except _GitFailed:  # a path git refuses (outside the repository) holds no catalogue either
+            return False
         return bool(listing.strip("\0"))
 
     def tree_files(self, commit: str, prefix: str) -> Iterator[SourceFile]:
@@ -443,5 +447,7 @@ def _inner_prefix(repo: GitRepo, inner: str, cwd: Path) -> str:
             inner = full.relative_to(repo.top.resolve()).as_posix()
         except ValueError:
             raise SourceError(f"“{inner}” nằm ngoài kho git {repo.top}.") from None
-    inner = inner.strip("/")
-    return "" if inner == "." else inner
+    normal = posixpath.normpath(inner.strip("/") or ".")
+    if normal == ".." or normal.startswith("../"):
+        raise SourceError(f"“{inner}” nằm ngoài kho git {repo.top}.")
+    return "" if normal == "." else normal

@@ -736,7 +736,10 @@ def _import_row(
         source_note=f"Nhập từ bảng tính (dòng {row.number}) bằng `tthc import`.",
         remarks=remarks,
     )
-    target = scaffold.procedure_path(root, field_id, code)
+    try:
+        target = scaffold.procedure_path(root, field_id, code)
+    except scaffold.ScaffoldError as error:
+        return skipped(str(error))
     relative = target.relative_to(root).as_posix()
     if not dry_run:
         try:

@@ -7,27 +7,47 @@ later are looked up by :mod:`tthc.locator`, only for the files that need them.
 
 Nothing here executes YAML tags: the safe constructor knows only plain types,
 and any explicit tag is reported before it gets that far.
+
+Three kinds of file must never reach the C composer: one nested thousands
+of levels deep (it recurses in C and crashes the process, and libyaml's
+scanner is quadratic in the depth of flow brackets), an alias bomb (aliases
+of aliases expand exponentially once the data is walked) and one of
+hundreds of thousands of values (building data costs tens of microseconds a
+node, in Python). All are stopped by the event scan, which runs first
+whenever a file could be any of them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.constructor import DuplicateKeyError, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.reader import ReaderError
 
 from tthc import schema, text
-from tthc.findings import Finding
+from tthc.findings import Finding, Rule
 from tthc.model import Document, Limits
 from tthc.rules import yaml_rules as R
 
 _SUSPECT_CHARS = frozenset("&*!")
 """Characters without which a document can hold no anchor, alias or tag."""
+
+_SAFE_LINE = 2000
+"""Lines at most this long cannot nest block collections deep enough to hurt.
+
+A block collection nested in another starts further right (a list may share
+its key's column once), so a document whose lines are all shorter than this
+nests at most about twice as deep in block style: far below the depth at
+which the C composer's recursion overflows the stack. Flow collections need
+a bracket per level, and are bounded by counting brackets.
+"""
 
 
 @dataclass(frozen=True)
@@ -36,8 +56,45 @@ class Loaded:
     findings: list[Finding]
 
 
+class _Constructor(SafeConstructor):
+    """The safe constructor, except that a value Python cannot build, or no time or fee can be, stays text.
+
+    YAML reads ``2025-02-30`` as a date and a number of five thousand digits
+    as an integer, and Python refuses both with a bare ``ValueError`` that
+    carries no position; ``.nan``, ``.inf`` and ``1e999`` are floats that
+    pass every ``minimum`` of a JSON Schema (NaN compares false) and break
+    sums and formatting later. Kept as text, the value reaches the schema
+    layer, which says where it is and what to write ("2025-02-30 is not on
+    the calendar", "a number is expected").
+    """
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        try:
+            value = super().construct_yaml_int(node)
+            float(value)
+        except (ValueError, OverflowError):  # more digits than int() converts, or than a float holds
+            return self.construct_scalar(node)
+        return value
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        value = super().construct_yaml_float(node)
+        return value if math.isfinite(value) else self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
+
+
 def _yaml() -> YAML:
     y = YAML(typ="safe", pure=False)
+    y.Constructor = _Constructor
     y.allow_duplicate_keys = False
     return y
 
@@ -76,6 +133,12 @@ def _position(error: MarkedYAMLError) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
+def _line_of_char(source: str, offset: int) -> tuple[int, int]:
+    """Line and column (in characters) of a byte offset into the UTF-8 text libyaml read."""
+    before = source.encode("utf-8")[: max(offset, 0)].decode("utf-8", "ignore")
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
 def _line_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
     before = raw[:offset]
     line_start = before.rfind(b"\n") + 1
@@ -100,41 +163,87 @@ def decode(file: str, raw: bytes, limits: Limits) -> tuple[str | None, list[Find
     return decoded, []
 
 
+def _needs_scan(source: str, limits: Limits) -> bool:
+    """Whether the file could nest too deep or hold too many nodes for the C loader.
+
+    Cheap and conservative, so that ordinary files skip the event scan: every
+    flow level needs a bracket, block levels need long lines (see
+    :data:`_SAFE_LINE`), and every node takes a character (``{a,b}`` is five
+    nodes in five; nothing packs more). The
+    few files that fail this test are scanned, which is exact.
+    """
+    if len(source) >= limits.max_nodes or source.count("[") + source.count("{") > limits.max_depth:
+        return True
+    return len(source) > _SAFE_LINE and max(map(len, source.splitlines()), default=0) > _SAFE_LINE
+
+
 def _scan_events(file: str, source: str, limits: Limits) -> list[Finding]:
-    """Report tags and too many aliases before anything is constructed.
+    """Report tags, alias bombs, too many nodes and too deep nesting before anything is constructed.
 
     Alias bombs (a billion laughs) cost nothing to parse as events but expand
-    exponentially once walked, so they must be stopped here.
+    exponentially once walked, so they must be stopped here. An alias counts
+    once, plus every alias inside the anchor it repeats (expanded in turn),
+    so ten aliases of an anchor holding ten aliases are a hundred and ten:
+    that is what the constructor would walk. Nodes are counted the same way,
+    an alias standing for every node it repeats. An alias inside its own
+    anchor would be data that never ends, reported as too deep.
+
+    The scan stops at the first node too many or level too deep: building
+    data costs tens of microseconds a node, and libyaml's scanner is
+    quadratic in the depth of flow brackets, so reading on would hang.
     """
     findings: list[Finding] = []
-    aliases = 0
-    depth = 0
+    aliases = nodes = 0
+    anchors: list[str | None] = []
+    """The anchor of each open collection, outermost first."""
+    inside: list[list[int]] = []
+    """[aliases, nodes] (expanded) met so far inside each open collection."""
+    weight: dict[str, tuple[int, int]] = {}
+    """(aliases, nodes) (expanded) that each finished anchor stands for."""
+
+    def located(rule: type[Rule], event: Any, **params: Any) -> Finding:
+        mark = event.start_mark
+        return rule.finding(file, **params).located(mark.line + 1, mark.column + 1)
+
     for event in _yaml().parse(source):
         if isinstance(event, AliasEvent):
-            aliases += 1
-            if aliases == limits.max_aliases + 1:
-                mark = event.start_mark
-                findings.append(
-                    R.TooManyAliases.finding(file, limit=limits.max_aliases).located(
-                        mark.line + 1, mark.column + 1
-                    )
-                )
-        elif isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.tag is not None:
-            mark = event.start_mark
-            findings.append(
-                R.Tag.finding(file, tag=_short_tag(event.tag)).located(mark.line + 1, mark.column + 1)
-            )
+            if event.anchor in anchors:
+                findings.append(located(R.TooDeep, event, limit=limits.max_depth))
+                return findings
+            held, size = weight.get(event.anchor, (0, 1))
+            count = 1 + held
+            if aliases <= limits.max_aliases < aliases + count:
+                findings.append(located(R.TooManyAliases, event, limit=limits.max_aliases))
+            aliases += count
+        elif isinstance(event, ScalarEvent | CollectionStartEvent):
+            count, size = 0, 1
+            if event.tag is not None:
+                findings.append(located(R.Tag, event, tag=_short_tag(event.tag)))
+            if isinstance(event, ScalarEvent) and event.anchor is not None:
+                weight[event.anchor] = (0, 1)
+        else:
+            count = size = 0
+        if size:
+            nodes += size
+            if inside:
+                inside[-1][0] += count
+                inside[-1][1] += size
+            if nodes > limits.max_nodes:
+                findings.append(located(R.TooManyNodes, event, limit=limits.max_nodes))
+                return findings
         if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth == limits.max_depth + 1:
-                mark = event.start_mark
-                findings.append(
-                    R.TooDeep.finding(file, limit=limits.max_depth).located(
-                        mark.line + 1, mark.column + 1
-                    )
-                )
+            anchors.append(event.anchor)
+            inside.append([0, 0])
+            if len(anchors) > limits.max_depth:
+                findings.append(located(R.TooDeep, event, limit=limits.max_depth))
+                return findings
         elif isinstance(event, CollectionEndEvent):
-            depth -= 1
+            anchor, (held, size) = anchors.pop(), inside.pop()
+            if anchor is not None:
+                weight[anchor] = (held, size + 1)  # the collection itself
+            if inside:
+                inside[-1][0] += held
+                inside[-1][1] += size
     return findings
 
 
@@ -164,18 +273,21 @@ DEFAULT_LIMITS = Limits()
 
 
 def floored(limits: Limits) -> Limits:
-    """The limits, none below the minimum the catalogue schema allows.
+    """The limits, each within the range the catalogue schema allows.
 
     tthc.yaml sets the limits for every file, itself included: applied as
     written, ``max_file_bytes: 100`` would refuse tthc.yaml before its
-    schema-range finding could be reported, and then every other file.
+    schema-range finding could be reported, and then every other file; and
+    ``max_depth: 100000`` would let a file crash the C composer. Out-of-range
+    values are reported by the schema and used at the nearest bound.
     """
-    minimums = {
-        name: spec["minimum"]
-        for name, spec in schema.schema("catalogue")["properties"]["limits"]["properties"].items()
-    }
+    bounds = schema.schema("catalogue")["properties"]["limits"]["properties"]
     return dataclasses.replace(
-        limits, **{name: max(getattr(limits, name), low) for name, low in minimums.items()}
+        limits,
+        **{
+            name: min(max(getattr(limits, name), spec["minimum"]), spec["maximum"])
+            for name, spec in bounds.items()
+        },
     )
 
 
@@ -185,10 +297,10 @@ def load(file: str, kind: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> L
     source, findings = decode(file, raw, limits)
     if source is None:
         return Loaded(Document(file, kind, None), findings)
-    if _SUSPECT_CHARS.intersection(source):
+    if _SUSPECT_CHARS.intersection(source) or _needs_scan(source, limits):
         try:
             findings = _scan_events(file, source, limits)
-        except MarkedYAMLError:
+        except YAMLError:
             findings = []  # the loader below reports the syntax error with its position
         if findings:
             return Loaded(Document(file, kind, None, source), findings)
@@ -210,6 +322,10 @@ def load(file: str, kind: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> L
         deep = [f for f in _scan_events(file, source, limits) if f.rule == R.TooDeep.id]
         finding = deep[0] if deep else R.TooDeep.finding(file, limit=limits.max_depth).located(1, 1)
         return _failed(file, kind, source, finding)
+    except ReaderError as error:  # a control character YAML does not allow in a file, such as U+0001
+        line, column = _line_of_char(source, error.position)
+        problem = f"ký tự điều khiển U+{error.character:04X} không được phép trong tệp YAML; xóa ký tự này"
+        return _failed(file, kind, source, R.Syntax.finding(file, problem=problem).located(line, column))
     except YAMLError as error:
         return _failed(file, kind, source, R.Syntax.finding(file, problem=str(error)).located(1, 1))
     if data is None:

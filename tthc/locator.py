@@ -1,7 +1,11 @@
 """Turn a path inside a YAML document into a line and column.
 
-Only files that have findings are parsed again here, with the round-trip
-parser that keeps positions, so that a clean catalogue never pays for it.
+Only files that have findings are parsed again here, so that a clean
+catalogue never pays for it. They are composed into nodes, which carry their
+marks, by the same C parser that loaded them: the round-trip parser knows
+positions too but is pure Python, and on a file of a few hundred kilobytes of
+flow lists it takes minutes, which a hostile or pasted file must not cost.
+Only files the loader accepted get here, so their nesting is within limits.
 """
 
 from __future__ import annotations
@@ -10,42 +14,77 @@ from collections.abc import Iterable
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tthc.findings import Finding, Path
+from tthc.text import nfc
+
+_NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
 
 
-def _tree(text: str) -> Any:
-    y = YAML(typ="rt")
-    y.allow_duplicate_keys = True
+def _yaml() -> YAML:
+    return YAML(typ="safe", pure=False)
+
+
+def _tree(text: str, yaml: YAML) -> Node | None:
     try:
-        return y.load(text)
+        node: Node | None = yaml.compose(text)
     except (YAMLError, RecursionError):
         return None
+    return node
 
 
-def position(tree: Any, path: Path, at_key: bool = False) -> tuple[int, int]:
+def _key(yaml: YAML, node: Node) -> Any:
+    """A mapping key as the loader built it (``1:`` is the number 1), to match path steps."""
+    if not isinstance(node, ScalarNode) or node.tag == _STR:
+        return node.value
+    try:
+        return yaml.constructor.construct_object(node, deep=True)
+    except (YAMLError, ValueError, TypeError):
+        return node.value
+
+
+def _child(yaml: YAML, node: Node, step: str | int) -> tuple[Node, Node] | None:
+    """(key node, value node) of ``step`` in a mapping; the last one wins, as in the loaded data.
+
+    Findings name keys in NFC (the model and the schema see NFC text), and the
+    file may spell them in NFD.
+    """
+    want = nfc(step) if isinstance(step, str) else step
+    found = None
+    for key, value in node.value:
+        have = _key(yaml, key)
+        if (nfc(have) if isinstance(have, str) else have) == want:
+            found = (key, value)
+    return found
+
+
+def position(tree: Node | None, path: Path, at_key: bool = False, yaml: YAML | None = None) -> tuple[int, int]:
     """1-based (line, column) of the node at ``path``, or of its deepest existing parent.
 
     A scalar points at its value; a block mapping or list reached through a key
     points at that key, which is where a person looks for it. So does an empty
-    value (``code:``), which has no place of its own: ruamel puts it where the
-    next line begins.
+    value (``code:``), which has no place of its own.
     """
     line, column = 0, 0
     node = tree
-    for step in path:
-        if isinstance(node, CommentedMap) and step in node:
-            child = node[step]
+    yaml = yaml or _yaml()
+    for i, step in enumerate(path):
+        if isinstance(node, MappingNode) and (pair := _child(yaml, node, step)) is not None:
+            key, child = pair
             use_key = (
-                (at_key and step == path[-1]) or child is None or isinstance(child, CommentedMap | CommentedSeq)
+                (at_key and i == len(path) - 1)
+                or (isinstance(child, ScalarNode) and child.tag == _NULL and not child.value)
+                or isinstance(child, MappingNode | SequenceNode)
             )
-            line, column = node.lc.key(step) if use_key else node.lc.value(step)
+            mark = key.start_mark if use_key else child.start_mark
+            line, column = mark.line, mark.column
             node = child
-        elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
-            line, column = node.lc.item(step)
-            node = node[step]
+        elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            node = node.value[step]
+            line, column = node.start_mark.line, node.start_mark.column
         else:
             break
     return line + 1, column + 1
@@ -53,7 +92,8 @@ def position(tree: Any, path: Path, at_key: bool = False) -> tuple[int, int]:
 
 def locate(findings: Iterable[Finding], texts: dict[str, str]) -> list[Finding]:
     """Fill in positions of findings that lack them, parsing each file at most once."""
-    trees: dict[str, Any] = {}
+    trees: dict[str, Node | None] = {}
+    yaml = _yaml()  # building one costs more than locating a finding
     out = []
     for finding in findings:
         if finding.line is None:
@@ -62,7 +102,7 @@ def locate(findings: Iterable[Finding], texts: dict[str, str]) -> list[Finding]:
                 finding = finding.located(1, 1)
             else:
                 if finding.file not in trees:
-                    trees[finding.file] = _tree(text)
-                finding = finding.located(*position(trees[finding.file], finding.path, finding.at_key))
+                    trees[finding.file] = _tree(text, yaml)
+                finding = finding.located(*position(trees[finding.file], finding.path, finding.at_key, yaml))
         out.append(finding)
     return out

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -238,6 +240,10 @@ class Limits:
     max_file_bytes: int = 1024 * 1024
     max_aliases: int = 20
     max_depth: int = 50
+    max_nodes: int = 50_000
+    """Values, mappings and lists in one file: building data costs tens of
+    microseconds a node, so a pasted list of a million numbers must be
+    refused before it is built, whatever its size in bytes."""
 
 
 @dataclass(frozen=True)
@@ -337,10 +343,19 @@ def _maps(data: Any, key: str) -> Iterable[Mapping[str, Any]]:
 
 
 def _num(data: Any, key: str) -> float | None:
+    """A number, or None: also for ``.nan``, ``.inf`` and integers no float can hold.
+
+    YAML reads those as numbers and JSON Schema's ``minimum`` lets them pass
+    (NaN compares false), but no time or fee is infinite, and every consumer
+    (sums, ``int()``, formatting) would fail on them far from the file.
+    """
     value = data.get(key) if isinstance(data, Mapping) else None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return value
+    try:
+        return value if math.isfinite(value) else None
+    except OverflowError:  # an int of hundreds of digits
+        return None
 
 
 def _int(data: Any, key: str) -> int:
@@ -549,24 +564,49 @@ def build_settings(file: str, data: Any) -> Settings:
             max_aliases=_int(limits, "max_aliases") if _num(limits, "max_aliases") is not None
             else defaults.max_aliases,
             max_depth=_int(limits, "max_depth") or defaults.max_depth,
+            max_nodes=_int(limits, "max_nodes") or defaults.max_nodes,
         ),
         data=data if isinstance(data, Mapping) else {},
     )
 
 
+def nfc_data(value: Any) -> Any:
+    """Loaded data with every text (keys too) in NFC; the same object when it already is.
+
+    Text pasted as NFD looks the same but compares unequal: “trực tiếp”
+    would fail the list of channels, a field id would name no field. Only
+    the ``text-not-nfc`` rule, which reads the documents as loaded, should
+    see the difference.
+    """
+    if isinstance(value, str):
+        return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        items = {nfc_data(k): nfc_data(v) for k, v in value.items()}
+        same = len(items) == len(value) and all(
+            a is b and items[a] is value[b] for a, b in zip(items, value, strict=True)
+        )
+        return value if same else items
+    if isinstance(value, list):
+        changed = [nfc_data(v) for v in value]
+        return value if all(a is b for a, b in zip(changed, value, strict=True)) else changed
+    return value
+
+
 def build_catalogue(root: str, documents: Mapping[str, Document]) -> Catalogue:
+    """The model of every readable document, built from its data in NFC (see :func:`nfc_data`)."""
     settings = Settings()
     procedures: list[Procedure] = []
     decisions: list[Decision] = []
     for doc in documents.values():
         if doc.data is None:
             continue
+        data = nfc_data(doc.data)
         if doc.kind == "catalogue":
-            settings = build_settings(doc.file, doc.data)
+            settings = build_settings(doc.file, data)
         elif doc.kind == "procedure":
-            procedures.append(build_procedure(doc.file, doc.data))
+            procedures.append(build_procedure(doc.file, data))
         elif doc.kind == "decision":
-            decisions.append(build_decision(doc.file, doc.data))
+            decisions.append(build_decision(doc.file, data))
     return Catalogue(
         root=root,
         settings=settings,

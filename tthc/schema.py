@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import itertools
 import json
 import re
 from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 
 from tthc.findings import Finding
@@ -46,18 +47,51 @@ def schema(kind: str) -> dict[str, Any]:
     return loaded
 
 
+def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """``uniqueItems`` in one pass.
+
+    jsonschema compares every pair of items it cannot sort, such as mappings:
+    a list of ten thousand of them pasted where a list of subjects belongs
+    took minutes. One canonical JSON text per item finds the same duplicates
+    (except 1 and 1.0, which no list of tthc's schemas can hold: they are
+    lists of text) in linear time.
+    """
+    if not unique or not validator.is_type(instance, "array"):
+        return
+    seen: set[str] = set()
+    for item in instance:
+        key = json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+        if key in seen:
+            yield ValidationError("has non-unique elements")
+            return
+        seen.add(key)
+
+
+_Validator: Any = validators.extend(Draft202012Validator, {"uniqueItems": _unique_items})  # type: ignore[no-untyped-call]
+
+
 @functools.cache
 def validator(kind: str) -> Draft202012Validator:
-    return Draft202012Validator(schema(kind), format_checker=FormatChecker())
+    checker: Draft202012Validator = _Validator(schema(kind), format_checker=FormatChecker())
+    return checker
+
+
+MAX_ERRORS = 100
+"""Schema errors reported per file at most.
+
+A pasted list of a hundred thousand numbers is a hundred thousand type
+errors; listing them all would take minutes and help nobody, while the
+first hundred say what is wrong.
+"""
 
 
 def check(file: str, kind: str, data: Any) -> list[Finding]:
-    """All schema findings of one document, most specific error first per place.
+    """Schema findings of one document (at most :data:`MAX_ERRORS`), most specific error first per place.
 
     A value of the wrong type gets that one finding: ``unit:`` left empty is
     not also “null is not one of the units”.
     """
-    errors = list(_leaf_errors(validator(kind).iter_errors(data)))
+    errors = list(itertools.islice(_leaf_errors(validator(kind).iter_errors(data)), MAX_ERRORS))
     mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     return [
         _finding(file, kind, error)

@@ -27,11 +27,13 @@ __all__ = [
     "invisible_chars",
     "is_nfc",
     "nfc",
+    "printable",
     "repair_mojibake",
     "slug",
     "sort_key",
     "sort_vi",
     "vi_key",
+    "xml_safe",
 ]
 
 T = TypeVar("T")
@@ -75,6 +77,34 @@ def fold(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("đ", "d").replace("Đ", "D")
     return _WS_RUN.sub(" ", stripped.casefold()).strip()
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Show control and direction characters of *text* as escapes (``\\x1b``, ``\\u202e``).
+
+    Reports print catalogue text to terminals and CI logs. Printed as they
+    are, an escape sequence can retitle or clear the terminal or hide the
+    findings after it, a line break can start a line that GitHub Actions reads
+    as a workflow command, and a right-to-left override can make a code read
+    backwards; escaped, a reviewer sees what the file really holds.
+    """
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Show the characters XML 1.0 cannot hold as escapes (``\\x07``), keeping tabs and line breaks.
+
+    Word and Excel files are XML, and python-docx and openpyxl raise on such a
+    character; a stray control code pasted into a name must not stop an
+    export, and escaped it stays visible for someone to fix.
+    """
+    return _NOT_XML.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 _NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")

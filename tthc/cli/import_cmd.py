@@ -64,12 +64,17 @@ def _epilogue(report: ImportReport) -> list[str]:
 
 
 def write_plain(report: ImportReport, out: TextIO) -> None:
+    """The report as plain text; cells come from the spreadsheet, so control characters are shown escaped."""
     from tthc.importer import STATUS_LABELS
+    from tthc.text import printable
 
     for line in _preamble(report):
-        out.write(line + "\n")
+        out.write(printable(line) + "\n")
     header = ("Dòng", "Kết quả", "Mã", "Tệp", "Ghi chú / lý do")
-    rows = [(str(r.row), STATUS_LABELS[r.status], r.code, r.file, r.reason) for r in report.rows]
+    rows = [
+        (str(r.row), STATUS_LABELS[r.status], printable(r.code), printable(r.file), printable(r.reason))
+        for r in report.rows
+    ]
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(header)]
     for row in (header, *rows):
         out.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])) + "  " + row[-1] + "\n")
@@ -79,14 +84,18 @@ def write_plain(report: ImportReport, out: TextIO) -> None:
 
 
 def write_rich(report: ImportReport, out: TextIO) -> None:
+    """The report as a table; spreadsheet text is neither rich markup (“[/]” would raise) nor escape codes."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     from tthc.importer import CREATED, SKIPPED, STATUS_LABELS, UNCHANGED, UPDATED
+    from tthc.text import printable
 
     console = Console(file=out, force_terminal=True, highlight=False)
     for line in _preamble(report):
-        console.print(line, style="dim" if line.startswith("Cột") else None)
+        console.print(Text(printable(line)), style="dim" if line.startswith("Cột") else None)
     table = Table(show_lines=False, header_style="bold")
     table.add_column("Dòng", justify="right")
     table.add_column("Kết quả")
@@ -95,11 +104,12 @@ def write_rich(report: ImportReport, out: TextIO) -> None:
     table.add_column("Ghi chú / lý do", overflow="fold")
     styles = {CREATED: "green", UPDATED: "cyan", UNCHANGED: "dim", SKIPPED: "bold red"}
     for r in report.rows:
-        table.add_row(str(r.row), f"[{styles[r.status]}]{STATUS_LABELS[r.status]}[/]", r.code, r.file, r.reason)
+        cells = (escape(printable(value)) for value in (r.code, r.file, r.reason))
+        table.add_row(str(r.row), f"[{styles[r.status]}]{STATUS_LABELS[r.status]}[/]", *cells)
     console.print(table)
     console.print(_summary(report), style="bold")
     for line in _epilogue(report):
-        console.print(line)
+        console.print(Text(printable(line)))
 
 
 @click.command(name="import", short_help="Nhập danh sách thủ tục từ Excel (.xlsx) hoặc CSV.")

@@ -198,8 +198,8 @@ def procedure(
         decisions=decision_values,
         agency_ids=tuple(catalogue.settings.agencies),
     )
-    path = scaffold.procedure_path(root, field_value, code_value)
     try:
+        path = scaffold.procedure_path(root, field_value, code_value)
         scaffold.create(path, scaffold.procedure_text(info))
     except scaffold.ScaffoldError as error:
         fail(str(error))

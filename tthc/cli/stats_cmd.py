@@ -27,14 +27,21 @@ def write_text(stats: Stats, out: TextIO, color: bool) -> None:
     """Aligned tables: coloured by rich in a terminal, plain text when piped."""
     from rich import box
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+
+    from tthc.text import printable
+
+    def shown(value: str) -> str:
+        """Catalogue text in a cell: neither rich markup (“[/]” would raise) nor escape codes."""
+        return escape(printable(value))
 
     console = Console(
         file=out, force_terminal=color, no_color=not color, highlight=False,
         width=None if color else 120,
     )
     total = stats.procedures
-    as_of = f" (danh mục có hiệu lực {stats.as_of})" if stats.as_of else ""
+    as_of = f" (danh mục có hiệu lực {shown(str(stats.as_of))})" if stats.as_of else ""
     console.print(f"[bold]Tổng số thủ tục: {total}[/]{as_of}")
     style = box.SIMPLE_HEAD if color else box.ASCII2
 
@@ -48,7 +55,7 @@ def write_text(stats: Stats, out: TextIO, color: bool) -> None:
     levels = table("Theo cấp thực hiện", "Cấp")
     for c in stats.by_level:
         style_ = "bold red" if c.key == "Cấp huyện" and c.count else ""
-        levels.add_row(c.label, str(c.count), _pct(c.count, total), style=style_)
+        levels.add_row(shown(c.label), str(c.count), _pct(c.count, total), style=style_)
     levels.add_row("[dim]Thực hiện ở nhiều cấp[/]", str(stats.several_levels), _pct(stats.several_levels, total))
     console.print(levels)
 
@@ -71,16 +78,16 @@ def write_text(stats: Stats, out: TextIO, color: bool) -> None:
 
     fields = table("Theo lĩnh vực", "Lĩnh vực")
     for c in stats.by_field:
-        fields.add_row(c.label, str(c.count), _pct(c.count, total))
+        fields.add_row(shown(c.label), str(c.count), _pct(c.count, total))
     console.print(fields)
 
     agencies = table("Theo cơ quan trực tiếp thực hiện", "Cơ quan")
     for c in stats.by_agency:
-        agencies.add_row(c.label, str(c.count), _pct(c.count, total))
+        agencies.add_row(shown(c.label), str(c.count), _pct(c.count, total))
     console.print(agencies)
 
     if stats.district:
-        console.print(f"[bold red]Còn ở cấp huyện ({len(stats.district)}):[/] {', '.join(stats.district)}")
+        console.print(f"[bold red]Còn ở cấp huyện ({len(stats.district)}):[/] {shown(', '.join(stats.district))}")
     else:
         console.print("[green]Không còn thủ tục nào ở cấp huyện.[/]")
     console.print()
@@ -91,7 +98,7 @@ def write_text(stats: Stats, out: TextIO, color: bool) -> None:
                           ("Thay thế", "right"), ("Bãi bỏ", "right"), ("Cộng", "right")):
         d.add_column(name, justify=justify)  # type: ignore[arg-type]
     for dec in stats.decisions:
-        d.add_row(dec.number, dec.effective, str(dec.new), str(dec.amended), str(dec.replaced),
+        d.add_row(shown(dec.number), shown(dec.effective), str(dec.new), str(dec.amended), str(dec.replaced),
                   str(dec.abolished), str(dec.total))
     console.print(d)
 

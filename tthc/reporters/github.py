@@ -11,6 +11,7 @@ from typing import TextIO
 from tthc.findings import Severity
 from tthc.reporters import text
 from tthc.reporters.base import Context
+from tthc.text import printable
 from tthc.validate import Report
 
 
@@ -27,12 +28,13 @@ def write(report: Report, out: TextIO, context: Context) -> None:
         level = "error" if f.severity is Severity.ERROR else "warning"
         props = ",".join(
             [
-                f"file={_escape_property(context.path(f))}",
+                f"file={_escape_property(printable(context.path(f)))}",
                 f"line={f.line}",
                 f"col={f.column}",
                 f"title={_escape_property(f.rule)}",
             ]
         )
-        message = f.message + (f"\n→ {f.fix}" if f.fix else "")
+        # Escape codes in catalogue text would reach the log as they are; line breaks are %0A below.
+        message = printable(f.message) + (f"\n→ {printable(f.fix)}" if f.fix else "")
         out.write(f"::{level} {props}::{_escape_data(message)}\n")
     text.write(report, out, Context(context.prefix, color=False, strict=context.strict))

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from tthc.findings import Severity
 from tthc.reporters.base import Context
+from tthc.text import printable
 from tthc.validate import Report
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
@@ -42,17 +43,17 @@ def write(report: Report, out: TextIO, context: Context) -> None:
     level_width = max(len(s.label) for s in Severity)
     for _file, group in itertools.groupby(report.findings, key=lambda f: f.file):
         findings = list(group)
-        console.print(Text(context.path(findings[0]), style="bold underline"))
+        console.print(Text(printable(context.path(findings[0])), style="bold underline"))
         for f in findings:
             line = Text("  ")
             line.append(f"{f.line}:{f.column}".ljust(width), style="dim")
             line.append("  ")
             line.append(f.severity.label.ljust(level_width), style=_STYLE[f.severity])
             line.append("  ")
-            line.append(f.message)
+            line.append(printable(f.message))  # it quotes catalogue text, which may hold escape codes
             line.append(f"  ({f.rule})", style="dim")
             console.print(line)
             if f.fix:
-                console.print(Text(" " * (width + 4) + "→ " + f.fix, style="cyan"))
+                console.print(Text(" " * (width + 4) + "→ " + printable(f.fix), style="cyan"))
         console.print()
     console.print(verdict(report, context.strict))

@@ -49,7 +49,7 @@ class Tag(_YamlRule):
 class TooManyAliases(_YamlRule):
     id = "yaml-aliases"
     title = "Quá nhiều alias"
-    message = "Tệp dùng quá {limit} alias (*tên); có thể là tệp độc hại (“alias bomb”)."
+    message = "Tệp dùng quá {limit} alias (*tên), tính cả các alias nằm trong phần được lặp lại; có thể là tệp độc hại (“alias bomb”)."
     fix = "Viết đầy đủ giá trị thay cho alias, hoặc tăng limits.max_aliases trong tthc.yaml nếu thật sự cần."
     tags = ("yaml", "security")
 
@@ -60,6 +60,15 @@ class TooDeep(_YamlRule):
     title = "Lồng quá sâu"
     message = "Dữ liệu lồng sâu quá {limit} mức."
     fix = "Kiểm tra thụt lề và dấu ngoặc [ {{ chưa đóng; tăng limits.max_depth trong tthc.yaml nếu thật sự cần."
+    tags = ("yaml", "security")
+
+
+@register
+class TooManyNodes(_YamlRule):
+    id = "yaml-nodes"
+    title = "Quá nhiều giá trị"
+    message = "Tệp có hơn {limit} nút YAML (giá trị, khối, danh sách, kể cả phần alias lặp lại); tthc không đọc tiếp để khỏi treo máy."
+    fix = "Kiểm tra tệp có bị dán nhầm dữ liệu hay không, hoặc tách thành nhiều tệp; tăng limits.max_nodes trong tthc.yaml nếu thật sự cần."
     tags = ("yaml", "security")
 
 

@@ -22,6 +22,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from tthc.diff import ChangeSet
+from tthc.text import xml_safe
 from tthc.writers import annex_view
 from tthc.writers.base import Context
 
@@ -46,8 +47,8 @@ def write(changes: ChangeSet, context: Context) -> bytes:
         _table(document, lst)
     _paragraph(document.add_paragraph(), annex.note, italic=True, size=10.5)
     props = document.core_properties
-    props.title = f"{annex.heading}: {annex.title}"
-    props.subject = f"{context.old_label} → {context.new_label}".strip(" →")
+    props.title = xml_safe(f"{annex.heading}: {annex.title}")
+    props.subject = xml_safe(f"{context.old_label} → {context.new_label}".strip(" →"))
     props.author = "tthc"
     out = io.BytesIO()
     document.save(out)
@@ -87,7 +88,7 @@ def _paragraph(
     center: bool = False,
     keep_with_next: bool = False,
 ) -> Paragraph:
-    run = paragraph.add_run(content)
+    run = paragraph.add_run(xml_safe(content))  # python-docx raises on control characters
     run.bold, run.italic = bold or None, italic or None
     if size is not None:
         run.font.size = Pt(size)

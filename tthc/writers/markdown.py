@@ -25,6 +25,15 @@ def md(value: str) -> str:
     return " ".join(value.split())
 
 
+def code(value: str) -> str:
+    """Inline code for a table cell: a backtick or line break in the text must not end it, nor a pipe the cell.
+
+    Codes come from files that diff reads without validating them, so a code
+    may hold anything; inside a code span nothing else is markup.
+    """
+    return "`" + " ".join(value.replace("`", "'").split()).replace("|", "\\|") + "`"
+
+
 def write(changes: ChangeSet, context: Context) -> bytes:
     settings = settings_of(changes)
     old_settings = changes.before.settings if changes.before is not None else settings
@@ -66,7 +75,7 @@ def _procedures(title: str, procs: list[Procedure], settings: Settings) -> list[
     out = [f"#### {title} ({len(procs)})", "", "| Mã | Tên thủ tục | Cấp thực hiện | Lĩnh vực |", "|---|---|---|---|"]
     for proc in by_name(procs, lambda p: p.name):
         level, field = _where(proc, settings)
-        out.append(f"| `{proc.code}` | {md(proc.name)} | {md(level)} | {md(field)} |")
+        out.append(f"| {code(proc.code)} | {md(proc.name)} | {md(level)} | {md(field)} |")
     return [*out, ""]
 
 
@@ -83,7 +92,7 @@ def _amended(changes: ChangeSet, settings: Settings, old_settings: Settings) -> 
                 else f"theo {md(item.decision)}" + (f" ({md(item.by)})" if item.by else "")
             )
             out += [
-                f"- **Thay thế** `{item.old.code}` → `{item.new.code}` {md(item.new.name)}: {why}"
+                f"- **Thay thế** {code(item.old.code)} → {code(item.new.code)} {md(item.new.name)}: {why}"
                 + (f"; thay cho “{md(item.old.name)}”" if item.old.name != item.new.name else ""),
                 "",
             ]
@@ -109,7 +118,7 @@ def _amended(changes: ChangeSet, settings: Settings, old_settings: Settings) -> 
                 new = "".join(md(o.text) if o.op == "=" else f" **{md(o.text)}** " for o in change.words if o.op != "-")
             else:
                 old, new = md(show(change, change.old, old_settings)), md(show(change, change.new, settings))
-            out.append(f"| {md(change.label)} | `{change.path.replace('`', '')}` | {kind} | {old} | {new} |")
+            out.append(f"| {md(change.label)} | {code(change.path)} | {kind} | {old} | {new} |")
         out += ["", "</details>", ""]
     return out
 
@@ -151,5 +160,5 @@ def _unannounced(context: Context) -> list[str]:
         "|---|---|---|",
     ]
     for o in offences:
-        out.append(f"| `{o.code}` | {md(o.name)} | {md(o.message)} |")
+        out.append(f"| {code(o.code)} | {md(o.name)} | {md(o.message)} |")
     return [*out, ""]

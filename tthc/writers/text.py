@@ -2,7 +2,9 @@
 
 Coloured in a terminal and plain when piped (the context says which); in plain
 mode a word-level diff is written ``[-bỏ-]{+thêm+}`` as ``git diff
---word-diff`` does, so it survives a log file.
+--word-diff`` does, so it survives a log file. Catalogue text goes through
+:func:`tthc.text.printable` (``p``): diff reads files nobody has validated,
+and an escape code in a name must not rewrite the reviewer's terminal.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from rich.text import Text
 
 from tthc.diff import Amended, Change, ChangeSet, Replaced, Unannounced
 from tthc.model import Procedure, Settings
+from tthc.text import printable as p
 from tthc.writers.base import GROUPS, KIND_LABELS, Context, by_name, settings_of, show
 
 
@@ -30,7 +33,7 @@ def write(changes: ChangeSet, context: Context) -> bytes:
     )
     settings = settings_of(changes)
     old_settings = changes.before.settings if changes.before is not None else settings
-    console.print(Text.assemble(("So sánh ", "bold"), context.old_label or "OLD", " → ", context.new_label or "NEW"))
+    console.print(Text.assemble(("So sánh ", "bold"), p(context.old_label or "OLD"), " → ", p(context.new_label or "NEW")))
     if changes.empty:
         console.print(
             Text.assemble(("✓ Không có khác biệt", "bold green"), f" ({changes.unchanged} thủ tục không đổi).")
@@ -44,7 +47,7 @@ def write(changes: ChangeSet, context: Context) -> bytes:
         console.print()
         console.print(Text(f"Tệp di chuyển, nội dung không đổi ({len(changes.moved)}):", style="dim"))
         for moved in changes.moved:
-            console.print(Text(f"  {moved.code}  {moved.old_file} → {moved.new_file}", style="dim"))
+            console.print(Text(p(f"  {moved.code}  {moved.old_file} → {moved.new_file}"), style="dim"))
     if not changes.empty:
         console.print()
         s = changes.summary()
@@ -69,7 +72,7 @@ def _heading(console: Console, title: str, count: int, style: str) -> None:
 
 def _where(proc: Procedure, settings: Settings) -> str:
     field = settings.fields.get(proc.field)
-    return " · ".join(p for p in (", ".join(proc.levels), field.name if field else proc.field) if p)
+    return p(" · ".join(part for part in (", ".join(proc.levels), field.name if field else proc.field) if part))
 
 
 def _new(console: Console, changes: ChangeSet, settings: Settings) -> None:
@@ -77,7 +80,7 @@ def _new(console: Console, changes: ChangeSet, settings: Settings) -> None:
         return
     _heading(console, GROUPS["new"], len(changes.new), "green")
     for proc in by_name(list(changes.new), lambda p: p.name):
-        console.print(Text.assemble(("  + ", "green"), (proc.code, "bold"), f"  {proc.name}", (f"  [{_where(proc, settings)}]", "dim")))
+        console.print(Text.assemble(("  + ", "green"), (p(proc.code), "bold"), f"  {p(proc.name)}", (f"  [{_where(proc, settings)}]", "dim")))
 
 
 def _amended(console: Console, changes: ChangeSet, settings: Settings, old_settings: Settings, color: bool) -> None:
@@ -90,22 +93,22 @@ def _amended(console: Console, changes: ChangeSet, settings: Settings, old_setti
             why = (
                 f"thay thế, đoán theo tên gần giống ({item.similarity:.0%}): cần xác nhận"
                 if item.guessed
-                else f"thay thế theo {item.decision}" + (f" ({item.by})" if item.by else "")
+                else p(f"thay thế theo {item.decision}" + (f" ({item.by})" if item.by else ""))
             )
             console.print(
                 Text.assemble(
-                    ("  ⇄ ", "yellow"), (item.old.code, "bold"), " → ", (item.new.code, "bold"),
-                    f"  {item.new.name}", (f"  [{why}]", "dim"),
+                    ("  ⇄ ", "yellow"), (p(item.old.code), "bold"), " → ", (p(item.new.code), "bold"),
+                    f"  {p(item.new.name)}", (f"  [{why}]", "dim"),
                 )
             )  # fmt: skip
             if item.old.name != item.new.name:
-                console.print(Text(f"      thay cho: {item.old.name}", style="dim"))
+                console.print(Text(f"      thay cho: {p(item.old.name)}", style="dim"))
             continue
-        tag = "được cấp mã, " + f"trước là {item.old.code}" if item.code_assigned else ""
+        tag = "được cấp mã, " + f"trước là {p(item.old.code)}" if item.code_assigned else ""
         editorial = "" if item.legal else "chỉ sửa biên tập"
         note = "; ".join(p for p in (tag, editorial) if p)
         console.print(
-            Text.assemble(("  ~ ", "yellow"), (item.code, "bold"), f"  {item.name}", (f"  [{note}]" if note else "", "dim"))
+            Text.assemble(("  ~ ", "yellow"), (p(item.code), "bold"), f"  {p(item.name)}", (f"  [{note}]" if note else "", "dim"))
         )
         for change in item.changes:
             console.print(_change_line(change, settings, old_settings, color))
@@ -115,20 +118,20 @@ def _amended(console: Console, changes: ChangeSet, settings: Settings, old_setti
 
 def _change_line(change: Change, settings: Settings, old_settings: Settings, color: bool) -> Text:
     line = Text("      ")
-    line.append(change.label, style="cyan")
-    line.append(f"  {change.path}", style="dim")
+    line.append(p(change.label), style="cyan")
+    line.append(f"  {p(change.path)}", style="dim")
     line.append(f" ({KIND_LABELS[change.kind]}{', biên tập' if change.editorial else ''})", style="dim")
     if change.words:
         return line
     line.append(": ")
     if change.kind == "added":
-        line.append(show(change, change.new, settings), style="green")
+        line.append(p(show(change, change.new, settings)), style="green")
     elif change.kind == "removed":
-        line.append(show(change, change.old, old_settings), style="red")
+        line.append(p(show(change, change.old, old_settings)), style="red")
     else:
-        line.append(show(change, change.old, old_settings), style="red")
+        line.append(p(show(change, change.old, old_settings)), style="red")
         line.append(" → ")
-        line.append(show(change, change.new, settings), style="green")
+        line.append(p(show(change, change.new, settings)), style="green")
     return line
 
 
@@ -136,9 +139,9 @@ def _words(change: Change, color: bool) -> Text:
     line = Text("        ")
     for op in change.words:
         if op.op == "=":
-            line.append(op.text)
+            line.append(p(op.text))
             continue
-        lead, body = (" " if op.text[:1].isspace() else ""), op.text.strip()
+        lead, body = (" " if op.text[:1].isspace() else ""), p(op.text.strip())
         line.append(lead)
         if color:
             line.append(body, style="red strike" if op.op == "-" else "bold green")
@@ -152,7 +155,7 @@ def _abolished(console: Console, changes: ChangeSet, settings: Settings) -> None
         return
     _heading(console, GROUPS["abolished"], len(changes.abolished), "red")
     for proc in by_name(list(changes.abolished), lambda p: p.name):
-        console.print(Text.assemble(("  - ", "red"), (proc.code, "bold"), f"  {proc.name}", (f"  [{_where(proc, settings)}]", "dim")))
+        console.print(Text.assemble(("  - ", "red"), (p(proc.code), "bold"), f"  {p(proc.name)}", (f"  [{_where(proc, settings)}]", "dim")))
 
 
 def _decisions(console: Console, changes: ChangeSet) -> None:
@@ -166,7 +169,7 @@ def _decisions(console: Console, changes: ChangeSet) -> None:
     _heading(console, "Quyết định công bố", len(rows), "blue")
     for mark, style, decision in rows:
         date = f"{decision.signed:%d/%m/%Y}" if decision.signed else ""
-        console.print(Text.assemble((f"  {mark} ", style), (decision.number, "bold"), f"  {date}  {decision.title}".rstrip()))
+        console.print(Text.assemble((f"  {mark} ", style), (p(decision.number), "bold"), p(f"  {date}  {decision.title}".rstrip())))
 
 
 def write_unannounced(console: Console, offences: tuple[Unannounced, ...]) -> None:
@@ -184,5 +187,5 @@ def write_unannounced(console: Console, offences: tuple[Unannounced, ...]) -> No
         )
     )
     for offence in offences:
-        console.print(Text.assemble("  ", (offence.code, "bold"), f"  {offence.name}"))
-        console.print(Text(f"      → {offence.message}", style="yellow"))
+        console.print(Text.assemble("  ", (p(offence.code), "bold"), f"  {p(offence.name)}"))
+        console.print(Text(f"      → {p(offence.message)}", style="yellow"))
