@@ -86,3 +86,15 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Runs of the tests keep their cache (tthc.cache) apart from the user's, and start with none."""
+    old = os.environ.get("TTHC_CACHE_DIR")
+    os.environ["TTHC_CACHE_DIR"] = str(tmp_path_factory.mktemp("tthc-cache"))
+    yield
+    if old is None:
+        del os.environ["TTHC_CACHE_DIR"]
+    else:
+        os.environ["TTHC_CACHE_DIR"] = old

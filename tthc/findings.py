@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from tthc.model import Catalogue
+    from tthc.model import Catalogue, Document
 
 Path = tuple[str | int, ...]
 """A path inside one YAML document, e.g. ``("methods", 1, "fee")``."""
@@ -76,6 +76,10 @@ class Rule:
     tags: ClassVar[tuple[str, ...]] = ()
     layer: ClassVar[str] = "rule"
     """``yaml``, ``schema`` or ``rule``: which layer of validation reports it."""
+    per_document: ClassVar[bool] = False
+    """True for a rule that looks at one document's data alone and overrides
+    :meth:`check_document`: its findings are then worked out with the file
+    and cached with it (tthc.cache), so an unchanged file costs nothing."""
 
     @classmethod
     def finding(
@@ -101,6 +105,11 @@ class Rule:
         )
 
     def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        if self.per_document:
+            for doc in catalogue.documents.values():
+                yield from self.check_document(doc)
+
+    def check_document(self, doc: Document) -> Iterator[Finding]:
         return iter(())
 
 
@@ -132,7 +141,12 @@ class Registry:
         return iter(self.rules.values())
 
     def checks(self) -> Sequence[Rule]:
-        return [rule() for rule in self if rule.layer == "rule"]
+        """The rules of the whole catalogue (cross-file), run on every validation."""
+        return [rule() for rule in self if rule.layer == "rule" and not rule.per_document]
+
+    def document_checks(self) -> Sequence[Rule]:
+        """The rules of one document at a time, run as each file is loaded."""
+        return [rule() for rule in self if rule.layer == "rule" and rule.per_document]
 
 
 REGISTRY = Registry()

@@ -31,7 +31,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from ruamel.yaml.reader import ReaderError
 
-from tthc import schema, text
+from tthc import libyaml, schema, text
 from tthc.findings import Finding, Rule
 from tthc.model import Document, Limits
 from tthc.rules import yaml_rules as R
@@ -304,6 +304,10 @@ def load(file: str, kind: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> L
             findings = []  # the loader below reports the syntax error with its position
         if findings:
             return Loaded(Document(file, kind, None, source), findings)
+    try:  # the fast path, exact or declining (tthc.libyaml); the full loader below says what is wrong
+        return Loaded(Document(file, kind, _jsonable(libyaml.load(source), 0, limits.max_depth), source), [])
+    except (libyaml.Unsure, RecursionError):
+        pass
     try:
         data = _yaml().load(source)
         data = _jsonable(data, 0, limits.max_depth)

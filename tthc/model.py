@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tthc import text
+
 LEVELS = ("Cấp bộ", "Cấp tỉnh", "Cấp huyện", "Cấp xã", "Cơ quan khác")
 DataPath = tuple[str | int, ...]
 
@@ -592,6 +594,13 @@ def nfc_data(value: Any) -> Any:
     return value
 
 
+def document_nfc(doc: Document) -> Any:
+    """A document's data in NFC; told from its source at C speed when it can be (no walk)."""
+    if text.yaml_source_plain(doc.text) and text.is_nfc(doc.text):
+        return doc.data
+    return nfc_data(doc.data)
+
+
 def build_catalogue(root: str, documents: Mapping[str, Document]) -> Catalogue:
     """The model of every readable document, built from its data in NFC (see :func:`nfc_data`)."""
     settings = Settings()
@@ -600,7 +609,7 @@ def build_catalogue(root: str, documents: Mapping[str, Document]) -> Catalogue:
     for doc in documents.values():
         if doc.data is None:
             continue
-        data = nfc_data(doc.data)
+        data = document_nfc(doc)
         if doc.kind == "catalogue":
             settings = build_settings(doc.file, data)
         elif doc.kind == "procedure":

@@ -632,6 +632,23 @@ _INVISIBLE_RE = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_INVISIB
 """The same set as one regex: most text has none, and a C-level search says so at once."""
 
 
+def has_invisible(text: str) -> bool:
+    return _INVISIBLE_RE.search(text) is not None
+
+
+def yaml_source_plain(source: str) -> bool:
+    """Whether every text YAML reads from ``source`` is made of the source's own characters.
+
+    Without a backslash there is no escape (``\\u0301``, ``\\x07``), and YAML
+    joins the lines of a text with a space or a line break, never directly:
+    so a character or a property no part of the source has (NFD, an
+    invisible character) cannot appear in a value either, and a check of the
+    whole file at C speed stands for a walk over each of its values. An
+    empty source (a document built without one) tells nothing.
+    """
+    return bool(source) and "\\" not in source
+
+
 def invisible_chars(text: str) -> list[tuple[int, str]]:
     """List (index, name) of invisible or control characters in *text*.
 

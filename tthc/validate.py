@@ -7,13 +7,15 @@ into text, JSON, GitHub annotations or SARIF.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from tthc import loader, locator, schema
+from tthc import cache, loader, locator, schema
 from tthc.findings import REGISTRY, Finding, Severity
-from tthc.model import Catalogue, Document, Limits, build_catalogue, build_settings, nfc_data
+from tthc.model import Catalogue, Document, Limits, build_catalogue, build_settings, document_nfc
 from tthc.rules import yaml_rules  # importing the package registers every rule
 from tthc.source import OUTSIDE, SETTINGS_FILE, SourceFile, folder_files
 
@@ -52,38 +54,195 @@ Progress = Callable[[int, int], None]
 """Called with (files done, files in all) as loading goes on."""
 
 
-def load_catalogue(
-    root: str, files: Iterable[SourceFile], progress: Progress | None = None
-) -> tuple[Catalogue, list[Finding]]:
-    """Load every file (YAML and schema layers); build the model."""
-    files = list(files)
-    limits = _limits(files)
-    documents: dict[str, Document] = {}
-    findings: list[Finding] = []
-    for done, file in enumerate(files, 1):
+@dataclass(frozen=True)
+class FileResult:
+    """What one file gives on its own: the document and the findings that need no other file."""
+
+    document: Document
+    findings: tuple[Finding, ...]
+    """YAML and schema layers."""
+    rule_findings: tuple[Finding, ...]
+    """Rules of one document (:attr:`tthc.findings.Rule.per_document`)."""
+
+
+def check_file(file: SourceFile, limits: Limits) -> FileResult:
+    """Load one file and run every check that needs that file alone."""
+    if file.data is None:
+        rule = yaml_rules.OutsideCatalogue if file.error == OUTSIDE else yaml_rules.Unreadable
+        finding = rule.finding(file.path, reason=file.error).located(1, 1)
+        return FileResult(Document(file.path, file.kind, None), (finding,), ())
+    loaded = loader.load(file.path, file.kind, file.data, limits)
+    document, findings = loaded.document, list(loaded.findings)
+    if document.data is None:
+        return FileResult(document, tuple(findings), ())
+    # NFD text is the text-not-nfc rule's one finding, not also every enum's.
+    findings.extend(schema.check(file.path, file.kind, document_nfc(document)))
+    rule_findings = tuple(f for rule in REGISTRY.document_checks() for f in rule.check_document(document))
+    return FileResult(document, tuple(findings), rule_findings)
+
+
+def _pack(result: FileResult) -> tuple[Any, ...]:
+    """A result as plain data for the cache (tthc.cache keeps only what marshal can write)."""
+    doc = result.document
+    return (
+        doc.data,
+        bool(doc.text),
+        tuple(_pack_finding(f) for f in result.findings),
+        tuple(_pack_finding(f) for f in result.rule_findings),
+    )
+
+
+def _unpack(file: SourceFile, packed: Any) -> FileResult | None:
+    """The cached result of ``file``, or None when the entry is not one (then the file is checked anew)."""
+    try:
+        data, has_text, findings, rule_findings = packed
+        source = file.data.decode("utf-8-sig") if has_text and file.data is not None else ""
+        return FileResult(
+            Document(file.path, file.kind, data, source),
+            tuple(map(_unpack_finding, findings)),
+            tuple(map(_unpack_finding, rule_findings)),
+        )
+    except (TypeError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def _pack_finding(f: Finding) -> tuple[Any, ...]:
+    return tuple(f.severity.value if name == "severity" else getattr(f, name) for name in _FINDING_FIELDS)
+
+
+def _unpack_finding(packed: Any) -> Finding:
+    values = dict(zip(_FINDING_FIELDS, packed, strict=True))
+    values["severity"] = Severity(values["severity"])
+    return Finding(**values)
+
+
+_FINDING_FIELDS = tuple(field.name for field in dataclasses.fields(Finding))
+
+
+def _file_key(file: SourceFile, limits: Limits) -> bytes:
+    return cache.key(file.path, file.kind, file.error, repr(limits), file.data if file.data is not None else b"\0")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    catalogue: Catalogue
+    findings: list[Finding]
+    """YAML and schema layers."""
+    rule_findings: list[Finding]
+    """Rules of one document."""
+
+
+def _load(
+    root: str,
+    files: list[SourceFile],
+    progress: Progress | None,
+    store: cache.Cache | None,
+    limits: Limits,
+    keys: list[bytes],
+) -> Loaded:
+    """Every file checked (or taken from ``store`` under its key in ``keys``), and the model built."""
+    results: list[FileResult | None] = [None] * len(files)
+    if store is not None:
+        for i, (file, k) in enumerate(zip(files, keys, strict=True)):
+            if (packed := store.get(k)) is not None:
+                results[i] = _unpack(file, packed)
+    todo = [i for i, result in enumerate(results) if result is None]
+    done = len(files) - len(todo)
+    for i, result in _check_files([files[i] for i in todo], todo, limits):
+        results[i] = result
+        if store is not None:
+            store.put(keys[i], _pack(result))
+        done += 1
         if progress:
             progress(done, len(files))
-        if file.data is None:
-            rule = yaml_rules.OutsideCatalogue if file.error == OUTSIDE else yaml_rules.Unreadable
-            findings.append(rule.finding(file.path, reason=file.error).located(1, 1))
-            documents[file.path] = Document(file.path, file.kind, None)
-            continue
-        loaded = loader.load(file.path, file.kind, file.data, limits)
-        documents[file.path] = loaded.document
-        findings.extend(loaded.findings)
-        if loaded.document.data is not None:
-            # NFD text is the text-not-nfc rule's one finding, not also every enum's.
-            findings.extend(schema.check(file.path, file.kind, nfc_data(loaded.document.data)))
-    return build_catalogue(root, documents), findings
+    documents: dict[str, Document] = {}
+    findings: list[Finding] = []
+    rule_findings: list[Finding] = []
+    for checked in results:
+        assert checked is not None  # every miss was checked above
+        documents[checked.document.file] = checked.document
+        findings.extend(checked.findings)
+        rule_findings.extend(checked.rule_findings)
+    return Loaded(build_catalogue(root, documents), findings, rule_findings)
 
 
-def check_catalogue(catalogue: Catalogue, load_findings: list[Finding]) -> list[Finding]:
+PARALLEL_FROM = 400
+"""Files to check, from which they are spread over the machine's cores.
+
+Starting a worker costs about a third of a second (it imports tthc), and
+checking a file a few milliseconds: below a few hundred files one process
+is faster. Checking a file is a pure function of its bytes and the limits,
+so the workers' results are exactly what one process would give (the tests
+compare both)."""
+
+_CHUNK = 50
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _check_files(
+    files: list[SourceFile], indexes: list[int], limits: Limits
+) -> Iterator[tuple[int, FileResult]]:
+    """(index, result) of every file, in order; in worker processes when there are many files."""
+    workers = min(_cores(), len(files) // _CHUNK)
+    if len(files) < PARALLEL_FROM or workers < 2:
+        for i, file in zip(indexes, files, strict=True):
+            yield i, check_file(file, limits)
+        return
+    import concurrent.futures
+    import multiprocessing
+
+    chunks = [files[n : n + _CHUNK] for n in range(0, len(files), _CHUNK)]
+    positions = iter(zip(indexes, files, strict=True))
+    # spawn, not fork: a progress bar's thread may hold a lock that a forked child would inherit, locked.
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for packed_chunk in pool.map(_check_chunk, chunks, [limits] * len(chunks)):
+            for packed in packed_chunk:
+                i, file = next(positions)
+                result = _unpack(file, packed)
+                yield i, result if result is not None else check_file(file, limits)
+
+
+def _check_chunk(files: list[SourceFile], limits: Limits) -> list[tuple[Any, ...]]:
+    """A worker's part: plain data, cheap to send back (the same form the cache keeps)."""
+    return [_pack(check_file(file, limits)) for file in files]
+
+
+def load_catalogue(
+    root: str, files: Iterable[SourceFile], progress: Progress | None = None, store: cache.Cache | None = None
+) -> tuple[Catalogue, list[Finding]]:
+    """Load every file (YAML and schema layers); build the model.
+
+    With a ``store``, a file whose content was checked before is not loaded
+    again: its data and findings come from the store (:mod:`tthc.cache`).
+    """
+    files = list(files)
+    limits = _limits(files)
+    keys = [_file_key(file, limits) for file in files] if store is not None else []
+    loaded = _load(root, files, progress, store, limits, keys)
+    return loaded.catalogue, loaded.findings
+
+
+def check_catalogue(
+    catalogue: Catalogue, load_findings: list[Finding], document_findings: list[Finding] | None = None
+) -> list[Finding]:
     """Run every rule, keep the most specific finding per place, and locate them.
+
+    ``document_findings`` are those of the per-document rules when the loader
+    has worked them out already; otherwise they are worked out here.
 
     Every finding in a procedure's file names the procedure's code, so that a
     CI dashboard can group by procedure whatever layer found the problem.
     """
-    rule_findings = [f for rule in REGISTRY.checks() for f in rule.check(catalogue)]
+    if document_findings is None:
+        document_findings = [f for rule in REGISTRY.document_checks() for f in rule.check(catalogue)]
+    rule_findings = [*document_findings, *(f for rule in REGISTRY.checks() for f in rule.check(catalogue))]
     # A rule's error says the same as the schema's, better; a warning must not hide an error.
     claimed = {(f.file, f.path) for f in rule_findings if f.severity is Severity.ERROR}
     kept = [f for f in load_findings if f.line is not None or (f.file, f.path) not in claimed]
@@ -93,29 +252,64 @@ def check_catalogue(catalogue: Catalogue, load_findings: list[Finding]) -> list[
         f if f.code or f.file not in codes else dataclasses.replace(f, code=codes[f.file])
         for f in locator.locate([*kept, *rule_findings], texts)
     ]
-    return sorted(set(located), key=lambda f: f.sort_key)
+    return sorted(dict.fromkeys(located), key=lambda f: f.sort_key)  # dict: the same order every run
 
 
 def validate(
     root: Path,
     only: Iterable[Path] = (),
     progress: Progress | None = None,
+    store: cache.Cache | None = None,
+    keep_catalogue: bool = True,
 ) -> Report:
     """Validate the catalogue at ``root``; with ``only``, report only those files.
 
     The whole catalogue is always read, because rules such as code uniqueness
     and decision history need every file even when a hook passes one.
+
+    With a ``store``, unchanged files are not checked again, and when no file
+    changed at all the whole report is the one kept from the last run: the
+    findings are a function of the files' content and of tthc alone. That
+    report comes without its catalogue, so ``keep_catalogue=False`` (the
+    ``validate`` command) is what allows it; ``build`` needs the model.
     """
-    catalogue, load_findings = load_catalogue(str(root), folder_files(root), progress)
-    findings = check_catalogue(catalogue, load_findings)
-    wanted = {p.resolve().relative_to(root.resolve()).as_posix() for p in only if p.is_file()}
-    if wanted:
-        findings = [f for f in findings if f.file in wanted]
-    return Report(
+    files = list(folder_files(root))
+    limits = _limits(files)
+    keys = [_file_key(file, limits) for file in files] if store is not None else []
+    report_key = cache.key(b"report", *keys)
+    if store is not None and not keep_catalogue and (report := _cached_report(store, report_key, keys, root)):
+        return _only(report, root, only)
+    loaded = _load(str(root), files, progress, store, limits, keys)
+    catalogue = loaded.catalogue
+    report = Report(
         root=str(root),
-        findings=findings,
+        findings=check_catalogue(catalogue, loaded.findings, loaded.rule_findings),
         files=len(catalogue.documents),
         procedures=len(catalogue.procedures),
         decisions=len(catalogue.decisions),
         catalogue=catalogue,
     )
+    if store is not None:
+        store.put(report_key, (tuple(map(_pack_finding, report.findings)), report.files, report.procedures, report.decisions))
+    return _only(report, root, only)
+
+
+def _cached_report(store: cache.Cache, report_key: bytes, keys: list[bytes], root: Path) -> Report | None:
+    packed = store.get(report_key)
+    if packed is None:
+        return None
+    try:
+        findings, files, procedures, decisions = packed
+        report = Report(str(root), [_unpack_finding(f) for f in findings], files, procedures, decisions)
+    except (TypeError, ValueError):
+        return None
+    for k in keys:  # still in use: kept when the store is written back
+        store.get(k)
+    return report
+
+
+def _only(report: Report, root: Path, only: Iterable[Path]) -> Report:
+    wanted = {p.resolve().relative_to(root.resolve()).as_posix() for p in only if p.is_file()}
+    if not wanted:
+        return report
+    return dataclasses.replace(report, findings=[f for f in report.findings if f.file in wanted])

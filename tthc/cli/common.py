@@ -7,9 +7,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import click
+
+if TYPE_CHECKING:
+    from tthc.cache import Cache
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -67,3 +70,10 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, in
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+def open_cache(root: Path | str) -> Cache:
+    """The store of earlier results for the catalogue at ``root`` (see tthc.cache); the caller saves it."""
+    from tthc.cache import Cache
+
+    return Cache.open(str(Path(root).resolve()) if isinstance(root, Path) else root)

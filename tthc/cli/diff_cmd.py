@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, wants_color
+from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, open_cache, wants_color
 
 if TYPE_CHECKING:
     from tthc.diff import Unannounced
@@ -80,8 +80,9 @@ def diff(
     try:
         sides = resolve_sides(old, new, catalogue)
         catalogues = []
+        store = open_cache(sides[1].root)  # one store for both sides: they share most files
         for side in sides:
-            loaded, findings = load_catalogue(side.root, side.files())
+            loaded, findings = load_catalogue(side.root, side.files(), store=store)
             broken = sum(1 for f in findings if f.severity.value == "error")
             if broken:
                 click.echo(
@@ -94,6 +95,7 @@ def diff(
             catalogues.append(loaded)
     except SourceError as error:
         fail(str(error))
+    store.save()
     changes = core.diff(catalogues[0], catalogues[1])
     offences = tuple(core.unannounced(changes)) if require_decisions else None
     to_terminal = output is None and fmt == "text"

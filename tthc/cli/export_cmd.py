@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, catalogue_root, fail
+from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, catalogue_root, fail, open_cache
 
 
 @click.command()
@@ -37,7 +37,9 @@ def export(path: Path | None, fmt: str, flat: bool, output: Path | None) -> None
     if flat and fmt != "json":
         fail("--flat chỉ dùng với --format json (csv và xlsx luôn là bảng phẳng).")
     root = catalogue_root((path,) if path else ())
-    catalogue, _ = load_catalogue(str(root), folder_files(root))
+    store = open_cache(root)
+    catalogue, _ = load_catalogue(str(root), folder_files(root), store=store)
+    store.save()
     unreadable = sorted(doc.file for doc in catalogue.documents.values() if doc.data is None)
     if fmt == "json":
         data = to_json(catalogue, flat=flat).encode("utf-8")

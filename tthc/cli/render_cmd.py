@@ -20,6 +20,7 @@ from tthc.cli.common import (
     catalogue_root,
     display_prefix,
     fail,
+    open_cache,
     progress_bar,
     wants_color,
 )
@@ -36,7 +37,9 @@ def _catalogue(path: Path | None) -> Catalogue:
 
     root = catalogue_root((path,) if path is not None else ())
     with progress_bar("Đang kiểm tra danh mục") as progress:
-        report = validate(root, (), progress)
+        store = open_cache(root)
+        report = validate(root, (), progress, store)
+    store.save()
     if not report.ok() or report.catalogue is None:
         REPORTERS["text"](report, sys.stdout, Context(display_prefix(root), color=wants_color(sys.stdout)))
         click.echo("tthc: danh mục còn lỗi nên chưa tạo tờ niêm yết và trang tra cứu; sửa các lỗi trên rồi chạy lại.", err=True)

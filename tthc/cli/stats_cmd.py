@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, catalogue_root, wants_color
+from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, catalogue_root, open_cache, wants_color
 
 if TYPE_CHECKING:
     from tthc.stats import Stats
@@ -121,7 +121,9 @@ def stats(path: Path | None, fmt: str) -> None:
     from tthc.validate import load_catalogue
 
     root = catalogue_root((path,) if path else ())
-    catalogue, _ = load_catalogue(str(root), folder_files(root))
+    store = open_cache(root)
+    catalogue, _ = load_catalogue(str(root), folder_files(root), store=store)
+    store.save()
     result = compute(catalogue)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

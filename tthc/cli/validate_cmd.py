@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, catalogue_root, display_prefix, progress_bar, wants_color
+from tthc.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    catalogue_root,
+    display_prefix,
+    open_cache,
+    progress_bar,
+    wants_color,
+)
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -36,7 +44,9 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, output: Path | Non
     root = catalogue_root(paths)
     only = tuple(p for p in paths if p.is_file())
     with progress_bar("Đang kiểm tra", enabled=fmt == "text") as progress:
-        report = run(root, only, progress)
+        store = open_cache(root)
+        report = run(root, only, progress, store, keep_catalogue=False)
+    store.save()
     prefix = display_prefix(root)
     if output is not None:
         buffer = io.StringIO()

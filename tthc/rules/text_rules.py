@@ -7,13 +7,22 @@ from typing import ClassVar
 
 from tthc import text
 from tthc.findings import Finding, Rule, Severity, register
-from tthc.model import Catalogue, iter_strings
+from tthc.model import Document, iter_strings
 
 PLACEHOLDERS = frozenset({"không có thông tin", "đang cập nhật", "n/a", "..."})
 
 
 class _TextRule(Rule):
+    """A rule over every text of one document.
+
+    Where a rule can tell from the document's source that no value can
+    fire (:func:`tthc.text.yaml_source_plain`), it skips the walk over the
+    values: that walk was most of a clean validation's rule time. A document
+    built without its source (``text`` empty) is always walked.
+    """
+
     tags: ClassVar[tuple[str, ...]] = ("text",)
+    per_document = True
 
 
 @register
@@ -24,12 +33,13 @@ class NotNfc(_TextRule):
     message = "{count} đoạn văn bản dùng dấu tổ hợp (Unicode NFD), thường do dán từ văn bản cũ; tìm kiếm và sắp xếp sẽ sai. Đoạn đầu tiên ở đây."
     fix = "Chạy `tthc fmt {file}` để chuẩn hóa về NFC (nội dung không đổi)."
 
-    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
-        for doc in catalogue.documents.values():
-            bad = [(path, key) for path, value, key in iter_strings(doc.data) if not text.is_nfc(value)]
-            if bad:
-                path, key = bad[0]
-                yield self.finding(doc.file, path, at_key=key, count=len(bad), file=doc.file)
+    def check_document(self, doc: Document) -> Iterator[Finding]:
+        if text.yaml_source_plain(doc.text) and text.is_nfc(doc.text):
+            return
+        bad = [(path, key) for path, value, key in iter_strings(doc.data) if not text.is_nfc(value)]
+        if bad:
+            path, key = bad[0]
+            yield self.finding(doc.file, path, at_key=key, count=len(bad), file=doc.file)
 
 
 @register
@@ -39,15 +49,14 @@ class Mojibake(_TextRule):
     message = "Văn bản “{sample}” có vẻ gõ bằng phông {encoding} cũ, hiển thị sai."
     fix = "Gõ lại hoặc chuyển mã sang Unicode (ví dụ bằng Unikey: Công cụ chuyển mã, nguồn {encoding}, đích Unicode). Có lẽ là: “{repaired}”."
 
-    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
-        for doc in catalogue.documents.values():
-            for path, value, key in iter_strings(doc.data):
-                encoding = text.detect_mojibake(value)
-                if encoding:
-                    repaired = text.repair_mojibake(value) or "?"
-                    yield self.finding(
-                        doc.file, path, at_key=key, sample=_cut(value), encoding=encoding, repaired=_cut(repaired)
-                    )
+    def check_document(self, doc: Document) -> Iterator[Finding]:
+        for path, value, key in iter_strings(doc.data):
+            encoding = text.detect_mojibake(value)
+            if encoding:
+                repaired = text.repair_mojibake(value) or "?"
+                yield self.finding(
+                    doc.file, path, at_key=key, sample=_cut(value), encoding=encoding, repaired=_cut(repaired)
+                )
 
 
 @register
@@ -59,13 +68,14 @@ class Invisible(_TextRule):
     fix = "Xóa các ký tự này (gõ lại đoạn văn bản)."
     tags = ("text", "security")
 
-    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
-        for doc in catalogue.documents.values():
-            for path, value, key in iter_strings(doc.data):
-                found = text.invisible_chars(value)
-                if found:
-                    names = ", ".join(dict.fromkeys(name for _, name in found))
-                    yield self.finding(doc.file, path, at_key=key, chars=names)
+    def check_document(self, doc: Document) -> Iterator[Finding]:
+        if text.yaml_source_plain(doc.text) and not text.has_invisible(doc.text):
+            return
+        for path, value, key in iter_strings(doc.data):
+            found = text.invisible_chars(value)
+            if found:
+                names = ", ".join(dict.fromkeys(name for _, name in found))
+                yield self.finding(doc.file, path, at_key=key, chars=names)
 
 
 @register
@@ -76,11 +86,12 @@ class Placeholder(_TextRule):
     message = "“{value}” là chữ giữ chỗ (chép từ Cổng DVC), không phải nội dung."
     fix = "Điền nội dung thật hoặc xóa khóa này nếu thủ tục không có thành phần đó."
 
-    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
-        for doc in catalogue.documents.values():
-            for path, value, key in iter_strings(doc.data):
-                if not key and value.strip().casefold() in PLACEHOLDERS:
-                    yield self.finding(doc.file, path, value=value.strip())
+    def check_document(self, doc: Document) -> Iterator[Finding]:
+        if text.yaml_source_plain(doc.text) and not any(p in doc.text.casefold() for p in PLACEHOLDERS):
+            return
+        for path, value, key in iter_strings(doc.data):
+            if not key and value.strip().casefold() in PLACEHOLDERS:
+                yield self.finding(doc.file, path, value=value.strip())
 
 
 def _cut(value: str, limit: int = 50) -> str:

@@ -1,0 +1,217 @@
+"""The fast paths of validation give exactly the findings of the slow ones.
+
+Cached and uncached runs, one process and several, libyaml and ruamel, the
+jsonschema-rs gate and jsonschema: each pair is compared on real files (the
+sample, broken by the declarative rule cases, and the hostile corpus).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import MINIMAL, SAMPLE, TESTS
+from tests.test_rules import _cases, apply
+from tthc import cache, libyaml, loader, schema, validate
+from tthc.cli import main
+from tthc.source import folder_files
+
+CASES = [param.values[0] for param in _cases()]
+"""The declarative rule cases (tests/rules), each an edit of the minimal catalogue."""
+
+
+def _findings(report: validate.Report) -> list[tuple[object, ...]]:
+    return [(f.rule, f.severity.value, f.file, f.line, f.column, f.message, f.code) for f in report.findings]
+
+
+def _broken_sample(root: Path) -> Path:
+    """The minimal catalogue broken in a dozen ways at once, from the declarative rule cases."""
+    shutil.copytree(MINIMAL, root)
+    for case in CASES[:: max(1, len(CASES) // 12)]:
+        try:
+            apply(root, case["files"])
+        except (KeyError, ValueError, AssertionError, OSError):
+            continue  # a case written against a file another case already changed
+    return root
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "store"
+    monkeypatch.setenv("TTHC_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_cached_runs_report_exactly_the_uncached_findings(tmp_path: Path, store_dir: Path) -> None:
+    root = _broken_sample(tmp_path / "catalogue")
+    plain = validate.validate(root)
+    assert plain.findings, "the broken sample must have findings to compare"
+    first = cache.Cache.open(str(root))
+    cold = validate.validate(root, store=first, keep_catalogue=False)
+    first.save()
+    warm_store = cache.Cache.open(str(root))
+    warm = validate.validate(root, store=warm_store, keep_catalogue=False)
+    assert warm.catalogue is None, "an unchanged catalogue is answered from the kept report"
+    per_file = validate.validate(root, store=cache.Cache.open(str(root)))  # model needed: per-file entries
+    assert per_file.catalogue is not None
+    for report in (cold, warm, per_file):
+        assert _findings(report) == _findings(plain)
+        assert (report.files, report.procedures, report.decisions) == (plain.files, plain.procedures, plain.decisions)
+
+
+def test_one_changed_file_is_checked_again(tmp_path: Path, store_dir: Path) -> None:
+    root = tmp_path / "catalogue"
+    shutil.copytree(SAMPLE, root)
+    store = cache.Cache.open(str(root))
+    assert validate.validate(root, store=store, keep_catalogue=False).errors == 0
+    store.save()
+    target = root / "procedures" / "ho-tich" / "1.001193.yaml"
+    target.write_text(target.read_text("utf-8").replace('code: "1.001193"', "code: 1.001193"), "utf-8")
+    again = validate.validate(root, store=cache.Cache.open(str(root)), keep_catalogue=False)
+    assert _findings(again) == _findings(validate.validate(root))
+    assert any(f.rule == "code-unquoted" for f in again.findings)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],  # cut short
+        lambda b: b[:-10] + b"0123456789",  # corrupt payload
+        lambda b: b"not a cache at all",
+        lambda b: b"",
+    ],
+    ids=["truncated", "corrupt", "foreign", "empty"],
+)
+def test_a_damaged_store_is_ignored(tmp_path: Path, store_dir: Path, damage: object) -> None:
+    root = _broken_sample(tmp_path / "catalogue")
+    store = cache.Cache.open(str(root))
+    expected = _findings(validate.validate(root, store=store, keep_catalogue=False))
+    store.save()
+    (file,) = store_dir.iterdir()
+    file.write_bytes(damage(file.read_bytes()))  # type: ignore[operator]
+    reopened = cache.Cache.open(str(root))
+    assert reopened.get(b"anything") is None
+    assert _findings(validate.validate(root, store=reopened, keep_catalogue=False)) == expected
+
+
+def test_a_store_of_another_tthc_is_ignored(tmp_path: Path, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "catalogue"
+    shutil.copytree(SAMPLE, root)
+    store = cache.Cache.open(str(root))
+    validate.validate(root, store=store, keep_catalogue=False)
+    store.save()
+    assert cache.Cache.open(str(root))._old, "the same tthc reads its store back"
+    monkeypatch.setattr(cache, "salt", lambda: b"another version of tthc".ljust(32, b"."))
+    assert not cache.Cache.open(str(root))._old
+
+
+def test_stale_entry_of_an_edited_file_is_not_used(tmp_path: Path, store_dir: Path) -> None:
+    """The key is the content: an edit that keeps size and time still misses."""
+    root = tmp_path / "catalogue"
+    shutil.copytree(SAMPLE, root)
+    store = cache.Cache.open(str(root))
+    validate.validate(root, store=store)
+    store.save()
+    target = root / "procedures" / "ho-tich" / "1.001193.yaml"
+    before = target.stat()
+    body = target.read_bytes().replace(b"level: [C\xe1\xba\xa5p x\xc3\xa3]", b"level: [C\xe1\xba\xa5p xx]")
+    assert len(body) != len(target.read_bytes()) or body != target.read_bytes()
+    target.write_bytes(body)
+    import os
+
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    again = validate.validate(root, store=cache.Cache.open(str(root)), keep_catalogue=False)
+    assert _findings(again) == _findings(validate.validate(root))
+
+
+def test_cli_uses_and_can_turn_off_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "catalogue"
+    shutil.copytree(SAMPLE, root)
+    folder = tmp_path / "store"
+    monkeypatch.setenv("TTHC_CACHE_DIR", str(folder))
+    runs = [CliRunner().invoke(main, ["validate", str(root), "-f", "json"]) for _ in range(2)]
+    assert [r.exit_code for r in runs] == [0, 0]
+    assert json.loads(runs[0].stdout) == json.loads(runs[1].stdout)
+    assert len(list(folder.iterdir())) == 1
+    monkeypatch.setenv("TTHC_CACHE_DIR", "off")
+    shutil.rmtree(folder)
+    assert CliRunner().invoke(main, ["validate", str(root)]).exit_code == 0
+    assert not folder.exists()
+
+
+def test_workers_give_what_one_process_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _broken_sample(tmp_path / "catalogue")
+    serial = validate.validate(root)
+    monkeypatch.setattr(validate, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(validate, "_CHUNK", 5)
+    monkeypatch.setattr(validate, "_cores", lambda: 2)
+    parallel = validate.validate(root)
+    assert _findings(parallel) == _findings(serial)
+    assert parallel.catalogue is not None and serial.catalogue is not None
+    assert parallel.catalogue.procedures == serial.catalogue.procedures
+
+
+def _yaml_texts() -> list[tuple[str, str]]:
+    """Every YAML text the tests hold: the sample, the rule cases' snippets, the hostile corpus files."""
+    texts = [(str(p), p.read_text("utf-8")) for p in sorted(SAMPLE.rglob("*.yaml"))]
+    for case in CASES:
+        for name, edit in case["files"].items():
+            if isinstance(edit, dict):
+                for pair in edit.get("replace", []):
+                    texts.append((f"{case['name']}:{name}", f"a: {pair[1]}\n"))
+                    texts.append((f"{case['name']}:{name}:block", pair[1] + "\n"))
+            elif isinstance(edit, str):
+                texts.append((f"{case['name']}:{name}", edit))
+    for path in sorted((TESTS / "hostile" / "files").glob("*.yaml")):
+        raw = path.read_bytes()
+        try:
+            texts.append((str(path), raw.decode("utf-8-sig")))
+        except UnicodeDecodeError:
+            continue
+    scalars = ["017", "0o17", "0x1F", "1_000", "-", "+", "1e3", "1e999", ".nan", ".inf", "-.inf", "yes", "no",
+               "on", "off", "true", "True", "TRUE", "null", "Null", "~", "", "2025-02-30", "2025-02-28",
+               "2025-1-5", "2025-02-28 10:00:00+07:00", "2025-02-28T10:00:00Z", "1:30", "=", "<<", "0b101",
+               "'017'", '"\\u0301"', "1.001193", "1.0", "-0", "00", "9" * 5000, "12:30:00", "0.", ".5"]  # fmt: skip
+    texts += [(f"scalar {s[:20]}", f"a: {s}\nb: [{s}]\n") for s in scalars]
+    return texts
+
+
+@pytest.mark.skipif(not libyaml.AVAILABLE, reason="PyYAML without libyaml")
+@pytest.mark.parametrize(("name", "source"), _yaml_texts(), ids=lambda v: str(v)[:40])
+def test_libyaml_reads_what_ruamel_reads_or_declines(name: str, source: str) -> None:
+    try:
+        fast = libyaml.load(source)
+    except libyaml.Unsure:
+        return
+    full = loader._yaml().load(source)
+    assert repr(fast) == repr(full), name
+
+
+def test_the_schema_gate_never_passes_a_file_jsonschema_faults(tmp_path: Path) -> None:
+    documents = []
+    for case in CASES:
+        trial = tmp_path / f"case{len(documents)}"
+        shutil.copytree(MINIMAL, trial)
+        try:
+            apply(trial, case["files"])
+        except (KeyError, ValueError, AssertionError, OSError):
+            continue
+        documents.extend((trial, f) for f in folder_files(trial))
+        if len(documents) > 3000:
+            break
+    faulted = 0
+    for _, file in documents:
+        if file.data is None:
+            continue
+        data = loader.load(file.path, file.kind, file.data).document.data
+        if data is None:
+            continue
+        errors = list(schema.validator(file.kind).iter_errors(data))
+        if errors:
+            faulted += 1
+            assert not schema.passes_gate(file.kind, data), (file.path, errors[0].message)
+    assert faulted > 20, "the rule cases must give the gate files to refuse"

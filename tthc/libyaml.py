@@ -1,0 +1,139 @@
+"""The fast path of the loader: libyaml builds the data, or declines.
+
+ruamel's safe loader parses in C but builds every value in Python, and that
+was half of a cold ``tthc validate`` (benchmarks/README.md: 36 of 77 s at
+10,000 procedures). PyYAML's ``CSafeLoader`` composes in C and is 2.9 times
+faster, but it speaks YAML 1.1, where ``no`` is ``False`` and ``017`` is 15.
+So it is given ruamel's own YAML 1.2 resolvers and integers, and everything
+it is not sure to read exactly as :mod:`tthc.loader` would (a duplicate or
+merge key, a date not on the calendar, a time of day, a number no float can
+hold, a version directive, any error) raises :class:`Unsure`, and the full
+loader takes the file and reports what is wrong with its position. The fast
+path can only ever say "this file is this data"; it never makes a finding.
+
+Only files without ``&``, ``*`` or ``!`` come here (the loader scans the
+others first), so anchors, aliases and tags never reach it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+import yaml as _pyyaml
+from ruamel.yaml import resolver as _ruamel_resolver
+
+_BASE: Any = getattr(_pyyaml, "CSafeLoader", None)  # absent when PyYAML was built without libyaml
+AVAILABLE = _BASE is not None
+
+
+class Unsure(Exception):
+    """The fast path declines this document; the full loader reads it."""
+
+
+_TAG = "tag:yaml.org,2002:"
+_RESOLVED = {_TAG + name for name in ("bool", "float", "int", "null", "timestamp", "merge", "value")}
+
+
+class _Loader(_BASE or object):  # type: ignore[misc]
+    pass
+
+
+def _int(loader: Any, node: Any) -> int:
+    """YAML 1.2 integers as ruamel reads them: ``017`` is 17, ``0o17`` is 15, ``1_000`` is 1000."""
+    value = loader.construct_scalar(node).replace("_", "")
+    sign = -1 if value.startswith("-") else 1
+    digits = value.lstrip("+-")
+    base = {"0b": 2, "0x": 16, "0o": 8}.get(digits[:2], 10)
+    number = sign * int(digits[2:] if base != 10 else digits, base)  # ValueError → Unsure
+    float(number)  # more digits than a float holds: the full loader keeps it as text
+    return number
+
+
+def _float(loader: Any, node: Any) -> float:
+    value: float = loader.construct_yaml_float(node)
+    if not math.isfinite(value):  # .nan, .inf, 1e999: kept as text by the full loader
+        raise Unsure("not a finite number")
+    return value
+
+
+def _timestamp(loader: Any, node: Any) -> dt.date:
+    value = loader.construct_scalar(node)
+    if len(value) != 10:  # a time of day: time zones are where two loaders may differ
+        raise Unsure("timestamp with a time")
+    return dt.date.fromisoformat(value)  # 2025-02-30 → ValueError → Unsure
+
+
+def _mapping(loader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == _TAG + "merge":
+            raise Unsure("merge key")
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            if key in mapping:
+                raise Unsure("duplicate key")
+        except TypeError as error:  # unhashable key
+            raise Unsure("unhashable key") from error
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+def _decline(loader: Any, node: Any) -> Any:
+    raise Unsure(f"scalar {node.tag}")
+
+
+if AVAILABLE:
+    _Loader.yaml_implicit_resolvers = {}
+    for _versions, _tag, _regexp, _first in _ruamel_resolver.implicit_resolvers:
+        if (1, 2) in _versions and _tag in _RESOLVED:
+            _Loader.add_implicit_resolver(_tag, _regexp, _first)
+    _Loader.construct_mapping = _mapping
+    _Loader.add_constructor(_TAG + "int", _int)
+    _Loader.add_constructor(_TAG + "float", _float)
+    _Loader.add_constructor(_TAG + "timestamp", _timestamp)
+    _Loader.add_constructor(_TAG + "value", _decline)
+    _Loader.add_constructor(_TAG + "merge", _decline)
+
+
+_FLOW_START = re.compile(r"[\[{]")
+_FLOW_COLON = re.compile(r":(?!\s|$)")
+
+
+def _flow_differs(source: str) -> bool:
+    """Whether a flow collection might hold a ``:`` that the two libyamls read differently.
+
+    PyYAML's libyaml (0.2) reads ``[1:30]`` as a list of one text, as YAML
+    1.2 says; the older libyaml inside ruamel calls it a syntax error. Any
+    ``:`` not followed by a space after a bracket on its line, and any flow
+    collection that goes on to another line, is left to the full loader.
+    """
+    for line in source.splitlines():
+        start = _FLOW_START.search(line)
+        if start is None:
+            continue
+        rest = line[start.start() :]
+        if _FLOW_COLON.search(rest) or rest.count("[") + rest.count("{") != rest.count("]") + rest.count("}"):
+            return True
+    return False
+
+
+def load(source: str) -> Any:
+    """The data of one YAML document, dates as date objects; :class:`Unsure` when in doubt."""
+    if not AVAILABLE:
+        raise Unsure("libyaml is not available")
+    if source.startswith("%") or "\n%" in source:  # a %YAML 1.1 directive changes the rules
+        raise Unsure("directive")
+    if _flow_differs(source):
+        raise Unsure("flow collection with a colon")
+    try:
+        data = _pyyaml.load(source, Loader=_Loader)
+    except Unsure:
+        raise
+    except Exception as error:  # any YAML or value error: the full loader says where and what
+        raise Unsure(str(error)) from error
+    if data is None:
+        raise Unsure("empty")
+    return data
