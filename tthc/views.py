@@ -14,6 +14,7 @@ text). No I/O, no printing.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -372,13 +373,16 @@ def procedure_view(
     catalogue: Catalogue,
     name: str | None = None,
     decision_paths: dict[str, str] | None = None,
+    decisions_by_number: dict[str, Decision] | None = None,
 ) -> View:
     """Everything one sheet or page shows about a procedure, in the order of the national record.
 
     ``name`` is the output file name (without extension), chosen by
     :func:`procedure_names` so that it is unique and safe; ``decision_paths``
     maps decision numbers to their page, so that a page links only to
-    decisions the site has.
+    decisions the site has. ``decisions_by_number`` is
+    :meth:`Catalogue.decisions_by_number`, passed in by
+    :func:`catalogue_view` so that it is built once, not once per procedure.
     """
     paths = decision_paths or {}
     name = name or file_name(procedure.code)
@@ -392,7 +396,7 @@ def procedure_view(
     ]
     performing = [a["name"] for a in agencies["performing"]]
     methods = [_method_view(m) for m in procedure.methods]
-    by_number = catalogue.decisions_by_number()
+    by_number = decisions_by_number if decisions_by_number is not None else catalogue.decisions_by_number()
     return {
         "code": procedure.code,
         "name": procedure.name,
@@ -459,6 +463,12 @@ def procedure_view(
     }
 
 
+_name_key = functools.lru_cache(maxsize=4096)(text.sort_key)
+""":func:`tthc.text.sort_key` for the names of fields and agencies: a few hundred names, each
+asked for by every procedure's search entry and every posting list, so each key is computed once.
+(Procedure names are sorted once per view, one key each, and are not kept.)"""
+
+
 def sort_procedures(procedures: Iterable[Procedure]) -> list[Procedure]:
     """Vietnamese alphabetical order of names, the code breaking ties."""
     return sorted(procedures, key=lambda p: (text.sort_key(p.name), p.code))
@@ -512,17 +522,19 @@ def decision_view(
     name: str | None = None,
     procedure_paths: dict[str, str] | None = None,
     decision_paths: dict[str, str] | None = None,
+    by_code: dict[str, Procedure] | None = None,
 ) -> View:
     """What a decision made new, amended, replaced and abolished, with links to the procedures.
 
     ``procedure_paths`` maps codes to pages relative to the site root; an
     entry whose procedure is not in the catalogue (abolished, or not yet
-    entered) is shown without a link.
+    entered) is shown without a link. ``by_code`` is :meth:`Catalogue.by_code`,
+    passed in by :func:`catalogue_view` so that it is built once, not once per decision.
     """
     paths = procedure_paths or {}
     dpaths = decision_paths or {}
     name = name or slug_name(decision.number, "quyet-dinh")
-    by_code = catalogue.by_code()
+    by_code = by_code if by_code is not None else catalogue.by_code()
     return {
         "number": decision.number,
         "file": name,
@@ -571,7 +583,7 @@ def group_by_field(catalogue: Catalogue, procedures: Sequence[View]) -> list[Vie
     groups: dict[str, list[View]] = {}
     for p in procedures:
         groups.setdefault(p["field"]["id"], []).append(p)
-    ordered = sorted(groups, key=lambda f: (text.sort_key(field_name(catalogue, f)), f))
+    ordered = sorted(groups, key=lambda f: (_name_key(field_name(catalogue, f)), f))
     return [
         {
             "id": f,
@@ -593,7 +605,7 @@ def search_entries(procedures: Sequence[View]) -> list[View]:
     """
     by_name = list(range(len(procedures)))  # rows are already in Vietnamese order of names
     by_code = sorted(by_name, key=lambda i: (procedures[i]["code"], i))
-    by_field = sorted(by_name, key=lambda i: (text.sort_key(procedures[i]["field"]["name"]), i))
+    by_field = sorted(by_name, key=lambda i: (_name_key(procedures[i]["field"]["name"]), i))
     rank = {
         "name": by_name,
         "code": [0] * len(procedures),
@@ -772,12 +784,13 @@ def catalogue_view(catalogue: Catalogue, procedures: Sequence[Procedure] | None 
     decisions = catalogue.decisions_in_order()
     dnames = decision_names(decisions)
     dpaths = {number: f"{DECISION_DIR}/{name}.html" for number, name in dnames.items()}
-    views = [procedure_view(p, catalogue, names[p.code], dpaths) for p in chosen]
+    by_number, by_code = catalogue.decisions_by_number(), catalogue.by_code()  # once, not once per page
+    views = [procedure_view(p, catalogue, names[p.code], dpaths, by_number) for p in chosen]
     ppaths = {v["code"]: v["path"] for v in views}
     levels = [level for level in LEVELS if any(level in v["levels"] for v in views)]
     agency_ids = sorted(
         {a for p in chosen for a in p.agencies.performing},
-        key=lambda a: (text.sort_key(agency_view(catalogue, a)["name"]), a),
+        key=lambda a: (_name_key(agency_view(catalogue, a)["name"]), a),
     )
     settings = catalogue.settings
     return {
@@ -791,7 +804,7 @@ def catalogue_view(catalogue: Catalogue, procedures: Sequence[Procedure] | None 
         "agencies": [agency_view(catalogue, a) for a in agency_ids],
         "online_options": [{"key": k, "label": v} for k, v in ONLINE_LABELS.items()],
         "decisions": [
-            decision_view(d, catalogue, dnames[d.number], ppaths, dpaths) for d in reversed(decisions)
+            decision_view(d, catalogue, dnames[d.number], ppaths, dpaths, by_code) for d in reversed(decisions)
         ],
         "search": search_entries(views),
         "stats": stats_view(catalogue, chosen),
