@@ -457,3 +457,22 @@ def test_require_decisions_for_new_abolished_and_replaced(tmp_path: Path) -> Non
         abolished=[{"code": "1.014201", "name": "Gia hạn giấy phép lao động", "by": "12/2026/NĐ-CP"}],
     )  # fmt: skip
     assert unannounced(diff(load(SAMPLE), load(new))) == []
+
+
+def test_reusing_the_old_sides_records_changes_nothing(tmp_path: Path) -> None:
+    """Records of unchanged files are taken from the old side (the speed of diff at scale): the
+    change set must be exactly the one built from scratch, and an edited file must get its new record."""
+    before = reform_before(tmp_path / "before")
+    after = copy_sample(tmp_path / "after")
+    edit(after, BIRTH, lambda d: d.update(name=d["name"] + " (sửa)"))
+    (after / PERMANENT).rename(after / PERMANENT.replace("cu-tru", "ho-tich"))  # moved: not reused, not a change
+    old = load(before)
+    fresh, _ = load_catalogue(str(after), folder_files(after))
+    reused, _ = load_catalogue(str(after), folder_files(after), like=old)
+    assert reused == fresh
+    shared = {p.file for p in old.procedures} & {p.file for p in reused.procedures}
+    same = [p for p in reused.procedures if p.file in shared and p in old.procedures]
+    assert same and all(any(p is q for q in old.procedures) for p in same)  # taken, not rebuilt
+    by_code = reused.by_code()
+    assert by_code["1.001193"].name.endswith("(sửa)")
+    assert diff(old, reused) == diff(old, fresh)

@@ -208,3 +208,13 @@ def test_subprocess_run(repo: Path) -> None:
         cwd=repo, capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "9999/QĐ-UBND" in bad.stderr
+
+
+def test_two_decisions_of_one_commit_get_a_note(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """2150 and 2587 were recorded in the same commit: the empty diff says why, and what to run instead."""
+    code, out, err = invoke(repo, "2150/QĐ-UBND", "2587/QĐ-UBND", monkeypatch=monkeypatch)
+    first = git(repo, "rev-parse", "--short", "HEAD~1").strip()
+    assert code == 0 and "Không có khác biệt" in out
+    assert "là cùng một commit" in err and f"tthc diff {first}~1 {first}" in err
+    code, out, err = invoke(repo, "2587/QĐ-UBND", "1420/QĐ-UBND", monkeypatch=monkeypatch)
+    assert code == 0 and "cùng một commit" not in err

@@ -40,6 +40,7 @@ __all__ = [
     "normalise_decision_number",
     "resolve_side",
     "resolve_sides",
+    "same_state_note",
 ]
 
 DECISION_NUMBER = re.compile(r"^\d{1,5}/Q[ĐD]-[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*$", re.IGNORECASE)
@@ -399,6 +400,23 @@ def resolve_sides(
         root = _work_tree_catalogue(catalogue, cwd)
         return old_side, folder_side(root, WORK_TREE_LABEL)
     return old_side, resolve_side(new, catalogue, cwd)
+
+
+def same_state_note(sides: tuple[Side, Side]) -> str | None:
+    """A word for the user when both sides are one commit, so an empty diff is not mistaken for news.
+
+    This happens when two decisions were recorded in the same commit (a
+    catalogue entered in one go, as the bundled sample was): each decision
+    number names the catalogue as of that commit, and both name the same.
+    """
+    old, new = sides
+    if old.repo is None or new.repo is None or old.commit != new.commit or old.prefix != new.prefix:
+        return None
+    short = old.repo.short(old.commit)
+    return (
+        f"“{old.label}” và “{new.label}” là cùng một commit, nên không có gì để so sánh. Xem commit đó"
+        f" thay đổi gì: tthc diff {short}~1 {short}"
+    )
 
 
 def _git_side(repo: GitRepo, commit: str, prefix: str, label: str) -> Side:

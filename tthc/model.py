@@ -601,14 +601,32 @@ def document_nfc(doc: Document) -> Any:
     return nfc_data(doc.data)
 
 
-def build_catalogue(root: str, documents: Mapping[str, Document]) -> Catalogue:
-    """The model of every readable document, built from its data in NFC (see :func:`nfc_data`)."""
+def build_catalogue(root: str, documents: Mapping[str, Document], like: Catalogue | None = None) -> Catalogue:
+    """The model of every readable document, built from its data in NFC (see :func:`nfc_data`).
+
+    ``like`` is a catalogue built before, the other side of a diff: a
+    document with the same file, kind and data as one of its own gets that
+    record rather than a new one. Two revisions share almost every file, and
+    building records is most of what reading the second side costs.
+    """
     settings = Settings()
     procedures: list[Procedure] = []
     decisions: list[Decision] = []
+    earlier: dict[str, Procedure | Decision] = {}
+    if like is not None:
+        earlier = {p.file: p for p in like.procedures} | {d.file: d for d in like.decisions}
     for doc in documents.values():
         if doc.data is None:
             continue
+        record = earlier.get(doc.file)
+        if record is not None and like is not None:
+            before = like.documents.get(doc.file)
+            if before is not None and before.kind == doc.kind and before.data == doc.data:
+                if isinstance(record, Procedure):
+                    procedures.append(record)
+                else:
+                    decisions.append(record)
+                continue
         data = document_nfc(doc)
         if doc.kind == "catalogue":
             settings = build_settings(doc.file, data)

@@ -139,6 +139,7 @@ def _load(
     store: cache.Cache | None,
     limits: Limits,
     keys: list[bytes],
+    like: Catalogue | None = None,
 ) -> Loaded:
     """Every file checked (or taken from ``store`` under its key in ``keys``), and the model built."""
     results: list[FileResult | None] = [None] * len(files)
@@ -163,7 +164,7 @@ def _load(
         documents[checked.document.file] = checked.document
         findings.extend(checked.findings)
         rule_findings.extend(checked.rule_findings)
-    return Loaded(build_catalogue(root, documents), findings, rule_findings)
+    return Loaded(build_catalogue(root, documents, like), findings, rule_findings)
 
 
 PARALLEL_FROM = 400
@@ -215,17 +216,23 @@ def _check_chunk(files: list[SourceFile], limits: Limits) -> list[tuple[Any, ...
 
 
 def load_catalogue(
-    root: str, files: Iterable[SourceFile], progress: Progress | None = None, store: cache.Cache | None = None
+    root: str,
+    files: Iterable[SourceFile],
+    progress: Progress | None = None,
+    store: cache.Cache | None = None,
+    like: Catalogue | None = None,
 ) -> tuple[Catalogue, list[Finding]]:
     """Load every file (YAML and schema layers); build the model.
 
     With a ``store``, a file whose content was checked before is not loaded
     again: its data and findings come from the store (:mod:`tthc.cache`).
+    ``like`` is the other side of a diff, whose unchanged records are reused
+    (:func:`tthc.model.build_catalogue`).
     """
     files = list(files)
     limits = _limits(files)
     keys = [_file_key(file, limits) for file in files] if store is not None else []
-    loaded = _load(root, files, progress, store, limits, keys)
+    loaded = _load(root, files, progress, store, limits, keys, like)
     return loaded.catalogue, loaded.findings
 
 
@@ -276,7 +283,7 @@ def validate(
     files = list(folder_files(root))
     limits = _limits(files)
     keys = [_file_key(file, limits) for file in files] if store is not None else []
-    report_key = cache.key(b"report", *keys)
+    report_key = cache.key(b"report", *keys) if store is not None else b""
     if store is not None and not keep_catalogue and (report := _cached_report(store, report_key, keys, root)):
         return _only(report, root, only)
     loaded = _load(str(root), files, progress, store, limits, keys)

@@ -11,6 +11,7 @@ from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, open_cache, wants_colo
 
 if TYPE_CHECKING:
     from tthc.diff import Unannounced
+    from tthc.model import Catalogue
 
 FORMATS = ("text", "json", "markdown", "annex", "docx")
 
@@ -71,7 +72,7 @@ def diff(
     """
     from tthc import diff as core
     from tthc.atomic import write_bytes_atomic
-    from tthc.gitsource import SourceError, resolve_sides
+    from tthc.gitsource import SourceError, resolve_sides, same_state_note
     from tthc.validate import load_catalogue
     from tthc.writers import NEEDS_FILE, WRITERS, Context
 
@@ -79,10 +80,13 @@ def diff(
         fail(f"định dạng {fmt} là tệp nhị phân: chỉ rõ tệp cần ghi bằng --output, ví dụ -o phu-luc.{fmt}.")
     try:
         sides = resolve_sides(old, new, catalogue)
-        catalogues = []
+        if (note := same_state_note(sides)) is not None:
+            click.echo(f"tthc: lưu ý: {note}", err=True)
+        catalogues: list[Catalogue] = []
         store = open_cache(sides[1].root)  # one store for both sides: they share most files
         for side in sides:
-            loaded, findings = load_catalogue(side.root, side.files(), store=store)
+            old_side = catalogues[0] if catalogues else None  # the new side reuses its unchanged records
+            loaded, findings = load_catalogue(side.root, side.files(), store=store, like=old_side)
             broken = sum(1 for f in findings if f.severity.value == "error")
             if broken:
                 click.echo(
