@@ -281,6 +281,32 @@ def test_docx_tables(reform: ChangeSet, tmp_path: Path) -> None:
     assert document.styles["Normal"].font.name == "Times New Roman"
 
 
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None, reason="needs LibreOffice")
+def test_docx_opens_in_libreoffice(tmp_path: Path) -> None:
+    """Word is where decisions are drafted; LibreOffice stands in for it: the annex opens, lays out
+    on A4 landscape pages and keeps its Vietnamese text (a python-docx file can be valid XML and
+    still fail to open)."""
+    import subprocess
+
+    target = tmp_path / "phu-luc.docx"
+    result = CliRunner().invoke(
+        main, ["diff", str(reform_before(tmp_path / "before")), str(SAMPLE), "-f", "docx", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(target)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = tmp_path / "phu-luc.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())  # type: ignore[union-attr]
+    assert round(width) == 842 and round(height) == 595  # A4 landscape, in points
+    words = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split())
+    assert "DANH MỤC THỦ TỤC HÀNH CHÍNH" in words and "Cấp bản sao Trích lục hộ tịch" in words
+    assert "Thủ tục hành chính cấp xã" in words and "2.001489" in words
+
+
 def test_docx_needs_an_output_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["diff", str(SAMPLE), str(SAMPLE), "-f", "docx"])
     assert result.exit_code == 2 and "--output" in result.stderr
