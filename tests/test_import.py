@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from pathlib import Path
 
@@ -93,7 +94,15 @@ def test_staff_spreadsheet_gives_the_expected_files_and_report(minimal: Path, tm
     assert report.columns["code"] == "Mã số hồ sơ"
     assert report.columns["name"] == "TEN THU TUC"
     assert report.ignored_columns == ("Cơ quan ban hành",)
-    assert list(report.rows) == EXPECTED_ROWS
+    assert [dataclasses.replace(r, todo=()) for r in report.rows] == EXPECTED_ROWS
+    marriage = report.rows[0]
+    assert marriage.todo == (
+        "Trình tự thực hiện (steps, dòng 25)",
+        "Thành phần hồ sơ (items, dòng 57)",
+        "Đối tượng thực hiện (subjects, dòng 60)",
+        "Kết quả thực hiện (results, dòng 71)",
+        "Quyết định công bố: chưa quyết định nào trong danh mục ghi thủ tục này (new, amended hoặc replaced)",
+    )
     assert report.unknown_fields == {"Nuôi con nuôi": "nuoi-con-nuoi"}
     assert procedure_files(minimal) == {
         "procedures/ho-tich/1.001193.yaml",  # already there, untouched
@@ -171,8 +180,9 @@ def test_update_changes_only_what_differs_and_keeps_comments(minimal: Path, tmp_
     assert report.rows[0].reason == "đã cập nhật: time"
     text = path.read_text("utf-8")
     assert text.startswith("# giữ chú thích này\n")
-    assert "    time: {unit: trong ngày}\n" in text
-    assert text.count("time: {value: 1, unit: ngày làm việc}") == 1  # the online channel is untouched
+    # Both channels said "1 ngày làm việc", so the sheet's one value is the time of both.
+    assert text.count("    time: {unit: trong ngày}\n") == 2
+    assert "value: 1" not in text
     again = run_import(minimal, tmp_path / "a.xlsx", update=True)
     assert again.rows[0].status == UNCHANGED
     assert path.read_text("utf-8") == text
@@ -268,7 +278,11 @@ def test_parse_time(value: str, expected: dict[str, object] | None) -> None:
         ("Không", {"free": True}),
         ("0", {"free": True}),
         ("25 USD", {"amount": 25, "currency": "USD"}),
-        ("50.000 đồng (Thông tư 85/2019/TT-BTC)", {"amount": 50000, "note": "50.000 đồng (Thông tư 85/2019/TT-BTC)"}),
+        ("50.000 đồng (Thông tư 85/2019/TT-BTC)", {"amount": 50000, "note": "Thông tư 85/2019/TT-BTC"}),
+        ("50.000 đồng/bản", {"amount": 50000, "note": "50.000 đồng/bản"}),
+        ("10.000 đồng (10.000 đồng/trường hợp (một hoặc nhiều chữ ký).)",
+         {"amount": 10000, "note": "10.000 đồng/trường hợp (một hoặc nhiều chữ ký)."}),
+        ("Miễn phí (Không thu lệ phí.)", {"free": True, "note": "Không thu lệ phí."}),
         ("Trực tiếp: 50.000 đồng; trực tuyến: 25.000 đồng", None),
     ],
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from tthc import text
@@ -96,9 +96,16 @@ def fee_text(fee: Fee | None) -> str:
     return out
 
 
-def _per_channel(proc: Procedure, render: Callable[[Method], str]) -> str:
+def channel_text(method: Method, key: str) -> str:
+    """One channel's "time", "local_time" or "fee" as a cell writes it; import compares cells with this."""
+    if key == "fee":
+        return fee_text(method.fee)
+    return duration_text(method.time if key == "time" else method.local_time)
+
+
+def per_channel(proc: Procedure, key: str) -> str:
     """One value when every channel agrees; otherwise "trực tiếp: …; trực tuyến: …"."""
-    values = [(m.channel, render(m)) for m in proc.methods]
+    values = [(m.channel, channel_text(m, key)) for m in proc.methods]
     present = [(c, v) for c, v in values if v]
     if not present:
         return ""
@@ -125,9 +132,9 @@ def flat_row(proc: Procedure, catalogue: Catalogue) -> dict[str, str]:
         "kind": proc.kind,
         "decisions": SEPARATOR.join(proc.decisions),
         "channels": SEPARATOR.join(channels),
-        "time": _per_channel(proc, lambda m: duration_text(m.time)),
-        "local_time": _per_channel(proc, lambda m: duration_text(m.local_time)),
-        "fee": _per_channel(proc, lambda m: fee_text(m.fee)),
+        "time": per_channel(proc, "time"),
+        "local_time": per_channel(proc, "local_time"),
+        "fee": per_channel(proc, "fee"),
         "online": online,
         "subjects": SEPARATOR.join(proc.subjects),
         "agencies": SEPARATOR.join(agencies),

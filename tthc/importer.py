@@ -13,6 +13,11 @@ validate`` lists exactly what remains to be written. A value the importer could
 not read is kept verbatim in the comment beside its placeholder, so nothing
 typed in the spreadsheet is lost.
 
+An existing file is only touched where a cell differs from what
+:mod:`tthc.export` writes for it: a sheet is a lossy view of a file (one cell
+for three channels, notes in parentheses, no fee basis), so the file, not the
+sheet, is the truth for everything the sheet left as exported.
+
 Nothing here prints; :class:`ImportReport` is what the command shows.
 """
 
@@ -28,9 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from tthc import fmt, scaffold, text
 from tthc.model import DISTRICT, LEVELS, REFORM_DATE, Catalogue, Procedure
+from tthc.rules.decision_rules import final_state
 from tthc.rules.procedure_rules import CODE
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
@@ -55,9 +62,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "level": ("Cấp thực hiện", "Cấp giải quyết", "Cấp"),
     "agencies": ("Cơ quan thực hiện", "Cơ quan giải quyết", "Cơ quan trực tiếp thực hiện"),
     "time": ("Thời hạn giải quyết", "Thời gian giải quyết", "Thời hạn"),
+    "local_time": ("Thời hạn cam kết", "Thời hạn địa phương cam kết", "Thời hạn rút ngắn", "Thời gian cam kết"),
     "fee": ("Phí, lệ phí", "Phí lệ phí", "Lệ phí", "Phí"),
     "legal_basis": ("Căn cứ pháp lý", "Căn cứ"),
     "decisions": ("Số quyết định công bố", "Quyết định công bố", "Số quyết định", "QĐ công bố"),
+    "steps": ("Trình tự thực hiện", "Trình tự", "Các bước thực hiện"),
+    "dossier": ("Thành phần hồ sơ", "Thành phần, số lượng hồ sơ", "Hồ sơ"),
+    "subjects": ("Đối tượng thực hiện", "Đối tượng"),
+    "results": ("Kết quả thực hiện", "Kết quả giải quyết", "Kết quả xử lý", "Kết quả"),
 }  # fmt: skip
 """Header names staff use for each component, matched without diacritics, case or spacing."""
 
@@ -121,36 +133,97 @@ _UNITS = (
     ("thang", "tháng"),
 )
 _NUMBER_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(ngay lam viec|gio lam viec|ngay|gio|thang)\b")
+_SPELLED_OUT = re.compile(r"(\d)\s*\([^()\d]{1,30}\)")
+""""05 (năm) ngày làm việc": the number written again in words, as decisions write it."""
+_CONDITION = re.compile(
+    r"\b(trong truong hop|tru truong hop|truong hop|doi voi|rieng|neu"
+    r"|(?:sau|truoc|tu|qua)\s+\d+(?:[.,:h]\d+)?\s*(?:gio|h)\b)"
+)
+"""Where a conditional clause begins, in folded text: "trường hợp …", "nếu …", "sau 15 giờ …".
+
+A number after one of these belongs to the exception, not to the time: in
+"Trong ngày; trường hợp nhận hồ sơ sau 15 giờ thì …" the 15 is a clock time.
+"""
+_SAME_DAY = ("trong ngay", "trong ngay lam viec")
+
+
+def fold_chars(value: str) -> str:
+    """:func:`tthc.text.fold` one character at a time, so positions in the result are positions in ``value``."""
+    out = []
+    for ch in value:
+        folded = text.fold(ch)
+        out.append(folded[0] if folded else (" " if ch.isspace() else ch))
+    return "".join(out)
+
+
+def split_note(value: str) -> tuple[str, str]:
+    """("5 ngày làm việc", "kể từ …") from "5 ngày làm việc (kể từ …)": the form export writes a note in.
+
+    Only a parenthesis that closes the text and opens after some text counts;
+    parentheses inside the note are matched, so "(… (nếu có).)" stays whole.
+    """
+    if not value.endswith(")"):
+        return value, ""
+    depth = 0
+    for index in range(len(value) - 1, -1, -1):
+        if value[index] == ")":
+            depth += 1
+        elif value[index] == "(":
+            depth -= 1
+            if depth == 0:
+                head = value[:index].rstrip()
+                return (head, value[index + 1 : -1].strip()) if head else (value, "")
+    return value, ""
 
 
 def parse_time(value: str) -> tuple[dict[str, Any] | None, str]:
-    """A processing time from text: ({value, unit[, note]} or None, why it could not be read).
+    """A processing time from text: ({value, unit[, note]} or None, why it was not read).
 
-    "05 ngày làm việc" → 5 working days; "Trong ngày" → same day; "15 ngày" →
-    15 calendar days. Text beyond the number and unit (conditions, "kể từ
-    ngày nhận đủ hồ sơ") is kept as ``note`` so nothing is lost.
+    Only the leading statement gives the time: "05 ngày làm việc" → 5 working
+    days, "Trong ngày" → within the working day, "15 ngày" → 15 calendar days.
+    What follows it, a condition ("trường hợp …", "nếu …", "sau 15 giờ …") or a
+    note in parentheses, becomes ``note``, and its numbers are never read as
+    the time. When the leading statement holds no time, a time without a unit
+    or two different times, nothing is guessed: None and the reason, which the
+    import report shows with the row and the cell.
     """
     original = " ".join(text.nfc(value).split())
-    folded = text.fold(original)
-    if not folded:
+    if not original:
         return None, ""
-    matches = _NUMBER_UNIT.findall(folded)
-    if "trong ngay" in folded and not matches:
-        duration: dict[str, Any] = {"unit": "trong ngày"}
-        if header_key(original) != "trong ngay":
-            duration["note"] = original
-        return duration, ""
-    if not matches:
-        return None, f"không đọc được thời hạn “{original}”"
-    if len({m for m in matches}) > 1:
-        return None, f"thời hạn “{original}” có nhiều mức; ghi riêng cho từng kênh"
-    number, unit_key = matches[0]
-    amount = float(number.replace(",", "."))
-    unit = dict(_UNITS)[unit_key]
-    duration = {"value": int(amount) if amount.is_integer() else amount, "unit": unit}
-    bare = re.sub(r"^0+(?=\d)", "", header_key(original))
-    if bare != f"{number.lstrip('0') or '0'} {unit_key}".replace(",", " "):
-        duration["note"] = original
+    head, parenthesised = split_note(original)
+    condition = _CONDITION.search(fold_chars(head))
+    lead = head[: condition.start()] if condition else head
+    lead_text = lead.strip(" ;,.:–-")
+    lead_plain = _SPELLED_OUT.sub(r"\1", lead_text)
+    lead_key = header_key(lead_plain)
+    cell = f"thời hạn “{original}”"
+    if not lead_key:
+        return None, f"{cell} mở đầu bằng điều kiện, không rõ thời hạn chung; ghi thời hạn trước, ví dụ “Trong ngày; trường hợp …”"
+    matches = set(_NUMBER_UNIT.findall(text.fold(lead_plain)))
+    same_day = "trong ngay" in lead_key
+    if len(matches) > 1 or (matches and same_day):
+        return None, f"{cell} có nhiều mức; ghi một mức, hoặc từng kênh: “trực tiếp: …; trực tuyến: …”"
+    duration: dict[str, Any]
+    if matches:
+        number, unit_key = matches.pop()
+        amount = float(number.replace(",", "."))
+        duration = {"value": int(amount) if amount.is_integer() else amount, "unit": dict(_UNITS)[unit_key]}
+        bare = re.sub(r"^0+(?=\d)", "", lead_key) == header_key(f"{number.lstrip('0') or '0'} {unit_key}")
+    elif same_day:
+        duration = {"unit": "trong ngày"}
+        bare = lead_key in _SAME_DAY
+    elif re.fullmatch(r"\d+( \d+)?", lead_key):
+        return None, f"{cell} không ghi đơn vị; ghi rõ, ví dụ “{lead_text} ngày làm việc” hoặc “{lead_text} ngày”"
+    else:
+        return None, f"không đọc được {cell}; ghi dạng “5 ngày làm việc” hoặc “Trong ngày”"
+    if not bare:
+        note = original
+    elif condition:
+        note = original[len(lead) :].lstrip(" ;,.:–-")
+    else:
+        note = parenthesised
+    if note:
+        duration["note"] = note
     return duration, ""
 
 
@@ -163,9 +236,20 @@ def parse_fee(value: str) -> tuple[dict[str, Any] | None, str]:
 
     Dots and commas between groups of three digits are thousands separators,
     as Vietnamese writes them. Several amounts in one cell cannot be assigned
-    to channels here, so they are not guessed at.
+    to channels here, so they are not guessed at. "50.000 đồng (…)" is read
+    as export writes it: the amount, then the note in parentheses, whose own
+    amounts ("50.000 đồng/bản") are the note's, not the fee's.
     """
     original = " ".join(text.nfc(value).split())
+    head, parenthesised = split_note(original)
+    if parenthesised:
+        fee, _ = _fee_statement(head)
+        if fee is not None and "note" not in fee:
+            return {**fee, "note": parenthesised}, ""
+    return _fee_statement(original)
+
+
+def _fee_statement(original: str) -> tuple[dict[str, Any] | None, str]:
     folded = header_key(original)
     if not folded:
         return None, ""
@@ -181,7 +265,7 @@ def parse_fee(value: str) -> tuple[dict[str, Any] | None, str]:
     if not amounts:
         return None, f"không đọc được phí, lệ phí “{original}”"
     if len(amounts) > 1:
-        return None, f"phí, lệ phí “{original}” có nhiều mức; ghi riêng cho từng kênh"
+        return None, f"phí, lệ phí “{original}” có nhiều mức; ghi một mức, hoặc từng kênh: “trực tiếp: …; trực tuyến: …”"
     number, currency = amounts[0]
     fee = {"amount": int(re.sub(r"[.,]", "", number))}
     if currency == "usd":
@@ -189,6 +273,31 @@ def parse_fee(value: str) -> tuple[dict[str, Any] | None, str]:
     if not re.fullmatch(r"[\d., ]+(dong|d|vnd|usd)?", text.fold(original)):
         fee["note"] = original
     return fee, ""
+
+
+_CHANNEL_MARK = re.compile(
+    r"(?:^|;\s*)(?:nop\s+)?(truc tiep|truc tuyen|(?:qua\s+)?(?:dich vu\s+)?buu chinh(?:\s+cong ich)?)\s*:\s*"
+)
+
+
+def split_channels(value: str) -> dict[str, str] | None:
+    """{channel: text} from "trực tiếp: …; trực tuyến: …" (export's form when channels differ); None for one value.
+
+    A channel named twice makes the cell unreadable as channels: {} (the
+    caller reports it), never one value silently chosen.
+    """
+    original = " ".join(text.nfc(value).split())
+    marks = list(_CHANNEL_MARK.finditer(fold_chars(original)))
+    if not marks or marks[0].start() != 0:
+        return None
+    out: dict[str, str] = {}
+    for mark, following in zip(marks, [*marks[1:], None], strict=True):
+        word = mark.group(1)
+        channel = "trực tiếp" if word == "truc tiep" else "trực tuyến" if word == "truc tuyen" else "bưu chính"
+        if channel in out:
+            return {}
+        out[channel] = original[mark.end() : following.start() if following else len(original)].strip(" ;")
+    return out
 
 
 _LEGAL_NUMBER = re.compile(r"\b(\d{1,4}/(?:\d{4}/)?[A-ZĐ]+\d*(?:-[A-ZĐ0-9]+)*)")
@@ -240,6 +349,56 @@ def parse_decisions(value: str) -> tuple[list[str], str]:
     if not numbers:
         return [], f"không thấy số quyết định dạng 1234/QĐ-UBND trong “{original}”"
     return numbers, ""
+
+
+_BULLET = re.compile(r"^(?:[-+•*–]+|\(?\d{1,2}[.)]|\(?[a-zđ]\))\s*")
+
+
+def _items(value: str, separators: str) -> list[str]:
+    out: list[str] = []
+    for part in re.split(separators, text.nfc(value)):
+        item = _BULLET.sub("", " ".join(part.split())).strip(" ;")
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+def parse_list(value: str) -> list[str]:
+    """Items of a list cell (subjects, dossier papers, results): one a line or separated by “;”.
+
+    Bullets and numbering typed before items ("- ", "1. ", "a) ") are not part
+    of the item. A cell with one line and no “;” is split at commas outside
+    parentheses, as the portal writes subjects ("Công dân Việt Nam, Người nước ngoài").
+    """
+    items = _items(value, r"[\n;]+")
+    if len(items) == 1 and "," in items[0]:
+        return _items(items[0], r",(?![^()]*\))")
+    return items
+
+
+def parse_steps(value: str) -> list[str]:
+    """Steps from a cell: one a line, or cut before each "Bước N" when the cell is one line.
+
+    Steps are sentences with “;” and “,” inside, so neither separates steps.
+    """
+    lines = _items(value, r"\n+")
+    if len(lines) == 1:
+        lines = _items(lines[0], r"(?=\bBước\s+\d+\s*[:.])")
+    return lines
+
+
+_RESULT_CODE = re.compile(r"\s*\(?\s*Mã\s*:?\s*(KQ\.[A-Z0-9]+\.\d{6})\s*\)?")
+
+
+def parse_results(value: str) -> list[dict[str, str]]:
+    """Result documents from a cell; a code written after one ("Mã: KQ.G15.000031") becomes its ``code``."""
+    out: list[dict[str, str]] = []
+    for item in parse_list(value):
+        found = _RESULT_CODE.search(item)
+        name = (item[: found.start()] + item[found.end() :]).strip(" .,-–") if found else item
+        if name:
+            out.append({"name": name, "code": found.group(1)} if found else {"name": name})
+    return out
 
 
 _SHORT_CODE = re.compile(r"^\d\.\d{1,5}$")
@@ -509,6 +668,8 @@ class RowReport:
     file: str = ""
     reason: str = ""
     """Why a row was skipped, or what was noticed (numbers read from number cells, components changed …)."""
+    todo: tuple[str, ...] = ()
+    """For a file created: the components still to be filled in, each with its line, as validate reports them."""
 
 
 @dataclass(frozen=True)
@@ -541,6 +702,11 @@ class _Row:
     def text(self, key: str) -> str:
         cell = self.values.get(key)
         return clean(cell.value) if cell is not None else ""
+
+    def lines(self, key: str) -> str:
+        """The cell's text with its line breaks, which separate items in list cells."""
+        value = self.values[key].value if key in self.values else None
+        return text.nfc(str(value)) if isinstance(value, str) else self.text(key)
 
 
 def _rows(table: Table, header: int, columns: dict[str, int]) -> Iterable[_Row]:
@@ -625,6 +791,19 @@ def _section(heading: str, catalogue: Catalogue, field_map: Mapping[str, str], s
         section["field"] = field_id
 
 
+
+_TODO_LABELS = {
+    "level": "Cấp thực hiện", "decisions": "Số quyết định công bố", "steps": "Trình tự thực hiện",
+    "time": "Thời hạn giải quyết", "fee": "Phí, lệ phí", "items": "Thành phần hồ sơ",
+    "subjects": "Đối tượng thực hiện", "performing": "Cơ quan thực hiện", "results": "Kết quả thực hiện",
+    "legal_basis": "Căn cứ pháp lý",
+}  # fmt: skip
+"""The Vietnamese name of each component a skeleton may leave marked, keyed as its line starts."""
+
+_CHANNEL_COMPONENTS = {"time": "thời hạn", "local_time": "thời hạn cam kết", "fee": "phí, lệ phí"}
+"""Components given per channel (in ``methods``), with how the report names them."""
+
+
 def _import_row(
     root: Path,
     catalogue: Catalogue,
@@ -653,7 +832,6 @@ def _import_row(
     if not name:
         return skipped("thiếu tên thủ tục")
     notes = [code_note] if code_note else []
-    remarks: dict[str, str] = {}
 
     field_text = row.text("field")
     field_id = match_field(field_text, catalogue, field_map) if field_text else section.get("field")
@@ -676,22 +854,61 @@ def _import_row(
             return skipped(f"cấp thực hiện “{level_text}” không hợp lệ (dùng: {allowed})")
     elif section.get("level"):
         levels = (section["level"],)
-    else:
-        notes.append("thiếu cấp thực hiện")
     as_of = catalogue.settings.as_of
     if DISTRICT in levels and as_of is not None and as_of >= REFORM_DATE:
         notes.append("cấp huyện không còn từ 01/7/2025; `tthc validate` sẽ báo")
 
-    values: dict[str, Any] = {}
-    for key, parser in (("time", parse_time), ("fee", parse_fee)):
-        raw = row.text(key)
-        if raw:
-            parsed, why = parser(raw)
-            if parsed is None:
-                notes.append(why)
-                remarks[key] = raw
-            else:
-                values[key] = parsed
+    existing = by_code.get(code)
+    if existing is not None:
+        if not update:
+            return skipped(f"đã có ({existing.file}); dùng --update để cập nhật")
+        return _update(root, catalogue, existing, row, field_id, levels, notes, dry_run)
+    return _create(root, catalogue, row, code, name, field_id, levels, notes, dry_run)
+
+
+def _in_person(row: _Row, key: str, notes: list[str], remarks: dict[str, str]) -> dict[str, Any] | None:
+    """The in-person value of a per-channel cell, for a new file (whose skeleton has that channel only)."""
+    raw = row.text(key)
+    if not raw:
+        return None
+    parts = split_channels(raw)
+    label = _CHANNEL_COMPONENTS[key]
+    if parts == {}:
+        notes.append(f"{label} “{raw}” ghi một kênh hai lần; không đọc")
+        remarks[key] = raw
+        return None
+    if parts is not None:
+        others = "; ".join(f"{channel}: {value}" for channel, value in parts.items() if channel != "trực tiếp")
+        if others:
+            notes.append(f"tệp mới chỉ có kênh trực tiếp; {label} các kênh khác chưa ghi, thêm vào methods: {others}")
+        if "trực tiếp" not in parts:
+            remarks[key] = raw
+            return None
+        raw = parts["trực tiếp"]
+    parsed, why = (parse_fee if key == "fee" else parse_time)(raw)
+    if parsed is None:
+        notes.append(why)
+        remarks[key] = raw
+    return parsed
+
+
+def _create(
+    root: Path,
+    catalogue: Catalogue,
+    row: _Row,
+    code: str,
+    name: str,
+    field_id: str,
+    levels: tuple[str, ...],
+    notes: list[str],
+    dry_run: bool,
+) -> RowReport:
+    remarks: dict[str, str] = {}
+    if not levels:
+        notes.append("thiếu cấp thực hiện")
+    time = _in_person(row, "time", notes, remarks)
+    fee = _in_person(row, "fee", notes, remarks)
+    local_time = _in_person(row, "local_time", notes, remarks)
     decisions: list[str] = []
     if row.text("decisions"):
         decisions, why = parse_decisions(row.text("decisions"))
@@ -705,20 +922,20 @@ def _import_row(
             notes.append(why)
             remarks["legal_basis"] = row.text("legal_basis")
     performing: list[str] = []
-    agencies_text = row.values.get("agencies")
-    if agencies_text is not None and clean(agencies_text.value):
-        performing, missing = match_agencies(str(agencies_text.value), catalogue)
+    if row.text("agencies"):
+        performing, missing = match_agencies(row.lines("agencies"), catalogue)
         if missing:
             notes.append("cơ quan chưa khai báo trong tthc.yaml: " + "; ".join(f"“{m}”" for m in missing))
-            remarks["agencies"] = clean(agencies_text.value)
-
-    existing = by_code.get(code)
-    if existing is not None:
-        if not update:
-            return skipped(f"đã có ({existing.file}); dùng --update để cập nhật")
-        return _update(
-            root, existing, row.number, name, field_id, levels, decisions, legal, performing, values, notes, dry_run
-        )
+            remarks["agencies"] = row.text("agencies")
+    fills: dict[str, Any] = {}
+    if row.text("steps"):
+        fills["steps"] = parse_steps(row.lines("steps"))
+    if row.text("dossier"):
+        fills["items"] = [{"name": item} for item in parse_list(row.lines("dossier"))]
+    if row.text("subjects"):
+        fills["subjects"] = parse_list(row.lines("subjects"))
+    if row.text("results"):
+        fills["results"] = parse_results(row.lines("results"))
 
     field_info = catalogue.settings.fields.get(field_id)
     info = scaffold.ProcedureInfo(
@@ -728,27 +945,83 @@ def _import_row(
         levels=levels,
         field_name=field_info.name if field_info else "",
         decisions=tuple(decisions),
-        time=values.get("time"),
-        fee=values.get("fee"),
+        time=time,
+        fee=fee,
         performing=tuple(performing),
         legal_basis=tuple(legal),
         agency_ids=tuple(catalogue.settings.agencies),
         source_note=f"Nhập từ bảng tính (dòng {row.number}) bằng `tthc import`.",
         remarks=remarks,
     )
+
+    def skipped(reason: str) -> RowReport:
+        return RowReport(row.number, SKIPPED, code, name, reason=reason)
+
     try:
         target = scaffold.procedure_path(root, field_id, code)
+        content = _fill(scaffold.procedure_text(info), fills, local_time)
     except scaffold.ScaffoldError as error:
         return skipped(str(error))
-    relative = target.relative_to(root).as_posix()
+    except fmt.FormatError as error:
+        return skipped(f"không tạo được tệp: {error.message}")
     if not dry_run:
         try:
-            scaffold.create(target, scaffold.procedure_text(info))
+            scaffold.create(target, content)
         except scaffold.ScaffoldError as error:
             return skipped(str(error))
-        except fmt.FormatError as error:
-            return skipped(f"không tạo được tệp: {error.message}")
-    return RowReport(row.number, CREATED, code, name, relative, "; ".join(notes))
+    todo = _todo(content)
+    if code not in final_state(catalogue):
+        todo.append("Quyết định công bố: chưa quyết định nào trong danh mục ghi thủ tục này (new, amended hoặc replaced)")
+    relative = target.relative_to(root).as_posix()
+    return RowReport(row.number, CREATED, code, name, relative, "; ".join(notes), tuple(todo))
+
+
+def _fill(skeleton: str, fills: Mapping[str, Any], local_time: Mapping[str, Any] | None) -> str:
+    """The skeleton with the list components the sheet gave written in place of their ``[]  # CẦN ĐIỀN``.
+
+    The skeleton is :mod:`tthc.scaffold`'s, so each placeholder is one line
+    ``key: []  # CẦN ĐIỀN``; the comments around it (what to write, examples)
+    stay. An empty list read from a cell leaves its placeholder as it was.
+    """
+    out = skeleton
+    for key, value in fills.items():
+        if not value:
+            continue
+        line = re.compile(rf"^( *){key}: \[\]  # {re.escape(scaffold.TODO)}[^\n]*\n", re.MULTILINE)
+        found = line.search(out)
+        if found is None:
+            continue
+        out = out[: found.start()] + _fragment(key, value, len(found.group(1))) + out[found.end() :]
+    if local_time:
+        time_line = re.compile(r"^    time: [^\n]*\n", re.MULTILINE).search(out)
+        if time_line is not None:
+            fragment = _fragment("local_time", _flow_map(local_time), 4)
+            out = out[: time_line.end()] + fragment + out[time_line.end() :]
+    return fmt.format_text(out, "procedure") if out != skeleton else skeleton
+
+
+def _fragment(key: str, value: Any, indent: int) -> str:
+    """``key: value`` as YAML at ``indent``; maps inside lists in block style, lists of text in flow style."""
+    if key == "steps":  # sentences with “:” inside, quoted as the skeleton's example and the sample quote them
+        value = CommentedSeq(DoubleQuotedScalarString(step) for step in value)
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = _flow(value)
+    elif isinstance(value, list):
+        value = CommentedSeq(CommentedMap(v) if isinstance(v, Mapping) else v for v in value)
+    out = io.StringIO()
+    fmt.yaml_rt().dump(CommentedMap([(key, value)]), out)
+    pad = " " * indent
+    return "".join(pad + line for line in out.getvalue().splitlines(keepends=True))
+
+
+def _todo(content: str) -> list[str]:
+    """Each ``# CẦN ĐIỀN`` line of a new file, as “Trình tự thực hiện (steps, dòng 25)”: what `tthc validate` reports."""
+    out: list[str] = []
+    for number, line in enumerate(content.splitlines(), 1):
+        key, sep, _ = line.strip().partition(":")
+        if sep and not key.startswith("#") and f"# {scaffold.TODO}" in line:
+            out.append(f"{_TODO_LABELS.get(key, key)} ({key}, dòng {number})")
+    return out
 
 
 def _flow(values: Sequence[Any]) -> CommentedSeq:
@@ -763,30 +1036,39 @@ def _flow_map(values: Mapping[str, Any]) -> CommentedMap:
     return out
 
 
+def _same(row: _Row, key: str, exported: Mapping[str, str]) -> bool:
+    """Whether the cell says what `tthc export` writes for the record: then it changes nothing.
+
+    An empty cell says nothing either: a column left blank never removes a component.
+    """
+    cell = row.text(key)
+    return not cell or cell == clean(text.xml_safe(exported.get(key, "")))
+
+
 def _update(
     root: Path,
+    catalogue: Catalogue,
     existing: Procedure,
-    number: int,
-    name: str,
+    row: _Row,
     field_id: str,
     levels: tuple[str, ...],
-    decisions: list[str],
-    legal: list[dict[str, str]],
-    performing: list[str],
-    values: Mapping[str, Any],
     notes: list[str],
     dry_run: bool,
 ) -> RowReport:
-    """Change only what the spreadsheet says, in place, keeping the file's comments and other content.
+    """Change only the components whose cell differs from what export writes for the file, in place.
 
-    Decisions and legal texts are added to, never removed (a list carries one
-    decision; the file carries the history); time and fee are those of the
-    in-person channel, the one a spreadsheet list describes.
+    A sheet exported and imported back therefore changes no byte, and a sheet
+    that cannot express something (a per-channel time written once, a note,
+    the legal text of a fee) never removes it: a cell equal to the export of
+    the record leaves the component as it is, and a changed cell changes only
+    what it states. Decisions and legal texts are added to, never removed (a
+    list carries one decision; the file carries the history). Comments stay.
     """
     from tthc.atomic import write_text_atomic
+    from tthc.export import flat_row
 
+    number, code, name = row.number, existing.code, row.text("name")
     path = root / existing.file
-    code = existing.code
     try:
         source = path.read_text("utf-8-sig")
         data = fmt.yaml_rt().load(source)
@@ -794,49 +1076,64 @@ def _update(
         return RowReport(number, SKIPPED, code, name, existing.file, f"không đọc được tệp hiện có: {error}")
     if not isinstance(data, CommentedMap):
         return RowReport(number, SKIPPED, code, name, existing.file, "tệp hiện có không phải một thủ tục")
+    exported = flat_row(existing, catalogue)
     changed: list[str] = []
-    if name and text.nfc(str(data.get("name", ""))) != name:
+
+    def differs(key: str) -> bool:
+        return key in row.values and not _same(row, key, exported)
+
+    if differs("name") and text.nfc(str(data.get("name", ""))) != name:
         data["name"] = name
         changed.append("name")
-    if field_id != existing.field:
+    if differs("field") and field_id != existing.field:
         notes.append(f"bảng tính ghi lĩnh vực {field_id}, tệp ở lĩnh vực {existing.field}: không chuyển tệp")
-    if levels and tuple(existing.levels) != levels:
+    if differs("level") and levels and set(existing.levels) != set(levels):
         data["level"] = _flow(list(levels))
         changed.append("level")
-    new_decisions = [d for d in decisions if d not in existing.decisions]
-    if new_decisions:
-        current = data.get("decisions")
-        if isinstance(current, list):
-            current.extend(new_decisions)
-        else:
-            data["decisions"] = _flow(new_decisions)
-        changed.append("decisions")
-    numbers = {ref.number for ref in existing.legal_basis}
-    new_refs = [ref for ref in legal if ref["number"] not in numbers]
-    if new_refs:
-        current = data.get("legal_basis")
-        if isinstance(current, list):
-            current.extend(CommentedMap(ref) for ref in new_refs)
-        else:
-            data["legal_basis"] = [CommentedMap(ref) for ref in new_refs]
-        changed.append("legal_basis")
+    if differs("decisions"):
+        decisions, why = parse_decisions(row.text("decisions"))
+        notes.extend([why] if why else [])
+        new_decisions = [d for d in decisions if d not in existing.decisions]
+        if new_decisions:
+            current = data.get("decisions")
+            if isinstance(current, list):
+                current.extend(new_decisions)
+            else:
+                data["decisions"] = _flow(new_decisions)
+            changed.append("decisions")
+    if differs("legal_basis"):
+        legal, why = parse_legal_basis(row.text("legal_basis"))
+        notes.extend([why] if why else [])
+        numbers = {ref.number for ref in existing.legal_basis}
+        new_refs = [ref for ref in legal if ref["number"] not in numbers]
+        if new_refs:
+            current = data.get("legal_basis")
+            if isinstance(current, list):
+                current.extend(CommentedMap(ref) for ref in new_refs)
+            else:
+                data["legal_basis"] = [CommentedMap(ref) for ref in new_refs]
+            changed.append("legal_basis")
     agencies = data.get("agencies")
-    if performing and isinstance(agencies, CommentedMap) and list(existing.agencies.performing) != performing:
-        agencies["performing"] = _flow(performing)
-        changed.append("agencies")
+    if differs("agencies") and isinstance(agencies, CommentedMap):
+        performing, missing = match_agencies(row.lines("agencies"), catalogue)
+        if missing:
+            notes.append("cơ quan chưa khai báo trong tthc.yaml: " + "; ".join(f"“{m}”" for m in missing))
+        if performing and list(existing.agencies.performing) != performing:
+            agencies["performing"] = _flow(performing)
+            changed.append("agencies")
+    if differs("subjects"):
+        subjects = parse_list(row.lines("subjects"))
+        if subjects and subjects != list(existing.subjects):
+            data["subjects"] = _flow(subjects)
+            changed.append("subjects")
+    if differs("results") and _update_results(data, parse_results(row.lines("results"))):
+        changed.append("results")
+    for key, label in (("steps", "trình tự thực hiện"), ("dossier", "thành phần hồ sơ")):
+        if row.text(key):
+            notes.append(f"không cập nhật {label} của thủ tục đã có từ bảng tính; sửa trong tệp")
     methods = data.get("methods")
-    in_person = next(
-        (m for m in methods if isinstance(m, CommentedMap) and m.get("channel") == "trực tiếp"), None
-    ) if isinstance(methods, list) else None
-    for key in ("time", "fee"):
-        if key not in values:
-            continue
-        if in_person is None:
-            notes.append(f"không có kênh trực tiếp để ghi {key}")
-            continue
-        current = in_person.get(key)
-        if not isinstance(current, Mapping) or dict(current) != dict(values[key]):
-            in_person[key] = _flow_map(values[key])
+    for key in _CHANNEL_COMPONENTS:
+        if differs(key) and isinstance(methods, list) and _update_channels(methods, existing, key, row.text(key), notes):
             changed.append(key)
     if not changed:
         return RowReport(number, UNCHANGED, code, name, existing.file, "; ".join(notes))
@@ -846,7 +1143,87 @@ def _update(
         formatted = fmt.format_text(out.getvalue(), "procedure", existing.file)
     except fmt.FormatError as error:
         return RowReport(number, SKIPPED, code, name, existing.file, f"không cập nhật được: {error.message}")
+    if formatted == source:
+        return RowReport(number, UNCHANGED, code, name, existing.file, "; ".join(notes))
     if not dry_run:
         write_text_atomic(path, formatted)
     reason = "đã cập nhật: " + ", ".join(changed)
     return RowReport(number, UPDATED, code, name, existing.file, "; ".join([reason, *notes]))
+
+
+def _update_results(data: CommentedMap, results: list[dict[str, str]]) -> bool:
+    """Results named in the sheet, keeping the code and template of those already in the file."""
+    current = data.get("results")
+    kept = {str(r.get("name")): r for r in current if isinstance(r, Mapping)} if isinstance(current, list) else {}
+    if not results or [r["name"] for r in results] == list(kept):
+        return False
+    merged = []
+    for result in results:
+        entry = kept.get(result["name"]) or CommentedMap(result)
+        if "code" in result and isinstance(entry, CommentedMap):
+            entry["code"] = result["code"]
+        merged.append(entry)
+    data["results"] = CommentedSeq(merged)
+    return True
+
+
+_VALUE_KEYS = {"time": ("value", "unit"), "local_time": ("value", "unit"), "fee": ("amount", "currency", "free")}
+"""The keys a cell's value replaces; ``note`` only when the cell has one, ``basis`` never (no column has it)."""
+
+
+def _update_channels(methods: list[Any], existing: Procedure, key: str, cell: str, notes: list[str]) -> bool:
+    """Update ``key`` in the channels a changed cell names; True if anything changed.
+
+    "trực tiếp: …; trực tuyến: …" names its channels. One value applies to
+    every channel when they agreed before (export wrote one value for all);
+    when they differed, it cannot say which it meant, so only the in-person
+    channel, the one a list describes, takes it and the report says so.
+    """
+    from tthc.export import channel_text, per_channel
+
+    label = _CHANNEL_COMPONENTS[key]
+    by_channel = {m.get("channel"): m for m in methods if isinstance(m, CommentedMap)}
+    records = {m.channel: m for m in existing.methods}
+    parts = split_channels(cell)
+    if parts == {}:
+        notes.append(f"{label} “{cell}” ghi một kênh hai lần; không cập nhật")
+        return False
+    if parts is None:
+        if split_channels(per_channel(existing, key)) is None or len(by_channel) == 1:
+            parts = dict.fromkeys(by_channel, cell)
+        else:
+            parts = {"trực tiếp": cell}
+            notes.append(
+                f"{label} “{cell}” là một mức cho các kênh đang khác nhau: chỉ cập nhật kênh trực tiếp "
+                "(ghi “trực tiếp: …; trực tuyến: …” để cập nhật từng kênh)"
+            )
+    changed = False
+    for channel, part in parts.items():
+        target = by_channel.get(channel)
+        if target is None:
+            notes.append(f"tệp không có kênh {channel}; {label} “{part}” không ghi")
+            continue
+        record = records.get(str(channel))
+        if record is not None and clean(part) == clean(channel_text(record, key)):
+            continue
+        parsed, why = (parse_fee if key == "fee" else parse_time)(part)
+        if parsed is None:
+            notes.append(why)
+            continue
+        changed = _merge(target, key, parsed) or changed
+    return changed
+
+
+def _merge(method: CommentedMap, key: str, parsed: Mapping[str, Any]) -> bool:
+    """Put a parsed value into a channel's component, keeping what the cell did not state."""
+    current = method.get(key)
+    if not isinstance(current, CommentedMap):
+        method[key] = _flow_map(parsed)
+        return True
+    before = dict(current)
+    for name in _VALUE_KEYS[key]:
+        if name not in parsed and name in current:
+            del current[name]
+    for name, value in parsed.items():
+        current[name] = value
+    return dict(current) != before

@@ -24,8 +24,11 @@ def export(path: Path | None, fmt: str, flat: bool, output: Path | None) -> None
 
     Bảng phẳng có tiêu đề cột tiếng Việt (Mã số TTHC, Tên thủ tục, Lĩnh vực,
     Cấp thực hiện …), danh sách nối bằng “; ”, sắp theo lĩnh vực rồi tên thủ tục
-    theo thứ tự chữ cái tiếng Việt; `tthc import` đọc lại được. CSV ghi ra tệp
-    có BOM UTF-8 để Excel hiển thị đúng tiếng Việt. PATH: thư mục danh mục.
+    theo thứ tự chữ cái tiếng Việt. `tthc import --update` đọc lại được: ô
+    nào không sửa thì tệp không đổi; ô nào sửa (thời hạn, phí, lệ phí, tên …)
+    thì chỉ thành phần đó được cập nhật, ghi chú và chú thích giữ nguyên. CSV
+    ghi ra tệp có BOM UTF-8 để Excel hiển thị đúng tiếng Việt. PATH: thư mục
+    danh mục.
     """
     from tthc.atomic import write_bytes_atomic
     from tthc.export import to_csv, to_json, to_xlsx

@@ -55,11 +55,14 @@ def _epilogue(report: ImportReport) -> list[str]:
         for name, suggestion in report.unknown_fields.items():
             lines.append(f"  - id: {suggestion}")
             lines.append(f"    name: {name}")
-    if report.count(CREATED):
+    incomplete = [r for r in report.rows if r.status == CREATED and r.todo]
+    if incomplete:
         lines.append(
-            "Tệp mới chỉ có những gì bảng tính ghi; các thành phần còn thiếu được đánh dấu “CẦN ĐIỀN”. "
-            "Chạy `tthc validate` để xem danh sách cần điền."
+            "Còn cần điền (bảng tính không có; trong tệp đánh dấu “CẦN ĐIỀN”, `tthc validate` báo từng mục):"
         )
+        lines.extend(f"  {r.file}: " + "; ".join(r.todo) for r in incomplete)
+    elif report.count(CREATED):
+        lines.append("Tệp mới đủ các thành phần bắt buộc; chạy `tthc validate` để kiểm tra.")
     return lines
 
 
@@ -80,7 +83,7 @@ def write_plain(report: ImportReport, out: TextIO) -> None:
         out.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])) + "  " + row[-1] + "\n")
     out.write(_summary(report) + "\n")
     for line in _epilogue(report):
-        out.write(line + "\n")
+        out.write(printable(line) + "\n")
 
 
 def write_rich(report: ImportReport, out: TextIO) -> None:
@@ -138,10 +141,12 @@ def import_(
 
     Dòng tiêu đề có thể nằm dưới các dòng tên bảng; tên cột (Mã TTHC, Tên thủ
     tục, Lĩnh vực, Cấp thực hiện, Cơ quan thực hiện, Thời hạn giải quyết, Phí,
-    lệ phí, Căn cứ pháp lý, Số quyết định công bố …) được nhận dù gõ có dấu hay
-    không. Mỗi thủ tục mới thành một tệp; những thành phần bảng tính không có
-    được để trống và đánh dấu “CẦN ĐIỀN”. Thủ tục đã có chỉ được cập nhật khi
-    dùng --update. Mã thoát 1 nếu có dòng bị bỏ qua.
+    lệ phí, Căn cứ pháp lý, Số quyết định công bố, Trình tự thực hiện, Thành
+    phần hồ sơ, Đối tượng thực hiện, Kết quả thực hiện …) được nhận dù gõ có
+    dấu hay không. Mỗi thủ tục mới thành một tệp; những thành phần bảng tính
+    không có được để trống, đánh dấu “CẦN ĐIỀN” và liệt kê trong báo cáo. Thủ
+    tục đã có chỉ được cập nhật khi dùng --update, và chỉ ở những ô khác với
+    bản `tthc export` của thủ tục đó. Mã thoát 1 nếu có dòng bị bỏ qua.
     """
     from tthc.cli.new_cmd import load_settings
     from tthc.importer import ImportFailure, import_table
