@@ -444,6 +444,18 @@ def read_code(value: Any, number_format: str = "General") -> tuple[str | None, s
     return None, f"mã “{code}” không đúng dạng mã TTHC d.dddddd"
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+"""Control, zero-width and direction characters: pasted noise in a cell, never part of a name.
+
+A catalogue file may not hold them (the loader refuses them, and they would
+reach terminals and pages), so they are dropped from every cell as it is
+read; tab and line break stay, as separators."""
+
+
+def _text(value: str) -> str:
+    return _CONTROL.sub("", text.nfc(value))
+
+
 def clean(value: Any) -> str:
     """Cell text as one NFC line: stray spaces and line breaks inside a cell collapsed."""
     if value is None:
@@ -452,7 +464,7 @@ def clean(value: Any) -> str:
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
         value = value.isoformat()
-    return " ".join(text.nfc(str(value)).split())
+    return " ".join(_text(str(value)).split())
 
 
 # --------------------------------------------------------------------------
@@ -706,7 +718,7 @@ class _Row:
     def lines(self, key: str) -> str:
         """The cell's text with its line breaks, which separate items in list cells."""
         value = self.values[key].value if key in self.values else None
-        return text.nfc(str(value)) if isinstance(value, str) else self.text(key)
+        return _text(value) if isinstance(value, str) else self.text(key)
 
 
 def _rows(table: Table, header: int, columns: dict[str, int]) -> Iterable[_Row]:
