@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -113,6 +115,40 @@ def test_reorders_keys_and_keeps_every_comment(tmp_path: Path) -> None:
     assert format_text(result, "procedure") == result
 
 
+@pytest.mark.parametrize(
+    ("kind", "name", "source", "expected"),
+    [
+        # ruamel keeps the closing comment as the end comment of the list the last key holds.
+        (
+            "decision", "10-QĐ-UBND.yaml",
+            'note: Ghi chú\nnumber: "10/QĐ-UBND"\namended:\n  - code: "1.001193"\n    components: [fee]\n\n# cuối tệp\n',
+            'number: "10/QĐ-UBND"\namended:\n  - code: "1.001193"\n    components: [fee]\nnote: Ghi chú\n\n# cuối tệp\n',
+        ),
+        # The key that ends up last holds a block of its own; the comment goes after it.
+        (
+            "procedure", "1.001193.yaml",
+            'legal_basis:\n  - number: 60/2014/QH13\nname: X\ncode: "1.001193"\n# cuối tệp\n',
+            'code: "1.001193"\nname: X\nlegal_basis:\n  - number: 60/2014/QH13\n# cuối tệp\n',
+        ),
+        # A comment indented under the last list item belongs to the list and travels with it.
+        (
+            "catalogue", "tthc.yaml",
+            "feedback:\n  agency: A\nauthority:\n  name: X\n  # thụt vào\n# cuối tệp\n",
+            "authority:\n  name: X\n  # thụt vào\nfeedback:\n  agency: A\n# cuối tệp\n",
+        ),
+    ],
+)  # fmt: skip
+def test_end_of_file_comment_stays_at_the_end(tmp_path: Path, kind: str, name: str, source: str, expected: str) -> None:
+    folder = {"decision": "decisions/2025", "procedure": "procedures/ho-tich", "catalogue": "."}[kind]
+    path = tmp_path / folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source, "utf-8")
+    outcome = format_file(path)
+    assert outcome.error == ""
+    assert path.read_text("utf-8") == expected
+    assert format_text(expected, kind) == expected
+
+
 def test_formatted_file_holds_the_same_data(tmp_path: Path) -> None:
     from ruamel.yaml import YAML
 
@@ -137,6 +173,34 @@ def test_nfd_text_becomes_nfc(minimal: Path) -> None:
     assert unicodedata.is_normalized("NFC", result)
     assert "name: Đăng ký khai sinh\n" in result
     assert "text-not-nfc" not in {f.rule for f in validate(minimal).findings}
+
+
+def test_the_nfc_hint_runs_as_written_from_the_repository_root(tmp_path: Path) -> None:
+    """The fix of text-not-nfc is a command that works pasted where validate ran, not only at the catalogue's root."""
+    import shlex
+    import subprocess
+    import sys
+
+    from tests.conftest import MINIMAL, PROJECT
+
+    repo = tmp_path / "kho danh mục"  # a space and Vietnamese letters: the path must be quoted
+    shutil.copytree(MINIMAL, repo / "catalogue")
+    path = repo / "catalogue" / "decisions" / "2025" / "10-QĐ-UBND.yaml"
+    path.write_text(path.read_text("utf-8").replace("title: Công bố", unicodedata.normalize("NFD", "title: Công bố")), "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT), "TTHC_CACHE_DIR": "off", "PYTHONIOENCODING": "utf-8"}
+
+    def tthc(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "tthc", *args], cwd=repo, env=env, capture_output=True, text=True)
+
+    report = json.loads(tthc("validate", "catalogue", "-f", "json").stdout)
+    (fix,) = [f["fix"] for f in report["findings"] if f["rule"] == "text-not-nfc"]
+    command = re.search(r"`(tthc fmt [^`]+)`", fix)
+    assert command is not None, fix
+    ran = tthc(*shlex.split(command.group(1))[1:])
+    assert ran.returncode == 0, ran.stderr
+    assert unicodedata.is_normalized("NFC", path.read_text("utf-8"))
+    after = json.loads(tthc("validate", "catalogue", "-f", "json").stdout)
+    assert [f for f in after["findings"] if f["rule"] == "text-not-nfc"] == []
 
 
 def test_decision_codes_and_numbers_are_quoted() -> None:

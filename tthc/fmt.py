@@ -335,6 +335,31 @@ def _token_lines(tokens: list[Any] | None) -> list[str]:
     return lines
 
 
+def _take_ends(value: Any, column: int, everything: bool) -> list[str]:
+    """Take out the comment lines after ``value`` that stand at ``column`` or left of it.
+
+    Below a nested block, ruamel keeps the lines that follow it (a file's
+    closing comment too) as that block's end comments (``ca.end``), not in
+    a tail token; left there, they would travel with the key. Lines indented
+    deeper belong to the block and stay. With ``everything``, a line before
+    these was already outside the value, so all of them are.
+    """
+    blocks = []
+    while _is_block(value):
+        blocks.append(value)
+        value = value[next(reversed(value))] if isinstance(value, CommentedMap) else value[-1]
+    out: list[str] = []
+    for block in reversed(blocks):  # the innermost block ends first
+        lines = _token_lines(block.ca.end)
+        if not lines:
+            continue
+        inner, gap = ([], lines) if everything or out else _split_inner(lines, column)
+        if gap:
+            block.ca.end = _before_tokens(inner)
+            out += gap
+    return out
+
+
 def _reorder(mapping: CommentedMap, order: Order, root: bool) -> bool:
     """Put the keys in canonical order; True when comments had to be moved."""
     keys = list(mapping)
@@ -358,6 +383,7 @@ def _reorder(mapping: CommentedMap, order: Order, root: bool) -> bool:
             entry[1] = None
         eol, lines = _tail(mapping, key).split()
         inner, gap = _split_inner(lines, column)
+        gap += _take_ends(mapping[key], column, everything=bool(gap))
         eols[key], inners[key] = eol, inner
         if i + 1 < len(keys):
             before[keys[i + 1]] = gap + before.get(keys[i + 1], [])
@@ -366,7 +392,15 @@ def _reorder(mapping: CommentedMap, order: Order, root: bool) -> bool:
     for key in wanted:
         mapping.move_to_end(key)
     for i, key in enumerate(wanted):
-        _tail(mapping, key).set(eols[key], inners[key] + (trailer if i == len(wanted) - 1 else []))
+        after = trailer if i == len(wanted) - 1 else []
+        if after and _is_block(mapping[key]):
+            # After the block's own end comments, which its tail token would precede.
+            block = mapping[key]
+            if block.ca.comment is None:
+                block.ca.comment = [None, None]  # ruamel emits end comments only beside these
+            block.ca.end = [*(block.ca.end or []), *_before_tokens(after)]
+            after = []
+        _tail(mapping, key).set(eols[key], inners[key] + after)
         lines = before.get(key, [])
         if not lines:
             continue

@@ -61,6 +61,31 @@ def _child(yaml: YAML, node: Node, step: str | int) -> tuple[Node, Node] | None:
     return found
 
 
+def written(text: str, path: Path) -> str | None:
+    """The characters of the plain scalar at ``path`` as the file spells them, or None.
+
+    A number YAML read where text belongs has lost how it was typed
+    (``1.000650`` is 1.00065); the node still holds the digits as written.
+    """
+    yaml = _yaml()
+    node = _tree(text, yaml)
+    for step in path:
+        down = _down(yaml, node, step)
+        if down is None:
+            return None
+        node = down[1]
+    return node.value if isinstance(node, ScalarNode) and not node.style else None
+
+
+def _down(yaml: YAML, node: Node | None, step: str | int) -> tuple[Node | None, Node] | None:
+    """(key node or None for a list item, child node) one step down, or None where the path ends."""
+    if isinstance(node, MappingNode):
+        return _child(yaml, node, step)
+    if isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        return None, node.value[step]
+    return None
+
+
 def position(tree: Node | None, path: Path, at_key: bool = False, yaml: YAML | None = None) -> tuple[int, int]:
     """1-based (line, column) of the node at ``path``, or of its deepest existing parent.
 
@@ -72,21 +97,17 @@ def position(tree: Node | None, path: Path, at_key: bool = False, yaml: YAML | N
     node = tree
     yaml = yaml or _yaml()
     for i, step in enumerate(path):
-        if isinstance(node, MappingNode) and (pair := _child(yaml, node, step)) is not None:
-            key, child = pair
-            use_key = (
-                (at_key and i == len(path) - 1)
-                or (isinstance(child, ScalarNode) and child.tag == _NULL and not child.value)
-                or isinstance(child, MappingNode | SequenceNode)
-            )
-            mark = key.start_mark if use_key else child.start_mark
-            line, column = mark.line, mark.column
-            node = child
-        elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-            node = node.value[step]
-            line, column = node.start_mark.line, node.start_mark.column
-        else:
+        down = _down(yaml, node, step)
+        if down is None:
             break
+        key, node = down
+        use_key = key is not None and (
+            (at_key and i == len(path) - 1)
+            or (isinstance(node, ScalarNode) and node.tag == _NULL and not node.value)
+            or isinstance(node, MappingNode | SequenceNode)
+        )
+        mark = key.start_mark if use_key and key is not None else node.start_mark
+        line, column = mark.line, mark.column
     return line + 1, column + 1
 
 

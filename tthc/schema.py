@@ -158,7 +158,13 @@ def _meant_branches(errors: list[ValidationError]) -> list[ValidationError]:
     return meant or errors
 
 
-def _actual(value: Any) -> str:
+YAML11_BOOLEANS = frozenset({"yes", "no", "y", "n", "on", "off"})
+"""Words YAML 1.1 read as true or false; YAML 1.2 (and tthc) reads them as text."""
+
+
+def _actual(value: Any, boolean: bool = False) -> str:
+    if boolean and isinstance(value, str) and value.strip().casefold() in YAML11_BOOLEANS:
+        return f"văn bản “{value.strip()}” (YAML chỉ hiểu true/false; yes, no, on, off bị đọc thành chữ)"
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, int | float):
@@ -292,7 +298,7 @@ def _finding(file: str, kind: str, error: ValidationError) -> Finding:
             key=key,
             label=label,
             expected=" hoặc ".join(_TYPE_NAMES.get(n, n) for n in names),
-            actual=_actual(error.instance),
+            actual=_actual(error.instance, boolean="boolean" in names),
             **common,
         )
     if keyword in ("enum", "const"):

@@ -21,6 +21,7 @@ from typing import TypeVar
 
 __all__ = [
     "SortKey",
+    "clip",
     "detect_mojibake",
     "fold",
     "guess_encoding",
@@ -77,6 +78,16 @@ def fold(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("đ", "d").replace("Đ", "D")
     return _WS_RUN.sub(" ", stripped.casefold()).strip()
+
+
+def clip(text: str, limit: int = 50) -> str:
+    """*text* on one line of at most *limit* characters, to quote it in a message.
+
+    A finding quotes the value it is about so that the reader can find it;
+    a pasted page of text would bury the message itself.
+    """
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import ClassVar
 
+from tthc import locator, text
 from tthc.findings import Finding, Rule, Severity, register
-from tthc.model import DISTRICT, REFORM_DATE, Catalogue, Duration, Procedure
+from tthc.model import DISTRICT, REFORM_DATE, Catalogue, Document, Duration, Procedure, code_text
 
 CODE = re.compile(r"^(\d\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?|TAM-[0-9A-Za-z-]{1,32})$")
 LEGAL_NUMBER = re.compile(r"^\d{1,4}(\.\d{1,3})?/(\d{4}/)?[A-ZĐ]+\d*(-[A-ZĐ0-9]+)*$")
-UNQUOTED_CODE = re.compile(r"^code:[ \t]*([0-9][^\s#]*)", re.MULTILINE)
 
 
 class _ProcedureRule(Rule):
@@ -28,21 +28,50 @@ class _ProcedureRule(Rule):
 
 
 @register
-class CodeUnquoted(_ProcedureRule):
+class CodeUnquoted(Rule):
     id = "code-unquoted"
     title = "Mã thủ tục không đặt trong dấu nháy"
-    message = "Mã {written} không có dấu nháy nên YAML đọc thành số {number}{lost}."
-    fix = 'Đặt mã trong dấu nháy: code: "{written}"'
+    message = "Mã {written} không có dấu nháy nên YAML đọc thành số {number}{lost}.{entry}"
+    fix = 'Đặt mã trong dấu nháy: {key}: "{written}"'
+    tags = ("procedure", "decision")
+    per_document = True
 
-    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
-        if isinstance(proc.raw_code, int | float) and not isinstance(proc.raw_code, bool):
-            doc = catalogue.documents.get(proc.file)
-            match = UNQUOTED_CODE.search(doc.text) if doc else None
-            written = match.group(1) if match else proc.code
+    def check_document(self, doc: Document) -> Iterator[Finding]:
+        for path, key, value in _code_places(doc):
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                continue
+            as_written = (locator.written(doc.text, path) if doc.text else None) or code_text(value)
             # Only a code ending in 0 loses a digit (1.000650 → 1.00065); saying
             # so of 1.001193 would send the reader looking for a lost zero.
-            lost = " (mất chữ số 0 ở cuối)" if str(proc.raw_code) != written else ""
-            yield self.finding(proc.file, ("code",), written=written, number=proc.raw_code, lost=lost)
+            lost = " (mất chữ số 0 ở cuối)" if str(value) != as_written else ""
+            entry = "" if key else " Mỗi mục của danh sách là một khối ghi mã sau “code:”."
+            yield self.finding(
+                doc.file, path, code=as_written, written=as_written, number=value, lost=lost,
+                entry=entry, key=key or "- code",
+            )
+
+
+def _code_places(doc: Document) -> Iterator[tuple[tuple[str | int, ...], str, object]]:
+    """(path, key, value) of every place a procedure code is written; key "" for a bare list item.
+
+    A decision names codes in four lists, and an unquoted one loses its
+    digits there as in a procedure file: the same mistake, the same finding.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        return
+    if doc.kind == "procedure" and "code" in data:
+        yield ("code",), "code", data["code"]
+    if doc.kind != "decision":
+        return
+    for group in ("new", "amended", "abolished", "replaced"):
+        items = data.get(group)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            keys = ("old", "new") if group == "replaced" else ("code",)
+            if isinstance(item, dict):
+                yield from (((group, i, key), key, item[key]) for key in keys if key in item)
+            elif group != "replaced":  # a bare code where an entry belongs; in replaced, old or new?
+                yield (group, i), "", item
 
 
 @register
@@ -223,13 +252,104 @@ class OnlineUrl(_ProcedureRule):
     tags = ("procedure", "security")
 
     def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        from tthc.views import safe_url  # what the pages link: https:// with a quote or a space inside is not
+
         for i, method in enumerate(proc.methods):
-            if method.channel != "trực tuyến" or method.url.startswith("https://"):
+            if method.channel != "trực tuyến" or (method.url.startswith("https://") and safe_url(method.url)):
                 continue
             if method.url:
                 yield self.finding(proc.file, ("methods", i, "url"), code=proc.code, got=f", không phải “{method.url}”")
             else:
                 yield self.finding(proc.file, ("methods", i), code=proc.code, got="")
+
+
+_RUNS_CODE = ("javascript:", "vbscript:", "data:")
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")
+
+
+@register
+class LinkUnsafe(Rule):
+    id = "link-unsafe"
+    title = "Đường dẫn không phải http(s), địa chỉ thư sai"
+    message = "{label} “{value}” {why}; trang tra cứu và tờ niêm yết chỉ in nó thành chữ, không tạo liên kết."
+    fix = "Ghi {expected}."
+    tags = ("procedure", "catalogue", "security")
+    per_document = True
+
+    def check_document(self, doc: Document) -> Iterator[Finding]:
+        from tthc import schema  # not at the top: tthc.schema imports this package
+
+        for path, value, email in _link_places(doc):
+            if not isinstance(value, str) or not value.strip():
+                continue  # not text: the schema's finding; empty: nothing is linked
+            why = _email_problem(value) if email else _url_problem(value, path == ("portal_url",))
+            if why is None:
+                continue
+            label = schema.title_at(doc.kind, path) or "Đường dẫn"
+            expected = (
+                "địa chỉ thư điện tử dạng ten@coquan.gov.vn (không có “mailto:”, không dấu cách)"
+                if email
+                else "đường dẫn đầy đủ bắt đầu bằng https:// (hoặc http://), ví dụ https://dichvucong.gov.vn/, không có dấu cách"
+            )
+            yield self.finding(doc.file, path, label=label, value=text.clip(value, 80), why=why, expected=expected)
+
+
+def _link_places(doc: Document) -> Iterator[tuple[tuple[str | int, ...], object, bool]]:
+    """(path, value, is an e-mail address) of every value a page prints as a link.
+
+    The online method's own address is online-url's (it must be https): one
+    mistake, one finding.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        return
+    if doc.kind == "procedure":
+        for group, key in (("methods", "url"), ("forms", "url")):
+            items = data.get(group)
+            for i, item in enumerate(items if isinstance(items, list) else []):
+                if isinstance(item, dict) and key in item and item.get("channel") != "trực tuyến":
+                    yield (group, i, key), item[key], False
+    elif doc.kind == "catalogue":
+        if "portal_url" in data:
+            yield ("portal_url",), data["portal_url"], False
+        agencies = data.get("agencies")
+        holders: list[tuple[tuple[str | int, ...], object]] = [
+            (("agencies", i), agency) for i, agency in enumerate(agencies if isinstance(agencies, list) else [])
+        ]
+        holders.append((("feedback",), data.get("feedback")))
+        for where, holder in holders:
+            if isinstance(holder, dict):
+                for key in ("website", "email"):
+                    if key in holder:
+                        yield (*where, key), holder[key], key == "email"
+
+
+def _url_problem(value: str, template: bool) -> str | None:
+    """Why a page would not link ``value``, in words; None when it would."""
+    from tthc import views
+
+    squeezed = _SPACE_OR_CONTROL.sub("", value).casefold()
+    if squeezed.startswith(_RUNS_CODE):
+        scheme = squeezed.split(":", 1)[0]
+        return f"là liên kết “{scheme}:”, loại liên kết chạy mã trong trình duyệt của người dân"
+    url = value.strip()
+    if _SPACE_OR_CONTROL.search(url):
+        return "có dấu cách hoặc ký tự điều khiển ở giữa"
+    if views.safe_url(url.replace("{code}", "1.001193") if template else url) is not None:
+        return None if url.casefold().startswith(("http://", "https://")) else "là địa chỉ thư, không phải trang web"
+    if "://" not in url:
+        return "thiếu http:// hoặc https:// ở đầu"
+    return "không phải đường dẫn http:// hoặc https:// tới một trang web"
+
+
+def _email_problem(value: str) -> str | None:
+    from tthc import views
+
+    address = value.strip()
+    if address.casefold().startswith("mailto:"):
+        return "có “mailto:” ở đầu (tthc tự thêm khi tạo liên kết)"
+    link = views.email_link(address)
+    return None if link is None or link["href"] else "không phải một địa chỉ thư điện tử"
 
 
 @register
@@ -334,6 +454,8 @@ class FeeInvalid(_ProcedureRule):
             written = method_data(proc, i).get("fee")
             if fee.amount is None and isinstance(written, dict) and "amount" in written:
                 continue  # an amount that is not a number (“1.000.000”): the schema says so, at the amount
+            if isinstance(written, dict) and "free" in written and not isinstance(written["free"], bool):
+                continue  # free: yes is text to YAML 1.2: the schema says so, at the word
             path: tuple[str | int, ...] = ("methods", i, "fee")
             if fee.free and fee.amount:
                 why = "vừa ghi miễn phí vừa ghi số tiền"

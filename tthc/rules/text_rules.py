@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 from collections.abc import Iterator
 from typing import ClassVar
 
 from tthc import text
 from tthc.findings import Finding, Rule, Severity, register
-from tthc.model import Document, iter_strings
+from tthc.model import Catalogue, Document, iter_strings
 
 PLACEHOLDERS = frozenset({"không có thông tin", "đang cập nhật", "n/a", "..."})
 
@@ -27,19 +29,32 @@ class _TextRule(Rule):
 
 @register
 class NotNfc(_TextRule):
+    """Run over the catalogue, not per document: the fix names the file by its full path, which a document does not know.
+
+    Findings name files from the catalogue's root, and ``tthc fmt`` is run
+    from wherever the reader stands (the repository's root, as often as not):
+    a path from the root, pasted, would name no file. The full path is right
+    from anywhere, and stays right in the cached report, which is kept per
+    catalogue folder (tthc.cache). The walk is as cheap as before: one C-speed
+    look at each file's source, and values only of a file that fails it.
+    """
+
     id = "text-not-nfc"
     severity = Severity.WARNING
     title = "Văn bản chưa chuẩn hóa Unicode NFC"
     message = "{count} đoạn văn bản dùng dấu tổ hợp (Unicode NFD), thường do dán từ văn bản cũ; tìm kiếm và sắp xếp sẽ sai. Đoạn đầu tiên ở đây."
-    fix = "Chạy `tthc fmt {file}` để chuẩn hóa về NFC (nội dung không đổi)."
+    fix = "Chạy `tthc fmt {target}` để chuẩn hóa về NFC (nội dung không đổi)."
+    per_document = False
 
-    def check_document(self, doc: Document) -> Iterator[Finding]:
-        if text.yaml_source_plain(doc.text) and text.is_nfc(doc.text):
-            return
-        bad = [(path, key) for path, value, key in iter_strings(doc.data) if not text.is_nfc(value)]
-        if bad:
-            path, key = bad[0]
-            yield self.finding(doc.file, path, at_key=key, count=len(bad), file=doc.file)
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        for doc in catalogue.documents.values():
+            if doc.data is None or (text.yaml_source_plain(doc.text) and text.is_nfc(doc.text)):
+                continue
+            bad = [(path, key) for path, value, key in iter_strings(doc.data) if not text.is_nfc(value)]
+            if bad:
+                path, key = bad[0]
+                full = os.path.join(catalogue.root, doc.file) if catalogue.root else doc.file
+                yield self.finding(doc.file, path, at_key=key, count=len(bad), target=shlex.quote(full))
 
 
 @register
@@ -55,7 +70,7 @@ class Mojibake(_TextRule):
             if encoding:
                 repaired = text.repair_mojibake(value) or "?"
                 yield self.finding(
-                    doc.file, path, at_key=key, sample=_cut(value), encoding=encoding, repaired=_cut(repaired)
+                    doc.file, path, at_key=key, sample=text.clip(value), encoding=encoding, repaired=text.clip(repaired)
                 )
 
 
@@ -92,8 +107,3 @@ class Placeholder(_TextRule):
         for path, value, key in iter_strings(doc.data):
             if not key and value.strip().casefold() in PLACEHOLDERS:
                 yield self.finding(doc.file, path, value=value.strip())
-
-
-def _cut(value: str, limit: int = 50) -> str:
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
