@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tthc import views
+from tthc import links, views
 from tthc.model import (
     Catalogue,
     Duration,
@@ -29,7 +29,7 @@ SETTINGS: dict[str, Any] = {
     ],
     "agencies": [
         {"id": "ubnd-xa", "name": "Ủy ban nhân dân cấp xã", "address": "Bộ phận Một cửa xã"},
-        {"id": "so-tu-phap", "name": "Sở Tư pháp", "email": "stp@example.vn", "website": "javascript:alert(1)"},
+        {"id": "so-tu-phap", "name": "Sở Tư pháp", "email": "stp@example.vn", "website": "https://stp.example.vn"},
     ],
     "feedback": {
         "agency": "Văn phòng UBND tỉnh",
@@ -108,8 +108,8 @@ MIXED = catalogue(
     ],
 )
 def test_safe_url_keeps_web_and_mail_links(url: str) -> None:
-    assert views.safe_url(url) == url
-    assert views.safe_url(f"  {url}  ") == url
+    assert links.safe_url(url) == url
+    assert links.safe_url(f"  {url}  ") == url
 
 
 @pytest.mark.parametrize(
@@ -136,12 +136,12 @@ def test_safe_url_keeps_web_and_mail_links(url: str) -> None:
     ],
 )
 def test_safe_url_refuses_everything_else(url: str) -> None:
-    assert views.safe_url(url) is None
+    assert links.safe_url(url) is None
 
 
 def test_safe_url_refuses_non_text() -> None:
-    assert views.safe_url(None) is None
-    assert views.safe_url(42) is None
+    assert links.safe_url(None) is None
+    assert links.safe_url(42) is None
 
 
 def test_unsafe_link_keeps_its_text_without_href() -> None:
@@ -236,7 +236,9 @@ def test_procedure_view_resolves_names_and_summaries() -> None:
             methods=[proc("x", "x")["methods"][0], {**ONLINE_FULL, "fee": {"free": True}}, POSTAL],
             agencies={"performing": ["ubnd-xa", "khong-co"], "coordinating": ["so-tu-phap"]},
             dossier={"cases": [{"case": "Nộp", "items": [{"name": "Tờ khai", "form": "Mẫu TK1", "copies": 2}]}]},
-        )
+        ),
+        # validate refuses such a link (link-unsafe); the view must still not make it one
+        settings={**SETTINGS, "agencies": [SETTINGS["agencies"][0], {**SETTINGS["agencies"][1], "website": "javascript:alert(1)"}]},
     )
     view = views.procedure_view(cat.procedures[0], cat)
     assert view["field"] == {"id": "ho-tich", "name": "Hộ tịch"}

@@ -444,16 +444,8 @@ def read_code(value: Any, number_format: str = "General") -> tuple[str | None, s
     return None, f"mã “{code}” không đúng dạng mã TTHC d.dddddd"
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
-"""Control, zero-width and direction characters: pasted noise in a cell, never part of a name.
-
-A catalogue file may not hold them (the loader refuses them, and they would
-reach terminals and pages), so they are dropped from every cell as it is
-read; tab and line break stay, as separators."""
-
-
 def _text(value: str) -> str:
-    return _CONTROL.sub("", text.nfc(value))
+    return text.drop_pasted_noise(text.nfc(value))
 
 
 def clean(value: Any) -> str:

@@ -266,6 +266,20 @@ def _format_hint(error: ValidationError) -> str:
     return f"Giá trị phải khớp mẫu {sub.get('pattern', sub.get('format', ''))}."
 
 
+def _entry_example(kind: str, path: tuple[Any, ...], value: Any) -> str:
+    """How to write a decision's list item that was given as a bare code ("- '1.001193'").
+
+    Staff write the codes a decision lists as a plain list, as the annex
+    prints them; each item is a block so that its name and legal text can
+    follow, and saying so with their own code fixes it in one edit.
+    """
+    if kind != "decision" or len(path) != 2 or not isinstance(path[1], int) or not isinstance(value, str):
+        return ""
+    if path[0] == "replaced":
+        return f' Ví dụ: - {{old: "{value}", new: "…"}}'
+    return f' Ví dụ: - code: "{value}"' if path[0] in ("new", "amended", "abolished") else ""
+
+
 def _finding(file: str, kind: str, error: ValidationError) -> Finding:
     path = tuple(error.absolute_path)
     key = _key(path)
@@ -299,6 +313,7 @@ def _finding(file: str, kind: str, error: ValidationError) -> Finding:
             label=label,
             expected=" hoặc ".join(_TYPE_NAMES.get(n, n) for n in names),
             actual=_actual(error.instance, boolean="boolean" in names),
+            example=_entry_example(kind, path, error.instance),
             **common,
         )
     if keyword in ("enum", "const"):

@@ -105,6 +105,23 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
+_PASTED_NOISE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def drop_pasted_noise(text: str) -> str:
+    """*text* without the control, zero-width and direction characters that pasting brings along.
+
+    The twin of :func:`printable`, for text on its way into a catalogue file
+    rather than out to a report: such characters are never part of a name
+    and the loader refuses them, so an importer drops them instead of
+    escaping them. Tab and line break stay, as separators; zero-width
+    characters and the BOM go, where ``printable`` keeps them visible.
+    """
+    return _PASTED_NOISE.sub("", text)
+
+
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 

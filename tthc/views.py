@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from tthc import stats, text
+from tthc.links import is_email, safe_url
 from tthc.model import (
     COMPONENTS,
     LEVELS,
@@ -44,8 +45,6 @@ DECISION_DIR = "quyet-dinh"
 """Folder of the per-decision pages of the site."""
 LIST_DIR = "danh-muc"
 """Folder of the posting lists (one per level and per one-stop shop)."""
-
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 CHANNEL_LABELS = {
     "trực tiếp": "Trực tiếp",
@@ -71,36 +70,7 @@ ONLINE_LABELS = {
 # Links, names, numbers
 # --------------------------------------------------------------------------
 
-_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")
-_EMAIL = re.compile(r"[^@\s<>\"'\\/?#&]+@[^@\s<>\"'\\/?#&]+\.[^@\s<>\"'\\/?#&]+")
 _SAFE_NAME = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z_-]|\.(?!\.))*")
-
-
-def safe_url(value: object) -> str | None:
-    """The URL if a citizen's browser may follow it, else ``None``.
-
-    Only absolute http(s) URLs with a host and mailto: URLs pass. Anything
-    else, ``javascript:``, ``data:``, ``vbscript:``, relative or
-    scheme-relative URLs, is refused so that the template prints it as plain
-    text. Browsers delete tabs and newlines inside a URL ("java\\tscript:"),
-    so any whitespace or control character refuses the URL rather than
-    guessing what the browser will make of it.
-    """
-    if not isinstance(value, str):
-        return None
-    url = value.strip()
-    if not url or len(url) > 2048 or _CONTROL_OR_SPACE.search(url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # e.g. a malformed IPv6 host
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in SAFE_SCHEMES:
-        return None
-    if scheme == "mailto":
-        return url if _EMAIL.fullmatch(url[len("mailto:") :].split("?", 1)[0]) else None
-    return url if parts.netloc and "\\" not in url else None
 
 
 def link(label: str, url: str) -> View:
@@ -124,7 +94,7 @@ def email_link(address: str) -> View | None:
     address = address.strip()
     if not address:
         return None
-    href = f"mailto:{address}" if _EMAIL.fullmatch(address) else None
+    href = f"mailto:{address}" if is_email(address) else None
     return {"text": address, "href": href}
 
 

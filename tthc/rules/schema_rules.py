@@ -37,7 +37,7 @@ class WrongType(_SchemaRule):
     id = "schema-type"
     title = "Sai kiểu giá trị"
     message = "“{key}” ({label}) phải là {expected}, không phải {actual}."
-    fix = "Viết lại giá trị thành {expected}."
+    fix = "Viết lại giá trị thành {expected}.{example}"
 
 
 @register
