@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import itertools
 import json
 import os
@@ -189,12 +190,25 @@ def measure(
 
 
 def ensure_check_jsonschema() -> list[str]:
-    exe = shutil.which("check-jsonschema")
-    if exe is None:
+    """check-jsonschema, run by the Python that runs tthc, installed there if missing.
+
+    Both sides must parse YAML with the same ruamel.yaml and its C loader:
+    check-jsonschema found elsewhere on PATH may sit in an environment
+    without ``ruamel.yaml.clib`` (ruamel.yaml 0.19 no longer pulls it in),
+    where its pure-Python loader is 3–5× slower and would flatter tthc.
+    """
+    if importlib.util.find_spec("check_jsonschema") is None:
         print("Installing check-jsonschema into this environment (pip) …", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "check-jsonschema"], check=True)
-        exe = shutil.which("check-jsonschema")
-    return [exe] if exe else [sys.executable, "-m", "check_jsonschema"]
+    return [sys.executable, "-m", "check_jsonschema"]
+
+
+def yaml_loader() -> str:
+    """Which ruamel.yaml loader check-jsonschema (and tthc) get in this environment, for the report."""
+    import ruamel.yaml
+
+    c = importlib.util.find_spec("_ruamel_yaml") is not None
+    return f"ruamel.yaml {ruamel.yaml.__version__}, {'C loader (ruamel.yaml.clib)' if c else 'pure-Python loader (no ruamel.yaml.clib)'}"
 
 
 def tthc_command() -> list[str]:
@@ -563,6 +577,7 @@ def main(argv: list[str] | None = None) -> int:
         "load average at start (1/5/15 min)": load_average(),
         "tthc": f"commit {git_state(args.rev)}",
         "check-jsonschema": _version(cjs),
+        "YAML loader (both)": yaml_loader(),
         "python": platform.python_version(),
         "measured with": runner.how,
     }

@@ -128,6 +128,48 @@ def test_stale_entry_of_an_edited_file_is_not_used(tmp_path: Path, store_dir: Pa
     assert _findings(again) == _findings(validate.validate(root))
 
 
+def test_entries_kept_by_a_reading_command_do_not_stand_in_for_validation(tmp_path: Path, store_dir: Path) -> None:
+    """diff, stats and export keep files without running the per-document rules; validate must not trust that."""
+    root = tmp_path / "catalogue"
+    shutil.copytree(MINIMAL, root)
+    target = root / "procedures" / "ho-tich" / "1.001193.yaml"
+    target.write_text(target.read_text("utf-8").replace('code: "1.001193"', "code: 1.001193"), "utf-8")
+    expected = _findings(validate.validate(root))
+    assert "code-unquoted" in {f[0] for f in expected}, "a per-document rule must have something to say"
+    reading = cache.Cache.open(str(root))
+    catalogue, _ = validate.load_catalogue(str(root), folder_files(root), store=reading)
+    reading.save()
+    assert catalogue.procedures
+    again = validate.validate(root, store=cache.Cache.open(str(root)), keep_catalogue=False)
+    assert _findings(again) == expected
+    # and a store that validation filled serves the reading commands with the same model
+    full = cache.Cache.open(str(root))
+    validate.validate(root, store=full)
+    full.save()
+    served, _ = validate.load_catalogue(str(root), folder_files(root), store=cache.Cache.open(str(root)))
+    assert served.procedures == catalogue.procedures and served.decisions == catalogue.decisions
+
+
+def test_entries_a_run_only_keeps_are_written_back_unchanged(tmp_path: Path, store_dir: Path) -> None:
+    root = tmp_path / "catalogue"
+    shutil.copytree(SAMPLE, root)
+    store = cache.Cache.open(str(root))
+    validate.validate(root, store=store)
+    store.save()
+    (file,) = store_dir.iterdir()
+    before = file.read_bytes()
+    target = root / "procedures" / "ho-tich" / "1.001193.yaml"
+    target.write_text(target.read_text("utf-8").replace("Đăng ký khai sinh", "Đăng ký khai sinh mới", 1), "utf-8")
+    again = cache.Cache.open(str(root))
+    validate.validate(root, store=again, keep_catalogue=False)
+    again.save()
+    reread = cache.Cache.open(str(root))
+    kept = set(store._used) & set(reread._old)
+    assert len(kept) >= len(store._used) - 2, "only the edited file's entry and the report change"
+    assert all(reread._old[k] == store._used[k] for k in kept)
+    assert file.read_bytes() != before
+
+
 def test_cli_uses_and_can_turn_off_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "catalogue"
     shutil.copytree(SAMPLE, root)

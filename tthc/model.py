@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -268,12 +269,23 @@ class Settings:
 
 @dataclass(frozen=True)
 class Document:
-    """One loaded YAML file. ``data`` is None when it could not be parsed."""
+    """One loaded YAML file. ``data`` is None when it could not be parsed.
+
+    ``source`` is the file's text, or its UTF-8 bytes when the data came from
+    the cache: most such files are never located or scanned again, and
+    decoding 10,000 of them only to drop the text would cost a second.
+    """
 
     file: str
     kind: str
     data: Any
-    text: str = dataclasses.field(default="", repr=False)
+    source: str | bytes = dataclasses.field(default="", repr=False, compare=False)
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The file's text (a cached_property writes past the frozen dataclass, once)."""
+        source = self.source
+        return source if isinstance(source, str) else source.decode("utf-8-sig")
 
 
 @dataclass(frozen=True)
@@ -324,24 +336,24 @@ def iter_strings(value: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, st
 
 
 def _str(data: Any, key: str) -> str:
-    value = data.get(key) if isinstance(data, Mapping) else None
+    value = data.get(key) if isinstance(data, dict) else None
     return value if isinstance(value, str) else ""
 
 
 def _list(data: Any, key: str) -> list[Any]:
-    value = data.get(key) if isinstance(data, Mapping) else None
+    value = data.get(key) if isinstance(data, dict) else None
     return value if isinstance(value, list) else []
 
 
 def _strs(data: Any, key: str) -> tuple[str, ...]:
-    value = data.get(key) if isinstance(data, Mapping) else None
+    value = data.get(key) if isinstance(data, dict) else None
     if isinstance(value, str):
         return (value,)
     return tuple(v for v in _list(data, key) if isinstance(v, str))
 
 
 def _maps(data: Any, key: str) -> Iterable[Mapping[str, Any]]:
-    return (v for v in _list(data, key) if isinstance(v, Mapping))
+    return (v for v in _list(data, key) if isinstance(v, dict))
 
 
 def _num(data: Any, key: str) -> float | None:
@@ -351,7 +363,7 @@ def _num(data: Any, key: str) -> float | None:
     (NaN compares false), but no time or fee is infinite, and every consumer
     (sums, ``int()``, formatting) would fail on them far from the file.
     """
-    value = data.get(key) if isinstance(data, Mapping) else None
+    value = data.get(key) if isinstance(data, dict) else None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     try:
@@ -377,13 +389,13 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 def _duration(data: Any) -> Duration | None:
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):
         return None
     return Duration(value=_num(data, "value"), unit=_str(data, "unit"), note=_str(data, "note"))
 
 
 def _fee(data: Any) -> Fee | None:
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):
         return None
     return Fee(
         amount=_num(data, "amount"),
@@ -409,7 +421,7 @@ def _method(data: Mapping[str, Any]) -> Method:
 
 
 def _dossier(data: Any) -> Dossier:
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):
         return Dossier()
     sets = _num(data, "sets")
     cases = tuple(
@@ -443,8 +455,8 @@ def code_text(value: Any) -> str:
 
 
 def build_procedure(file: str, data: Any) -> Procedure:
-    raw_code = data.get("code") if isinstance(data, Mapping) else None
-    agencies = data.get("agencies") if isinstance(data, Mapping) else None
+    raw_code = data.get("code") if isinstance(data, dict) else None
+    agencies = data.get("agencies") if isinstance(data, dict) else None
     return Procedure(
         file=file,
         code=code_text(raw_code),
@@ -456,7 +468,7 @@ def build_procedure(file: str, data: Any) -> Procedure:
         decisions=_strs(data, "decisions"),
         steps=_strs(data, "steps"),
         methods=tuple(_method(m) for m in _maps(data, "methods")),
-        dossier=_dossier(data.get("dossier") if isinstance(data, Mapping) else None),
+        dossier=_dossier(data.get("dossier") if isinstance(data, dict) else None),
         subjects=_strs(data, "subjects"),
         agencies=Agencies(
             performing=_strs(agencies, "performing"),
@@ -475,7 +487,7 @@ def build_procedure(file: str, data: Any) -> Procedure:
             for f in _maps(data, "forms")
         ),
         note=_str(data, "note"),
-        data=data if isinstance(data, Mapping) else {},
+        data=data if isinstance(data, dict) else {},
     )
 
 
@@ -498,15 +510,15 @@ def _entry(data: Mapping[str, Any]) -> DecisionEntry:
 
 
 def build_decision(file: str, data: Any) -> Decision:
-    signer = data.get("signer") if isinstance(data, Mapping) else None
+    signer = data.get("signer") if isinstance(data, dict) else None
     return Decision(
         file=file,
         number=_str(data, "number"),
         title=_str(data, "title"),
         issuer=_str(data, "issuer"),
         signer=_str(signer, "name"),
-        signed=parse_date(data.get("signed")) if isinstance(data, Mapping) else None,
-        effective=parse_date(data.get("effective")) if isinstance(data, Mapping) else None,
+        signed=parse_date(data.get("signed")) if isinstance(data, dict) else None,
+        effective=parse_date(data.get("effective")) if isinstance(data, dict) else None,
         new=tuple(_entry(e) for e in _maps(data, "new")),
         amended=tuple(_entry(e) for e in _maps(data, "amended")),
         replaced=tuple(
@@ -520,20 +532,20 @@ def build_decision(file: str, data: Any) -> Decision:
         ),
         abolished=tuple(_entry(e) for e in _maps(data, "abolished")),
         cancels=_strs(data, "cancels"),
-        data=data if isinstance(data, Mapping) else {},
+        data=data if isinstance(data, dict) else {},
     )
 
 
 def build_settings(file: str, data: Any) -> Settings:
-    authority = data.get("authority") if isinstance(data, Mapping) else None
-    feedback = data.get("feedback") if isinstance(data, Mapping) else None
-    limits = data.get("limits") if isinstance(data, Mapping) else None
+    authority = data.get("authority") if isinstance(data, dict) else None
+    feedback = data.get("feedback") if isinstance(data, dict) else None
+    limits = data.get("limits") if isinstance(data, dict) else None
     defaults = Limits()
     return Settings(
         file=file,
         authority=_str(authority, "name"),
         province=_str(authority, "province"),
-        as_of=parse_date(data.get("as_of")) if isinstance(data, Mapping) else None,
+        as_of=parse_date(data.get("as_of")) if isinstance(data, dict) else None,
         levels=_strs(data, "levels"),
         fields={
             f["id"]: Field(id=f["id"], name=_str(f, "name"), code=_str(f, "code"))
@@ -568,7 +580,7 @@ def build_settings(file: str, data: Any) -> Settings:
             max_depth=_int(limits, "max_depth") or defaults.max_depth,
             max_nodes=_int(limits, "max_nodes") or defaults.max_nodes,
         ),
-        data=data if isinstance(data, Mapping) else {},
+        data=data if isinstance(data, dict) else {},
     )
 
 

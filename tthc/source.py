@@ -76,26 +76,34 @@ def find_catalogue(start: Path | None = None) -> Path:
 
 
 def folder_files(root: Path) -> Iterator[SourceFile]:
-    """Catalogue files under ``root`` in a stable order; links out of it are refused."""
+    """Catalogue files under ``root`` in a stable order; links out of it are refused.
+
+    Plain ``os`` calls on strings, not ``pathlib``: at 10,000 files the
+    objects pathlib builds per file cost more than reading the bytes.
+    """
     real_root = root.resolve()
-    entries: list[tuple[str, Path]] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    top = os.fspath(root)
+    entries: list[tuple[str, str]] = []
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = os.path.relpath(dirpath, top).replace(os.sep, "/")
         for name in filenames:
-            full = Path(dirpath) / name
-            rel = full.relative_to(root).as_posix()
+            rel = name if folder == "." else f"{folder}/{name}"
             if kind_of(rel) is not None:
-                entries.append((rel, full))
+                entries.append((rel, os.path.join(dirpath, name)))
     for rel, full in sorted(entries):
         kind = kind_of(rel)
         assert kind is not None
-        if full.is_symlink() and _leads_out(full, real_root):
+        if os.path.islink(full) and _leads_out(Path(full), real_root):
             yield SourceFile(rel, kind, None, OUTSIDE)
             continue
         try:
-            yield SourceFile(rel, kind, full.read_bytes())
+            with open(full, "rb") as handle:
+                data = handle.read()
         except OSError as error:
             yield SourceFile(rel, kind, None, error.strerror or str(error))
+            continue
+        yield SourceFile(rel, kind, data)
 
 
 def _leads_out(link: Path, real_root: Path) -> bool:
