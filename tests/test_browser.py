@@ -127,7 +127,10 @@ def test_filters(site: Path, watched: Watched) -> None:
     page.get_by_label("Cấp thực hiện").select_option(label="Cấp tỉnh")
     assert all("Cấp tỉnh" in row[3] for row in visible_rows(page))
     page.get_by_role("button", name="Xóa bộ lọc").click()
-    page.wait_for_function("document.querySelectorAll('#danh-sach tbody tr[hidden]').length === 0")
+    from playwright.sync_api import expect
+
+    # expect() polls with Playwright's own script; wait_for_function would eval a string, which the page's CSP forbids
+    expect(page.locator("#danh-sach tbody tr[hidden]")).to_have_count(0)
     assert len(visible_rows(page)) == total
 
 

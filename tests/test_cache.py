@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from tests.conftest import MINIMAL, SAMPLE, TESTS
 from tests.test_rules import _cases, apply
-from tthc import cache, libyaml, loader, schema, validate
+from tthc import cache, libyaml, loader, parallel, schema, validate
 from tthc.cli import main
 from tthc.source import folder_files
 
@@ -188,13 +188,13 @@ def test_cli_uses_and_can_turn_off_the_store(tmp_path: Path, monkeypatch: pytest
 def test_workers_give_what_one_process_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _broken_sample(tmp_path / "catalogue")
     serial = validate.validate(root)
-    monkeypatch.setattr(validate, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(validate, "_CHUNK", 5)
-    monkeypatch.setattr(validate, "_cores", lambda: 2)
-    parallel = validate.validate(root)
-    assert _findings(parallel) == _findings(serial)
-    assert parallel.catalogue is not None and serial.catalogue is not None
-    assert parallel.catalogue.procedures == serial.catalogue.procedures
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 5)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    spread = validate.validate(root)
+    assert _findings(spread) == _findings(serial)
+    assert spread.catalogue is not None and serial.catalogue is not None
+    assert spread.catalogue.procedures == serial.catalogue.procedures
 
 
 def _yaml_texts() -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.test_views import ONLINE_FULL, POSTAL, SETTINGS, proc
-from tthc import render, templating, views
+from tthc import parallel, render, templating, views
 from tthc.cli import main
 from tthc.model import Catalogue, build_procedure
 from tthc.validate import validate
@@ -481,6 +481,62 @@ def test_build_makes_the_views_once_and_draws_each_code_once(
     render.build(small, tmp_path / "out")
     payloads = {p["qr"]["payload"] for p in catalogue_view(small)["procedures"] if p["qr"]}
     assert calls == {"views": 1, "codes": len(payloads)}
+
+
+@pytest.fixture
+def in_workers(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Render the pages of one procedure in two worker processes, whatever the catalogue's size.
+
+    Returns how often this process rendered such pages itself: the workers
+    run their own copy of the module, so it stays 0 when they did the work.
+    """
+    here = {"calls": 0}
+    own = render._render_procedures
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        here["calls"] += 1
+        return own(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(parallel, "CHUNK", 8)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    monkeypatch.setattr(render, "_render_procedures", counted)
+    return here
+
+
+def test_workers_write_exactly_what_one_process_writes(sample: Path, tmp_path: Path, in_workers: dict[str, int]) -> None:
+    with pytest.MonkeyPatch.context() as one_process:
+        one_process.setattr(parallel, "PARALLEL_FROM", 10**9)
+        render.build(loaded(sample), tmp_path / "one")
+        render.build(loaded(sample), tmp_path / "one-filtered", render.RenderOptions(filters=views.Filters(fields=("ho-tich",))))
+    in_workers["calls"] = 0
+    seen: list[tuple[int, int]] = []
+    result = render.build(loaded(sample), tmp_path / "many", progress=lambda done, total: seen.append((done, total)))
+    assert in_workers["calls"] == 0, "the workers, not this process, rendered the pages"
+    assert files(tmp_path / "many") == files(tmp_path / "one")
+    assert seen[-1] == (result.files, result.files)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    filtered = render.RenderOptions(filters=views.Filters(fields=("ho-tich",)))
+    render.build(loaded(sample), tmp_path / "many-filtered", filtered)
+    assert files(tmp_path / "many-filtered") == files(tmp_path / "one-filtered")
+    assert 'class="qr"' in (tmp_path / "many" / "sheets" / "danh-muc" / "cap-xa.html").read_text("utf-8"), (
+        "the posting lists get the QR codes the workers drew"
+    )
+
+
+def test_a_template_failing_in_a_worker_keeps_the_previous_output(
+    sample: Path, tmp_path: Path, in_workers: dict[str, int]
+) -> None:
+    out = tmp_path / "out"
+    render.build(loaded(sample), out)
+    before = files(out)
+    own = tmp_path / "tinh"
+    own.mkdir()
+    (own / "sheet.html.j2").write_text("{{ p.name }} {{ 1 // 0 }}", "utf-8")
+    with pytest.raises(render.RenderError, match=r"sheet\.html\.j2.*ZeroDivisionError"):
+        render.build(loaded(sample), out, render.RenderOptions(templates=own))
+    assert files(out) == before
+    assert siblings(out) == ["catalogue", "out", "tinh"]
 
 
 def test_qr_too_long_is_left_out() -> None:

@@ -17,13 +17,14 @@ Nothing here prints; the CLI reports progress through a callback.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from tthc import qr, templating, views
+from tthc import parallel, qr, templating, views
 from tthc.model import COMPONENTS, Catalogue
 
 __all__ = [
@@ -213,7 +214,11 @@ class _Writer:
         return target
 
     def tick(self) -> None:
-        self.done += 1
+        self.advance(1)
+
+    def advance(self, files: int) -> None:
+        """Count ``files`` written (here, or by a worker that cannot report)."""
+        self.done += files
         if self.progress is not None:
             self.progress(self.done, self.total)
 
@@ -258,11 +263,24 @@ def _asset(env: jinja2.Environment, name: str) -> str:
     return source
 
 
-def _add_qr(site: views.View, enabled: bool) -> None:
-    """Attach the QR SVG to each procedure view (``None`` when off or impossible)."""
-    for p in site["procedures"]:
-        svg = qr.svg(p["qr"]["payload"], f"Mã QR: {p['qr']['label']}") if enabled and p["qr"] else None
-        p["qr_svg"] = Markup(svg) if svg is not None else None
+def _qr_svg(p: views.View, enabled: bool) -> str | None:
+    """The QR SVG of one procedure view (``None`` when off or impossible)."""
+    return qr.svg(p["qr"]["payload"], f"Mã QR: {p['qr']['label']}") if enabled and p["qr"] else None
+
+
+INDEX_ONLY = frozenset({"procedures", "fields", "decisions", "search", "stats"})
+"""Keys of the site view that only index pages get.
+
+A page of one procedure is rendered with ``site`` holding the catalogue-wide
+values (authority, feedback box, levels, agencies, counts) but not the lists
+of every procedure: those are most of the view, and the pages of one
+procedure are rendered in worker processes that are sent only what they
+need. The shipped templates use none of them there; a template of one's own
+must not either (README, "Templates")."""
+
+
+def _page_site(site: views.View) -> views.View:
+    return {key: value for key, value in site.items() if key not in INDEX_ONLY}
 
 
 def _context(site: views.View, root: str, stylesheet: str, **extra: Any) -> dict[str, Any]:
@@ -344,13 +362,24 @@ def _plan_sheets(catalogue: Catalogue, options: RenderOptions) -> tuple[views.Vi
     except views.FilterError as error:
         raise RenderError(str(error)) from error
     site = views.catalogue_view(catalogue, chosen if options.filters else None)  # None: no second sort
-    _add_qr(site, options.qr)
     return site, views.posting_lists(catalogue, site)
 
 
 def _sheet_files(site: views.View, lists: list[views.View], options: RenderOptions) -> int:
     pages = len(site["procedures"]) + len(lists)
     return 1 + len(SHEET_ASSETS) + pages * (2 if options.pdf else 1)
+
+
+SHEET_CSS = f"{ASSETS_DIR}/sheet.css"
+SITE_CSS = f"{ASSETS_DIR}/site.css"
+
+
+def _sheet_page(prefix: str) -> _PageKind:
+    return _PageKind(prefix, "sheet.html.j2", SHEET_CSS, pdf=True)
+
+
+def _site_page(prefix: str) -> _PageKind:
+    return _PageKind(prefix, "procedure.html.j2", SITE_CSS, pdf=False)
 
 
 def _write_sheets(
@@ -360,52 +389,139 @@ def _write_sheets(
     site: views.View,
     lists: list[views.View],
     options: RenderOptions,
-) -> int:
+) -> None:
+    """Everything of the sheets but the sheets of one procedure: assets, contents, posting lists."""
     pdf = _pdf_writer(writer.root) if options.pdf else None
-    css = f"{ASSETS_DIR}/sheet.css"
     for name in SHEET_ASSETS:
         writer.write(f"{prefix}{ASSETS_DIR}/{name}", _asset(env, name))
     writer.write(
         f"{prefix}index.html",
-        _render(env, "sheets-index.html.j2", _context(site, "", css, lists=lists, pdf=options.pdf)),
+        _render(env, "sheets-index.html.j2", _context(site, "", SHEET_CSS, lists=lists, pdf=options.pdf)),
     )
-
-    def page(relative: str, template: str, **extra: Any) -> None:
-        """Render one page and write it at once: holding every sheet until the end cost 350 MB at 10k."""
-        html = _render(env, template, _context(site, "../", css, **extra))
-        target = writer.write(f"{prefix}{relative}", html)
+    for item in lists:
+        html = _render(env, "posting-list.html.j2", _context(site, "../", SHEET_CSS, list=item, qr=options.qr))
+        target = writer.write(f"{prefix}{item['path']}", html)
         if pdf is not None:
             pdf(target, target.with_suffix(".pdf"))
             writer.tick()
 
-    for p in site["procedures"]:
-        page(p["path"], "sheet.html.j2", p=p, qr=options.qr)
-    for item in lists:
-        page(item["path"], "posting-list.html.j2", list=item, qr=options.qr)
-    return len(site["procedures"])
+
+# --------------------------------------------------------------------------
+# The pages of one procedure, in worker processes when there are many
+# --------------------------------------------------------------------------
 
 
-def _plan_site(catalogue: Catalogue, options: RenderOptions) -> views.View:
-    site = views.catalogue_view(catalogue)
-    _add_qr(site, options.qr)
-    return site
+@dataclass(frozen=True)
+class _PageKind:
+    """One page each procedure gets: where, from which template, with which stylesheet."""
+
+    prefix: str
+    template: str
+    stylesheet: str
+    pdf: bool
+    """Also printed to PDF when the run asks for PDF (the sheets)."""
+
+
+@dataclass(frozen=True)
+class _Pages:
+    """What rendering the pages of some procedures needs besides the procedures: all a worker is sent."""
+
+    root: Path
+    templates: Path | None
+    site: views.View
+    """Catalogue-wide values only (:data:`INDEX_ONLY`)."""
+    kinds: tuple[_PageKind, ...]
+    qr: bool
+
+
+def _render_procedures(
+    pages: _Pages,
+    procedures: Sequence[views.View],
+    env: jinja2.Environment | None = None,
+    writer: _Writer | None = None,
+    pdf: Callable[[Path, Path], None] | None = None,
+) -> list[str | None]:
+    """Write every page of each procedure; the QR SVG of each, for the posting lists.
+
+    Each page is written as soon as it is rendered: holding every sheet
+    until the end cost 350 MB at 10,000 procedures.
+    """
+    env = env or _worker_environment(pages.templates)
+    writer = writer or _Writer(pages.root, 0, None)
+    made: list[str | None] = []
+    for p in procedures:
+        svg = _qr_svg(p, pages.qr)
+        p["qr_svg"] = Markup(svg) if svg is not None else None
+        for kind in pages.kinds:
+            html = _render(env, kind.template, _context(pages.site, "../", kind.stylesheet, p=p, qr=pages.qr))
+            target = writer.write(f"{kind.prefix}{p['path']}", html)
+            if pdf is not None and kind.pdf:
+                pdf(target, target.with_suffix(".pdf"))
+                writer.tick()
+        made.append(svg)
+    return made
+
+
+def _render_chunk(pages: _Pages, procedures: Sequence[views.View]) -> list[str | None]:
+    """A worker's part (:func:`_render_procedures` with the worker's own environment and writer)."""
+    return _render_procedures(pages, procedures)
+
+
+@functools.cache
+def _worker_environment(templates: Path | None) -> jinja2.Environment:
+    """A worker's template environment, compiled once per process."""
+    return templating.environment(templates)
+
+
+def _write_procedures(
+    env: jinja2.Environment,
+    writer: _Writer,
+    procedures: list[views.View],
+    kinds: tuple[_PageKind, ...],
+    site: views.View,
+    options: RenderOptions,
+    meanwhile: Callable[[], None] = lambda: None,
+) -> None:
+    """The pages of every procedure, then ``meanwhile`` (pages that need no QR code), in this process or in workers.
+
+    Rendering and the QR codes are four fifths of a build, and a page of one
+    procedure is a pure function of its view and the catalogue-wide values
+    (:mod:`tthc.parallel`). A worker cannot report progress or keep the QR
+    codes it made, so it sends them back with its chunk; they go onto the
+    views here, where the posting lists need them.
+    """
+    pages = _Pages(writer.root, options.templates, _page_site(site), kinds, options.qr)
+    workers = parallel.workers_for(len(procedures))
+    if options.pdf or not workers:
+        # PDF stays here: the PDF writer (WeasyPrint and its URL guard) is made in this process
+        _render_procedures(pages, procedures, env, writer, _pdf_writer(writer.root) if options.pdf else None)
+        meanwhile()
+        return
+    chunks = parallel.chunks(procedures)
+    with parallel.pool(workers) as pool:
+        futures = [pool.submit(_render_chunk, pages, chunk) for chunk in chunks]
+        meanwhile()  # while the workers render, this process is free
+        for chunk, future in zip(chunks, futures, strict=True):
+            for p, svg in zip(chunk, future.result(), strict=True):
+                p["qr_svg"] = Markup(svg) if svg is not None else None
+            writer.advance(len(chunk) * len(kinds))
+
+
+def _plan_site(catalogue: Catalogue) -> views.View:
+    return views.catalogue_view(catalogue)
 
 
 def _site_files(site: views.View) -> int:
     return 1 + len(SITE_ASSETS) + len(site["procedures"]) + len(site["decisions"])
 
 
-def _write_site(env: jinja2.Environment, writer: _Writer, prefix: str, site: views.View, options: RenderOptions) -> int:
-    css = f"{ASSETS_DIR}/site.css"
+def _write_site(env: jinja2.Environment, writer: _Writer, prefix: str, site: views.View, options: RenderOptions) -> None:
+    """Everything of the site but the pages of one procedure: assets, the index, the decisions."""
     for name in SITE_ASSETS:
         writer.write(f"{prefix}{ASSETS_DIR}/{name}", _asset(env, name))
-    writer.write(f"{prefix}index.html", _render(env, "index.html.j2", _context(site, "", css, qr=options.qr)))
-    for p in site["procedures"]:
-        html = _render(env, "procedure.html.j2", _context(site, "../", css, p=p, qr=options.qr))
-        writer.write(f"{prefix}{p['path']}", html)
+    writer.write(f"{prefix}index.html", _render(env, "index.html.j2", _context(site, "", SITE_CSS, qr=options.qr)))
     for d in site["decisions"]:
-        writer.write(f"{prefix}{d['path']}", _render(env, "decision.html.j2", _context(site, "../", css, d=d)))
-    return len(site["procedures"])
+        writer.write(f"{prefix}{d['path']}", _render(env, "decision.html.j2", _context(site, "../", SITE_CSS, d=d)))
 
 
 def render_sheets(
@@ -420,8 +536,9 @@ def render_sheets(
     site, lists = _plan_sheets(catalogue, options)
     with _staging(target) as tmp:
         writer = _Writer(tmp, _sheet_files(site, lists, options), progress)
-        count = _write_sheets(env, writer, "", site, lists, options)
-    return RenderResult(target, writer.done, count)
+        _write_procedures(env, writer, site["procedures"], (_sheet_page(""),), site, options)
+        _write_sheets(env, writer, "", site, lists, options)
+    return RenderResult(target, writer.done, len(site["procedures"]))
 
 
 def render_site(
@@ -431,11 +548,14 @@ def render_site(
     options = options or RenderOptions()
     target = check_output(out, Path(catalogue.root) if catalogue.root else None)
     env = _environment(options)
-    site = _plan_site(catalogue, options)
+    site = _plan_site(catalogue)
     with _staging(target) as tmp:
         writer = _Writer(tmp, _site_files(site), progress)
-        count = _write_site(env, writer, "", site, options)
-    return RenderResult(target, writer.done, count)
+        _write_procedures(
+            env, writer, site["procedures"], (_site_page(""),), site, options,
+            meanwhile=lambda: _write_site(env, writer, "", site, options),
+        )
+    return RenderResult(target, writer.done, len(site["procedures"]))
 
 
 def build(
@@ -447,15 +567,22 @@ def build(
     env = _environment(options)
     if options.pdf and (problem := pdf_problem()) is not None:
         raise PdfUnavailable(problem)
-    site = _plan_site(catalogue, options)
+    site = _plan_site(catalogue)
+    sheets_prefix, site_prefix = f"{SHEETS_DIR}/", f"{SITE_DIR}/"
     if options.filters:
         sheets, lists = _plan_sheets(catalogue, options)
     else:  # the same view (and QR codes) as the site's: building it twice cost 25 s at 10k
         sheets, lists = site, views.posting_lists(catalogue, site)
     with _staging(target) as tmp:
         writer = _Writer(tmp, _sheet_files(sheets, lists, options) + _site_files(site), progress)
-        _write_sheets(env, writer, f"{SHEETS_DIR}/", sheets, lists, options)
-        count = _write_site(env, writer, f"{SITE_DIR}/", site, options)
+        site_rest = functools.partial(_write_site, env, writer, site_prefix, site, options)
+        if options.filters:
+            _write_procedures(env, writer, sheets["procedures"], (_sheet_page(sheets_prefix),), sheets, options)
+            _write_procedures(env, writer, site["procedures"], (_site_page(site_prefix),), site, options, site_rest)
+        else:
+            kinds = (_sheet_page(sheets_prefix), _site_page(site_prefix))
+            _write_procedures(env, writer, site["procedures"], kinds, site, options, site_rest)
+        _write_sheets(env, writer, sheets_prefix, sheets, lists, options)
         for sub in (SHEETS_DIR, SITE_DIR):  # so that `render site --out build/site` may replace it
             (tmp / sub / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-    return RenderResult(target, writer.done, count)
+    return RenderResult(target, writer.done, len(site["procedures"]))

@@ -7,13 +7,12 @@ into text, JSON, GitHub annotations or SARIF.
 from __future__ import annotations
 
 import dataclasses
-import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tthc import cache, loader, locator, schema
+from tthc import cache, loader, locator, parallel, schema
 from tthc.findings import REGISTRY, Finding, Severity
 from tthc.model import Catalogue, Document, Limits, build_catalogue, build_settings, document_nfc
 from tthc.rules import yaml_rules  # importing the package registers every rule
@@ -175,42 +174,18 @@ def _load(
     return Loaded(build_catalogue(root, documents, like), findings, rule_findings)
 
 
-PARALLEL_FROM = 400
-"""Files to check, from which they are spread over the machine's cores.
-
-Starting a worker costs about a third of a second (it imports tthc), and
-checking a file a few milliseconds: below a few hundred files one process
-is faster. Checking a file is a pure function of its bytes and the limits,
-so the workers' results are exactly what one process would give (the tests
-compare both)."""
-
-_CHUNK = 50
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def _check_files(
     files: list[SourceFile], indexes: list[int], limits: Limits, rules: bool
 ) -> Iterator[tuple[int, FileResult]]:
     """(index, result) of every file, in order; in worker processes when there are many files."""
-    workers = min(_cores(), len(files) // _CHUNK)
-    if len(files) < PARALLEL_FROM or workers < 2:
+    workers = parallel.workers_for(len(files))
+    if not workers:
         for i, file in zip(indexes, files, strict=True):
             yield i, check_file(file, limits, rules)
         return
-    import concurrent.futures
-    import multiprocessing
-
-    chunks = [files[n : n + _CHUNK] for n in range(0, len(files), _CHUNK)]
+    chunks = parallel.chunks(files)
     positions = iter(zip(indexes, files, strict=True))
-    # spawn, not fork: a progress bar's thread may hold a lock that a forked child would inherit, locked.
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with parallel.pool(workers) as pool:
         for packed_chunk in pool.map(_check_chunk, chunks, [limits] * len(chunks), [rules] * len(chunks)):
             for packed in packed_chunk:
                 i, file = next(positions)
@@ -218,7 +193,7 @@ def _check_files(
                 yield i, result if result is not None else check_file(file, limits, rules)
 
 
-def _check_chunk(files: list[SourceFile], limits: Limits, rules: bool) -> list[tuple[Any, ...]]:
+def _check_chunk(files: Sequence[SourceFile], limits: Limits, rules: bool) -> list[tuple[Any, ...]]:
     """A worker's part: plain data, cheap to send back (the same form the cache keeps)."""
     return [_pack(check_file(file, limits, rules)) for file in files]
 
