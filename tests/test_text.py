@@ -253,6 +253,43 @@ def test_sort_key_nfd_equals_nfc() -> None:
     assert [nfc(s) for s in sort_vi(reversed(mixed))] == FIELDS_IN_ORDER
 
 
+def _catalogue_texts() -> list[str]:
+    """Every string of the sample catalogue: names, steps, notes, legal titles."""
+    from tthc.model import iter_strings
+    from tthc.source import folder_files
+    from tthc.validate import load_catalogue
+
+    sample = Path(__file__).resolve().parents[1] / "catalogue"
+    catalogue, _ = load_catalogue(str(sample), folder_files(sample))
+    return [value for doc in catalogue.documents.values() for _, value, _ in iter_strings(doc.data)]
+
+
+AWKWARD = [
+    "", " ", "  a  b ", "Bước 02 và bước 2", "a\u0301", "e\u0302\u0301\u0323", " \u0301x", "1\u0301",
+    "Ŏ ŏ ǒ", "İstanbul", "한국어", "ｆｕｌｌ", "ǅemal", "Å Å", "x\u0338y", "٣٤ ١٢", "𝟘𝟙", "Đ\u0303", "\u00a0\u2003",
+    "ﬁ ﬂ", "Ω Ω", "ế\u0301", "a\tb\nc",
+]
+
+
+def test_sort_key_per_character_equals_the_full_walk() -> None:
+    """The lookup path of sort_key must give the very key of the full walk, on real and on awkward text."""
+    portal = json.loads(RECORDS.read_text("utf-8")) if RECORDS.is_file() else []
+    real = [*_catalogue_texts(), *(value for r in portal for value in r.values() if isinstance(value, str))]
+    corpus = [value[:400] for value in dict.fromkeys(real)] + AWKWARD  # the first 400 characters: every kind of letter
+    rng = random.Random("sort-key")
+    pieces = [*AWKWARD, "á", "\u0323", "9", " ", "-", "đ", "Ư", "\u0301"]
+    corpus += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    for value in corpus:
+        assert sort_key(value) == text.sort_key_of_clusters(value), repr(value)
+        assert fold(value) == _fold_by_marks(value), repr(value)
+
+
+def _fold_by_marks(value: str) -> str:
+    """fold as first written: every combining mark dropped by unicodedata, one character at a time."""
+    stripped = "".join(ch for ch in unicodedata.normalize("NFD", value) if not unicodedata.combining(ch))
+    return " ".join(stripped.replace("đ", "d").replace("Đ", "D").casefold().split())
+
+
 def test_vi_key_sorts_objects() -> None:
     @dataclass
     class Field:

@@ -280,6 +280,8 @@ class Document:
     kind: str
     data: Any
     source: str | bytes = dataclasses.field(default="", repr=False, compare=False)
+    nfc: bool = dataclasses.field(default=False, repr=False, compare=False)
+    """Known to hold NFC text only, with no escapes (the cache says so): :func:`document_nfc` need not look."""
 
     @functools.cached_property
     def text(self) -> str:
@@ -352,7 +354,7 @@ def _strs(data: Any, key: str) -> tuple[str, ...]:
     return tuple(v for v in _list(data, key) if isinstance(v, str))
 
 
-def _maps(data: Any, key: str) -> Iterable[Mapping[str, Any]]:
+def _maps(data: Any, key: str) -> Iterable[dict[str, Any]]:
     return (v for v in _list(data, key) if isinstance(v, dict))
 
 
@@ -364,7 +366,7 @@ def _num(data: Any, key: str) -> float | None:
     (sums, ``int()``, formatting) would fail on them far from the file.
     """
     value = data.get(key) if isinstance(data, dict) else None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):  # None: most keys are absent
         return None
     try:
         return value if math.isfinite(value) else None
@@ -388,35 +390,54 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
+def _text(value: Any) -> str:
+    """Text, or "" for anything else: the records' fields are always text, whatever a file holds."""
+    return value if isinstance(value, str) else ""
+
+
 def _duration(data: Any) -> Duration | None:
     if not isinstance(data, dict):
         return None
-    return Duration(value=_num(data, "value"), unit=_str(data, "unit"), note=_str(data, "note"))
+    get = data.get
+    return Duration(value=_num(data, "value"), unit=_text(get("unit")), note=_text(get("note")))
 
 
 def _fee(data: Any) -> Fee | None:
     if not isinstance(data, dict):
         return None
+    get = data.get
     return Fee(
         amount=_num(data, "amount"),
-        currency=_str(data, "currency") or "VND",
-        free=data.get("free") is True,
-        note=_str(data, "note"),
-        basis=_str(data, "basis"),
+        currency=_text(get("currency")) or "VND",
+        free=get("free") is True,
+        note=_text(get("note")),
+        basis=_text(get("basis")),
     )
 
 
-def _method(data: Mapping[str, Any]) -> Method:
+def _method(data: dict[str, Any]) -> Method:
+    get = data.get
     return Method(
-        channel=_str(data, "channel"),
-        time=_duration(data.get("time")),
-        fee=_fee(data.get("fee")),
-        local_time=_duration(data.get("local_time")),
-        online=_str(data, "online"),
-        online_reason=_str(data, "online_reason"),
+        channel=_text(get("channel")),
+        time=_duration(get("time")),
+        fee=_fee(get("fee")),
+        local_time=_duration(get("local_time")),
+        online=_text(get("online")),
+        online_reason=_text(get("online_reason")),
         legacy_level=_int(data, "legacy_level") or None,
-        url=_str(data, "url"),
-        note=_str(data, "note"),
+        url=_text(get("url")),
+        note=_text(get("note")),
+    )
+
+
+def _dossier_item(item: dict[str, Any]) -> DossierItem:
+    get = item.get
+    return DossierItem(
+        name=_text(get("name")),
+        form=_text(get("form")),
+        originals=_int(item, "originals"),
+        copies=_int(item, "copies"),
+        note=_text(get("note")),
     )
 
 
@@ -425,19 +446,7 @@ def _dossier(data: Any) -> Dossier:
         return Dossier()
     sets = _num(data, "sets")
     cases = tuple(
-        DossierCase(
-            case=_str(case, "case"),
-            items=tuple(
-                DossierItem(
-                    name=_str(item, "name"),
-                    form=_str(item, "form"),
-                    originals=_int(item, "originals"),
-                    copies=_int(item, "copies"),
-                    note=_str(item, "note"),
-                )
-                for item in _maps(case, "items")
-            ),
-        )
+        DossierCase(case=_text(case.get("case")), items=tuple(map(_dossier_item, _maps(case, "items"))))
         for case in _maps(data, "cases")
     )
     return Dossier(sets=int(sets) if sets is not None else None, cases=cases)
@@ -467,7 +476,7 @@ def build_procedure(file: str, data: Any) -> Procedure:
         kind=_str(data, "kind"),
         decisions=_strs(data, "decisions"),
         steps=_strs(data, "steps"),
-        methods=tuple(_method(m) for m in _maps(data, "methods")),
+        methods=tuple(map(_method, _maps(data, "methods"))),
         dossier=_dossier(data.get("dossier") if isinstance(data, dict) else None),
         subjects=_strs(data, "subjects"),
         agencies=Agencies(
@@ -477,13 +486,13 @@ def build_procedure(file: str, data: Any) -> Procedure:
             coordinating=_strs(agencies, "coordinating"),
         ),
         results=tuple(
-            Result(name=_str(r, "name"), code=_str(r, "code"), template=_str(r, "template"))
+            Result(name=_text(r.get("name")), code=_text(r.get("code")), template=_text(r.get("template")))
             for r in _maps(data, "results")
         ),
         requirements=_strs(data, "requirements"),
-        legal_basis=tuple(_legal_ref(r) for r in _maps(data, "legal_basis")),
+        legal_basis=tuple(map(_legal_ref, _maps(data, "legal_basis"))),
         forms=tuple(
-            Form(name=_str(f, "name"), source=_str(f, "source"), url=_str(f, "url"))
+            Form(name=_text(f.get("name")), source=_text(f.get("source")), url=_text(f.get("url")))
             for f in _maps(data, "forms")
         ),
         note=_str(data, "note"),
@@ -491,13 +500,9 @@ def build_procedure(file: str, data: Any) -> Procedure:
     )
 
 
-def _legal_ref(data: Mapping[str, Any]) -> LegalRef:
-    return LegalRef(
-        number=_str(data, "number"),
-        type=_str(data, "type"),
-        date=_str(data, "date"),
-        title=_str(data, "title"),
-    )
+def _legal_ref(data: dict[str, Any]) -> LegalRef:
+    get = data.get
+    return LegalRef(number=_text(get("number")), type=_text(get("type")), date=_text(get("date")), title=_text(get("title")))
 
 
 def _entry(data: Mapping[str, Any]) -> DecisionEntry:
@@ -606,11 +611,14 @@ def nfc_data(value: Any) -> Any:
     return value
 
 
+def doc_is_nfc(doc: Document) -> bool:
+    """Whether every text of the document's data is NFC already, told from its source at C speed."""
+    return doc.nfc or (text.yaml_source_plain(doc.text) and text.is_nfc(doc.text))
+
+
 def document_nfc(doc: Document) -> Any:
-    """A document's data in NFC; told from its source at C speed when it can be (no walk)."""
-    if text.yaml_source_plain(doc.text) and text.is_nfc(doc.text):
-        return doc.data
-    return nfc_data(doc.data)
+    """A document's data in NFC; the same object, without a walk, when it is already."""
+    return doc.data if doc_is_nfc(doc) else nfc_data(doc.data)
 
 
 def build_catalogue(root: str, documents: Mapping[str, Document], like: Catalogue | None = None) -> Catalogue:

@@ -17,7 +17,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 __all__ = [
     "SortKey",
@@ -74,10 +74,18 @@ def fold(text: str) -> str:
     makes those searches hit. "đ" is not a decomposable letter in Unicode, so
     it must be mapped to "d" explicitly or "Đăng" would fold to "đang".
     """
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    stripped = unicodedata.normalize("NFD", text).translate(_VIETNAMESE_MARKS)
+    if not stripped.isascii():  # marks of other scripts: the slow, general way
+        stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
     return _WS_RUN.sub(" ", stripped.casefold()).strip()
+
+
+_VIETNAMESE_MARKS = {**dict.fromkeys(range(0x300, 0x370)), ord("đ"): "d", ord("Đ"): "D"}
+"""The combining diacritics block (every Vietnamese tone and letter mark) dropped, and đ made d, in one C pass.
+
+A Vietnamese text is ASCII after it; any other text still goes through
+``unicodedata.combining``, so the result is the same, only faster (search
+entries fold every name of a 10,000-procedure catalogue)."""
 
 
 def clip(text: str, limit: int = 50) -> str:
@@ -189,6 +197,69 @@ SortKey = tuple[
 
 
 def sort_key(text: str) -> SortKey:
+    """The key of :func:`sort_key_of_clusters`, assembled from a key per character where it can be.
+
+    Sorting 10,000 procedure names went through every character in Python;
+    a letter's part of the key depends on the letter alone, so each one is
+    worked out once and looked up. A text with a combining mark of its own
+    (one that NFC could not compose) takes the full path, so the keys are
+    always the same (tests/test_text.py compares both).
+    """
+    norm = nfc(text)
+    primary: list[tuple[int, ...]] = []
+    secondary: list[tuple[int, ...]] = []
+    tertiary: list[int] = []
+    i, n = 0, len(norm)
+    while i < n:
+        ch = norm[i]
+        if ch.isspace():
+            while i < n and norm[i].isspace():
+                i += 1
+            primary.append((_SPACE,))
+            continue
+        if ch.isdecimal():
+            start = i
+            while i < n and norm[i].isdecimal():
+                i += 1
+            digits = [unicodedata.decimal(d) for d in norm[start:i]]
+            while digits[:-1] and digits[0] == 0:
+                digits.pop(0)
+            primary.append((_DIGIT, len(digits), *digits))
+            continue
+        entry = _CHAR_KEYS.get(ch, _UNKNOWN)
+        if entry is _UNKNOWN:
+            entry = _CHAR_KEYS[ch] = _char_key(ch)
+        if entry is None:
+            return sort_key_of_clusters(text)
+        first, second, third = entry
+        primary.append(first)
+        if second is not None:
+            secondary.append(second)
+            tertiary.append(third)
+        i += 1
+    return tuple(primary), tuple(secondary), tuple(tertiary), norm
+
+
+_CharKey = tuple[tuple[int, ...], tuple[int, ...] | None, int]
+_CHAR_KEYS: dict[str, _CharKey | None] = {}
+_UNKNOWN: Any = object()
+
+
+def _char_key(ch: str) -> _CharKey | None:
+    """One character's part of the key, or None when it is not a cluster of its own (a stray mark, a jamo syllable)."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    head, marks = decomposed[0], decomposed[1:]
+    if unicodedata.combining(head) or head.isspace() or head.isdecimal():
+        return None
+    if not all(unicodedata.combining(m) for m in marks):
+        return None
+    primary, secondary, tertiary, _ = sort_key_of_clusters(ch)
+    if len(primary) != 1 or len(secondary) > 1:
+        return None
+    return primary[0], secondary[0] if secondary else None, tertiary[0] if tertiary else 0
+
+
+def sort_key_of_clusters(text: str) -> SortKey:
     """Build a key that orders Vietnamese text the way a Vietnamese reader expects.
 
     Code-point order puts "Đ" after "Z" and "Ă"/"Â" after every ASCII letter,

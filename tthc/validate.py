@@ -14,7 +14,7 @@ from typing import Any
 
 from tthc import cache, loader, locator, parallel, schema
 from tthc.findings import REGISTRY, Finding, Severity
-from tthc.model import Catalogue, Document, Limits, build_catalogue, build_settings, document_nfc
+from tthc.model import Catalogue, Document, Limits, build_catalogue, build_settings, doc_is_nfc, document_nfc
 from tthc.rules import yaml_rules  # importing the package registers every rule
 from tthc.source import OUTSIDE, SETTINGS_FILE, SourceFile, folder_files
 
@@ -87,7 +87,7 @@ def _pack(result: FileResult) -> tuple[Any, ...]:
     doc = result.document
     return (
         doc.data,
-        bool(doc.text),
+        (2 if doc_is_nfc(doc) else 1) if doc.text else 0,
         tuple(_pack_finding(f) for f in result.findings),
         None if result.rule_findings is None else tuple(_pack_finding(f) for f in result.rule_findings),
     )
@@ -96,10 +96,10 @@ def _pack(result: FileResult) -> tuple[Any, ...]:
 def _unpack(file: SourceFile, packed: Any) -> FileResult | None:
     """The cached result of ``file``, or None when the entry is not one (then the file is checked anew)."""
     try:
-        data, has_text, findings, rule_findings = packed
-        source = file.data if has_text and file.data is not None else ""
+        data, text_kind, findings, rule_findings = packed
+        source = file.data if text_kind and file.data is not None else ""
         return FileResult(
-            Document(file.path, file.kind, data, source),
+            Document(file.path, file.kind, data, source, nfc=text_kind == 2),
             tuple(map(_unpack_finding, findings)),
             None if rule_findings is None else tuple(map(_unpack_finding, rule_findings)),
         )
