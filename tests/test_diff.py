@@ -459,6 +459,28 @@ def test_require_decisions_for_new_abolished_and_replaced(tmp_path: Path) -> Non
     assert unannounced(diff(load(SAMPLE), load(new))) == []
 
 
+def test_both_sides_are_checked_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate.prime checks every file of both sides that the store lacks, once; reading the sides then checks none."""
+    from tthc import cache, validate
+
+    before = reform_before(tmp_path / "before")
+    after = copy_sample(tmp_path / "after")
+    edit(after, BIRTH, lambda d: d.update(name=d["name"] + " (sửa)"))
+    sides = [list(folder_files(before)), list(folder_files(after))]
+    checked: list[str] = []
+    check_file = validate.check_file
+    monkeypatch.setattr(validate, "check_file", lambda file, *a, **k: checked.append(file.path) or check_file(file, *a, **k))
+    store = cache.Cache()
+    validate.prime(store, sides)
+    distinct = {(f.path, f.data) for side in sides for f in side}
+    assert len(checked) == len(distinct), "each distinct file once, the unchanged ones not twice"
+    checked.clear()
+    old, _ = load_catalogue(str(before), sides[0], store=store)
+    new, _ = load_catalogue(str(after), sides[1], store=store, like=old)
+    assert checked == []
+    assert diff(old, new) == diff(load(before), load(after))
+
+
 def test_reusing_the_old_sides_records_changes_nothing(tmp_path: Path) -> None:
     """Records of unchanged files are taken from the old side (the speed of diff at scale): the
     change set must be exactly the one built from scratch, and an edited file must get its new record."""

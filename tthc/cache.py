@@ -105,6 +105,10 @@ class Cache:
         self._used[k] = raw
         return value
 
+    def __contains__(self, k: bytes) -> bool:
+        """Whether a value is kept under ``k`` (not decoded, so a damaged one may still fail :meth:`get`)."""
+        return k in self._fresh or k in self._used or k in self._old
+
     def keep(self, k: bytes) -> None:
         """Keep the value under ``k`` for the next run without decoding it: still in use, not read now."""
         if (raw := self._old.get(k)) is not None:

@@ -16,13 +16,14 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from tthc.findings import Finding
 from tthc.rules import schema_rules as S
+
+if TYPE_CHECKING:  # imported when first needed: a clean file never reaches jsonschema (0.1 s of start-up)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 KINDS = {"procedure": "thủ tục", "decision": "quyết định công bố", "catalogue": "tthc.yaml"}
 
@@ -56,6 +57,8 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> It
     (except 1 and 1.0, which no list of tthc's schemas can hold: they are
     lists of text) in linear time.
     """
+    from jsonschema.exceptions import ValidationError
+
     if not unique or not validator.is_type(instance, "array"):
         return
     seen: set[str] = set()
@@ -67,12 +70,12 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> It
         seen.add(key)
 
 
-_Validator: Any = validators.extend(Draft202012Validator, {"uniqueItems": _unique_items})  # type: ignore[no-untyped-call]
-
-
 @functools.cache
 def validator(kind: str) -> Draft202012Validator:
-    checker: Draft202012Validator = _Validator(schema(kind), format_checker=FormatChecker())
+    from jsonschema import Draft202012Validator, FormatChecker, validators
+
+    extended: Any = validators.extend(Draft202012Validator, {"uniqueItems": _unique_items})  # type: ignore[no-untyped-call]
+    checker: Draft202012Validator = extended(schema(kind), format_checker=FormatChecker())
     return checker
 
 
@@ -132,6 +135,8 @@ def check(file: str, kind: str, data: Any) -> list[Finding]:
 
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
     """oneOf/anyOf errors say nothing useful; report the best branch's error instead."""
+    from jsonschema.exceptions import best_match
+
     for error in errors:
         while error.validator in ("oneOf", "anyOf", "allOf") and error.context:
             error = best_match(_meant_branches(error.context))

@@ -223,6 +223,27 @@ def load_catalogue(
     return loaded.catalogue, loaded.findings
 
 
+def prime(store: cache.Cache, catalogues: Iterable[list[SourceFile]]) -> None:
+    """Check, in one pass over the cores, every file of several catalogues that ``store`` lacks.
+
+    diff reads two sides that share most files: the old side's misses went
+    through the workers, and then the new side's few changed files were
+    checked one by one in this process. Checked together, they are spread
+    over the cores too; :func:`load_catalogue` then finds every file in the
+    store. Without the rules, as :func:`load_catalogue` reads.
+    """
+    todo: dict[Limits, dict[bytes, SourceFile]] = {}
+    for files in catalogues:
+        limits = _limits(files)
+        for file in files:
+            if (k := _file_key(file, limits)) not in store:
+                todo.setdefault(limits, {})[k] = file
+    for limits, misses in todo.items():
+        keys, files = list(misses), list(misses.values())
+        for i, result in _check_files(files, list(range(len(files))), limits, rules=False):
+            store.put(keys[i], _pack(result))
+
+
 def check_catalogue(
     catalogue: Catalogue, load_findings: list[Finding], document_findings: list[Finding] | None = None
 ) -> list[Finding]:

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from tthc import text
 from tthc.findings import Finding, Rule, Severity, register
-from tthc.model import Catalogue, Document, iter_strings
+from tthc.model import Catalogue, Document, doc_is_nfc, iter_strings
 
 PLACEHOLDERS = frozenset({"không có thông tin", "đang cập nhật", "n/a", "..."})
 
@@ -48,7 +48,7 @@ class NotNfc(_TextRule):
 
     def check(self, catalogue: Catalogue) -> Iterator[Finding]:
         for doc in catalogue.documents.values():
-            if doc.data is None or (text.yaml_source_plain(doc.text) and text.is_nfc(doc.text)):
+            if doc.data is None or doc_is_nfc(doc):
                 continue
             bad = [(path, key) for path, value, key in iter_strings(doc.data) if not text.is_nfc(value)]
             if bad:
