@@ -70,7 +70,7 @@ def main() -> int:
     t = time.perf_counter()
     drawn = 0
     one: str | None = None
-    for view in (sheets, site):  # as render._add_qr: one SVG per procedure view
+    for view in (sheets, site):  # as render._render_procedures: one SVG per procedure view
         for p in view["procedures"]:
             if not p["qr"]:
                 p["qr_svg"] = None
