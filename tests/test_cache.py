@@ -170,6 +170,18 @@ def test_entries_a_run_only_keeps_are_written_back_unchanged(tmp_path: Path, sto
     assert file.read_bytes() != before
 
 
+def test_a_value_replaced_under_its_key_is_written_back(store_dir: Path) -> None:
+    """validate replaces a reading command's entry (no rules) under the same key: the store must take it."""
+    first = cache.Cache.open("catalogue")
+    first.put(b"key", ("data", None))
+    first.save()
+    second = cache.Cache.open("catalogue")
+    assert second.get(b"key") == ("data", None)
+    second.put(b"key", ("data", ()))
+    second.save()
+    assert cache.Cache.open("catalogue").get(b"key") == ("data", ())
+
+
 def test_cli_uses_and_can_turn_off_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "catalogue"
     shutil.copytree(SAMPLE, root)

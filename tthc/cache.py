@@ -81,6 +81,7 @@ class Cache:
         self._old = entries or {}
         self._used: dict[bytes, bytes] = {}
         self._fresh: dict[bytes, Any] = {}
+        self._changed = False
 
     @classmethod
     def open(cls, name: str) -> Cache:
@@ -115,12 +116,14 @@ class Cache:
             self._used.setdefault(k, raw)
 
     def put(self, k: bytes, value: Any) -> None:
-        self._used[k] = marshal.dumps(value)
+        raw = marshal.dumps(value)
+        self._changed = self._changed or self._old.get(k) != raw  # an entry without rules, now with them
+        self._used[k] = raw
         self._fresh[k] = value  # the new side of a diff asks again for most of what the old side put
 
     def save(self) -> None:
         """Write what this run used, if that differs from what was read; never fails the run."""
-        if self.file is None or self._used.keys() == self._old.keys():
+        if self.file is None or (not self._changed and self._used.keys() == self._old.keys()):
             return
         payload = marshal.dumps(self._used)
         digest = hashlib.blake2b(payload, key=salt(), digest_size=_DIGEST).digest()

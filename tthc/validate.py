@@ -103,7 +103,7 @@ def _unpack(file: SourceFile, packed: Any) -> FileResult | None:
             tuple(map(_unpack_finding, findings)),
             None if rule_findings is None else tuple(map(_unpack_finding, rule_findings)),
         )
-    except (TypeError, ValueError, UnicodeDecodeError):
+    except (TypeError, ValueError):  # not an entry of this shape; the text is decoded later, from the same bytes
         return None
 
 
