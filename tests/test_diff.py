@@ -460,24 +460,21 @@ def test_require_decisions_for_new_abolished_and_replaced(tmp_path: Path) -> Non
 
 
 def test_both_sides_are_checked_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """validate.prime checks every file of both sides that the store lacks, once; reading the sides then checks none."""
+    """validate.load_catalogues checks each distinct file of both sides once, and reads them as load_catalogue does."""
     from tthc import cache, validate
 
     before = reform_before(tmp_path / "before")
     after = copy_sample(tmp_path / "after")
     edit(after, BIRTH, lambda d: d.update(name=d["name"] + " (sửa)"))
-    sides = [list(folder_files(before)), list(folder_files(after))]
+    sides = [(str(before), list(folder_files(before))), (str(after), list(folder_files(after)))]
     checked: list[str] = []
     check_file = validate.check_file
     monkeypatch.setattr(validate, "check_file", lambda file, *a, **k: checked.append(file.path) or check_file(file, *a, **k))
-    store = cache.Cache()
-    validate.prime(store, sides)
-    distinct = {(f.path, f.data) for side in sides for f in side}
+    (old, old_findings), (new, new_findings) = validate.load_catalogues(sides, cache.Cache())
+    distinct = {(f.path, f.data) for _, files in sides for f in files}
     assert len(checked) == len(distinct), "each distinct file once, the unchanged ones not twice"
-    checked.clear()
-    old, _ = load_catalogue(str(before), sides[0], store=store)
-    new, _ = load_catalogue(str(after), sides[1], store=store, like=old)
-    assert checked == []
+    assert (old, old_findings) == load_catalogue(str(before), folder_files(before))
+    assert (new, new_findings) == load_catalogue(str(after), folder_files(after))
     assert diff(old, new) == diff(load(before), load(after))
 
 

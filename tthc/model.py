@@ -338,8 +338,7 @@ def iter_strings(value: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, st
 
 
 def _str(data: Any, key: str) -> str:
-    value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, str) else ""
+    return _text(data.get(key)) if isinstance(data, dict) else ""
 
 
 def _list(data: Any, key: str) -> list[Any]:

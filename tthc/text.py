@@ -17,7 +17,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 __all__ = [
     "SortKey",
@@ -221,14 +221,9 @@ def sort_key(text: str) -> SortKey:
             start = i
             while i < n and norm[i].isdecimal():
                 i += 1
-            digits = [unicodedata.decimal(d) for d in norm[start:i]]
-            while digits[:-1] and digits[0] == 0:
-                digits.pop(0)
-            primary.append((_DIGIT, len(digits), *digits))
+            primary.append(_number_key(norm[start:i]))
             continue
-        entry = _CHAR_KEYS.get(ch, _UNKNOWN)
-        if entry is _UNKNOWN:
-            entry = _CHAR_KEYS[ch] = _char_key(ch)
+        entry = _char_key(ch)
         if entry is None:
             return sort_key_of_clusters(text)
         first, second, third = entry
@@ -241,10 +236,9 @@ def sort_key(text: str) -> SortKey:
 
 
 _CharKey = tuple[tuple[int, ...], tuple[int, ...] | None, int]
-_CHAR_KEYS: dict[str, _CharKey | None] = {}
-_UNKNOWN: Any = object()
 
 
+@functools.cache  # a catalogue uses a few hundred characters
 def _char_key(ch: str) -> _CharKey | None:
     """One character's part of the key, or None when it is not a cluster of its own (a stray mark, a jamo syllable)."""
     decomposed = unicodedata.normalize("NFD", ch)
@@ -284,15 +278,10 @@ def sort_key_of_clusters(text: str) -> SortKey:
             primary.append((_SPACE,))
             continue
         if ch.isdecimal():
-            digits: list[int] = []
+            start = i
             while i < n and chars[i].isdecimal():
-                digits.append(unicodedata.decimal(chars[i]))
                 i += 1
-            while digits[:-1] and digits[0] == 0:  # "02" and "2" are the same number
-                digits.pop(0)
-            # Longer (de-zeroed) runs are larger numbers; no int() so that a
-            # pathological 5000-digit run cannot hit int's digit limit.
-            primary.append((_DIGIT, len(digits), *digits))
+            primary.append(_number_key(chars[start:i]))
             continue
         i += 1
         marks: list[str] = []
@@ -328,6 +317,17 @@ def sort_key_of_clusters(text: str) -> SortKey:
         secondary.append((tone, *sorted(other)))
         tertiary.append(1 if ch != lower else 0)
     return tuple(primary), tuple(secondary), tuple(tertiary), norm
+
+
+def _number_key(run: str) -> tuple[int, ...]:
+    """A run of digits by its value: "02" and "2" are the same number, and a longer (de-zeroed) run a larger one.
+
+    No ``int()``, so that a pathological 5000-digit run cannot hit int's digit limit.
+    """
+    digits = [unicodedata.decimal(d) for d in run]
+    while digits[:-1] and digits[0] == 0:
+        digits.pop(0)
+    return (_DIGIT, len(digits), *digits)
 
 
 def sort_vi(items: Iterable[str]) -> list[str]:

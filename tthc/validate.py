@@ -223,25 +223,36 @@ def load_catalogue(
     return loaded.catalogue, loaded.findings
 
 
-def prime(store: cache.Cache, catalogues: Iterable[list[SourceFile]]) -> None:
-    """Check, in one pass over the cores, every file of several catalogues that ``store`` lacks.
+def load_catalogues(
+    sides: Sequence[tuple[str, list[SourceFile]]], store: cache.Cache
+) -> list[tuple[Catalogue, list[Finding]]]:
+    """:func:`load_catalogue` for catalogues that share most files (a diff's sides, as (root, files)).
 
-    diff reads two sides that share most files: the old side's misses went
-    through the workers, and then the new side's few changed files were
-    checked one by one in this process. Checked together, they are spread
-    over the cores too; :func:`load_catalogue` then finds every file in the
-    store. Without the rules, as :func:`load_catalogue` reads.
+    Every file that ``store`` lacks is checked once, in one pass over the
+    cores, whichever side it is on: checked side by side, the new side's few
+    changed files went one by one through this process after the old side's
+    went through the workers. Each catalogue reuses the records of the one
+    before it (``like``).
     """
+    plans = []
     todo: dict[Limits, dict[bytes, SourceFile]] = {}
-    for files in catalogues:
+    for root, files in sides:
         limits = _limits(files)
-        for file in files:
-            if (k := _file_key(file, limits)) not in store:
+        keys = [_file_key(file, limits) for file in files]
+        for file, k in zip(files, keys, strict=True):
+            if k not in store:
                 todo.setdefault(limits, {})[k] = file
+        plans.append((root, files, limits, keys))
     for limits, misses in todo.items():
-        keys, files = list(misses), list(misses.values())
-        for i, result in _check_files(files, list(range(len(files))), limits, rules=False):
-            store.put(keys[i], _pack(result))
+        missing, checked = list(misses), list(misses.values())
+        for i, result in _check_files(checked, list(range(len(checked))), limits, rules=False):
+            store.put(missing[i], _pack(result))
+    out: list[tuple[Catalogue, list[Finding]]] = []
+    for root, files, limits, keys in plans:
+        like = out[-1][0] if out else None
+        loaded = _load(root, files, None, store, limits, keys, like, rules=False)
+        out.append((loaded.catalogue, loaded.findings))
+    return out
 
 
 def check_catalogue(

@@ -73,7 +73,7 @@ def diff(
     from tthc import diff as core
     from tthc.atomic import write_bytes_atomic
     from tthc.gitsource import SourceError, resolve_sides, same_state_note
-    from tthc.validate import load_catalogue, prime
+    from tthc.validate import load_catalogues
     from tthc.writers import NEEDS_FILE, WRITERS, Context
 
     if fmt in NEEDS_FILE and output is None:
@@ -84,11 +84,8 @@ def diff(
             click.echo(f"tthc: lưu ý: {note}", err=True)
         catalogues: list[Catalogue] = []
         store = open_cache(sides[1].root)  # one store for both sides: they share most files
-        files = [list(side.files()) for side in sides]
-        prime(store, files)
-        for side, side_files in zip(sides, files, strict=True):
-            old_side = catalogues[0] if catalogues else None  # the new side reuses its unchanged records
-            loaded, findings = load_catalogue(side.root, side_files, store=store, like=old_side)
+        loaded_sides = load_catalogues([(side.root, list(side.files())) for side in sides], store)
+        for side, (loaded, findings) in zip(sides, loaded_sides, strict=True):
             broken = sum(1 for f in findings if f.severity.value == "error")
             if broken:
                 click.echo(
