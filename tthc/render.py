@@ -33,7 +33,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from tthc import parallel, qr, templating, views
+from tthc import heap, parallel, qr, templating, views
 from tthc.model import COMPONENTS, Catalogue
 
 __all__ = [
@@ -361,8 +361,9 @@ def _plan_sheets(catalogue: Catalogue, options: RenderOptions) -> tuple[views.Vi
         chosen = views.select(catalogue, options.filters)
     except views.FilterError as error:
         raise RenderError(str(error)) from error
-    site = views.catalogue_view(catalogue, chosen if options.filters else None)  # None: no second sort
-    return site, views.posting_lists(catalogue, site)
+    with heap.keeping():  # the views live to the end of the run
+        site = views.catalogue_view(catalogue, chosen if options.filters else None)  # None: no second sort
+        return site, views.posting_lists(catalogue, site)
 
 
 def _sheet_files(site: views.View, lists: list[views.View], options: RenderOptions) -> int:
@@ -508,7 +509,8 @@ def _write_procedures(
 
 
 def _plan_site(catalogue: Catalogue) -> views.View:
-    return views.catalogue_view(catalogue)
+    with heap.keeping():  # the views live to the end of the run
+        return views.catalogue_view(catalogue)
 
 
 def _site_files(site: views.View) -> int:

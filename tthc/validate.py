@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tthc import cache, loader, locator, parallel, schema
+from tthc import cache, heap, loader, locator, parallel, schema
 from tthc.findings import REGISTRY, Finding, Severity
 from tthc.model import Catalogue, Document, Limits, build_catalogue, build_settings, doc_is_nfc, document_nfc
 from tthc.rules import yaml_rules  # importing the package registers every rule
@@ -150,47 +150,51 @@ def _load(
     """
     results: list[FileResult | None] = [None] * len(files)
     if store is not None:
-        for i, (file, k) in enumerate(zip(files, keys, strict=True)):
-            if (packed := store.get(k)) is not None:
-                result = _unpack(file, packed)
-                results[i] = result if result is None or not rules or result.rule_findings is not None else None
+        with heap.keeping():  # the records live to the end of the run
+            for i, (file, k) in enumerate(zip(files, keys, strict=True)):
+                if (packed := store.get(k)) is not None:
+                    result = _unpack(file, packed)
+                    results[i] = result if result is None or not rules or result.rule_findings is not None else None
     todo = [i for i, result in enumerate(results) if result is None]
     done = len(files) - len(todo)
-    for i, result in _check_files([files[i] for i in todo], todo, limits, rules):
-        results[i] = result
+    # not kept from collection: a broken file checked here leaves cycles (a parse tree, errors) behind
+    for i, packed in _check_files([files[i] for i in todo], todo, limits, rules):
+        results[i] = _unpack(files[i], packed) or check_file(files[i], limits, rules)
         if store is not None:
-            store.put(keys[i], _pack(result))
+            store.put(keys[i], packed)
         done += 1
         if progress:
             progress(done, len(files))
-    documents: dict[str, Document] = {}
-    findings: list[Finding] = []
-    rule_findings: list[Finding] = []
-    for checked in results:
-        assert checked is not None  # every miss was checked above
-        documents[checked.document.file] = checked.document
-        findings.extend(checked.findings)
-        rule_findings.extend(checked.rule_findings or ())
-    return Loaded(build_catalogue(root, documents, like), findings, rule_findings)
+    with heap.keeping():
+        documents: dict[str, Document] = {}
+        findings: list[Finding] = []
+        rule_findings: list[Finding] = []
+        for checked in results:
+            assert checked is not None  # every miss was checked above
+            documents[checked.document.file] = checked.document
+            findings.extend(checked.findings)
+            rule_findings.extend(checked.rule_findings or ())
+        return Loaded(build_catalogue(root, documents, like), findings, rule_findings)
 
 
 def _check_files(
     files: list[SourceFile], indexes: list[int], limits: Limits, rules: bool
-) -> Iterator[tuple[int, FileResult]]:
-    """(index, result) of every file, in order; in worker processes when there are many files."""
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(index, result packed as the cache keeps it) of every file, in order; in workers when there are many.
+
+    Packed, because that is what a worker sends and what the store keeps:
+    diff only stores what it checks, and unpacking each result here to pack
+    it again was a second of this process's time at 10,000 files.
+    """
     workers = parallel.workers_for(len(files))
     if not workers:
         for i, file in zip(indexes, files, strict=True):
-            yield i, check_file(file, limits, rules)
+            yield i, _pack(check_file(file, limits, rules))
         return
-    chunks = parallel.chunks(files)
-    positions = iter(zip(indexes, files, strict=True))
     with parallel.pool(workers) as pool:
-        for packed_chunk in pool.map(_check_chunk, chunks, [limits] * len(chunks), [rules] * len(chunks)):
-            for packed in packed_chunk:
-                i, file = next(positions)
-                result = _unpack(file, packed)
-                yield i, result if result is not None else check_file(file, limits, rules)
+        chunks = parallel.chunks(files)
+        packed_chunks = pool.map(_check_chunk, chunks, [limits] * len(chunks), [rules] * len(chunks))
+        yield from zip(indexes, (packed for chunk in packed_chunks for packed in chunk), strict=True)
 
 
 def _check_chunk(files: Sequence[SourceFile], limits: Limits, rules: bool) -> list[tuple[Any, ...]]:
@@ -245,8 +249,8 @@ def load_catalogues(
         plans.append((root, files, limits, keys))
     for limits, misses in todo.items():
         missing, checked = list(misses), list(misses.values())
-        for i, result in _check_files(checked, list(range(len(checked))), limits, rules=False):
-            store.put(missing[i], _pack(result))
+        for i, packed in _check_files(checked, list(range(len(checked))), limits, rules=False):
+            store.put(missing[i], packed)
     out: list[tuple[Catalogue, list[Finding]]] = []
     for root, files, limits, keys in plans:
         like = out[-1][0] if out else None
