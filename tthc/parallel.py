@@ -14,7 +14,7 @@ a lock that a forked child would inherit, locked.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -45,7 +45,12 @@ def chunks(pieces: Sequence[T]) -> list[Sequence[T]]:
     return [pieces[n : n + CHUNK] for n in range(0, len(pieces), CHUNK)]
 
 
-def pool(workers: int) -> ProcessPoolExecutor:
+def pool(workers: int, start: Callable[[], object] | None = None) -> ProcessPoolExecutor:
+    """Workers that each call ``start`` once when they start (to compile templates, say)."""
     import multiprocessing
 
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=start)
+
+
+def ready() -> None:
+    """Nothing: submitted once per worker, it makes the pool start them all now rather than at the first piece."""

@@ -28,13 +28,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
 
 from tthc import heap, parallel, qr, templating, views
 from tthc.model import COMPONENTS, Catalogue
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = [
     "MARKER",
@@ -481,9 +484,10 @@ def _write_procedures(
     kinds: tuple[_PageKind, ...],
     site: views.View,
     options: RenderOptions,
+    pool: ProcessPoolExecutor | None,
     meanwhile: Callable[[], None] = lambda: None,
 ) -> None:
-    """The pages of every procedure, then ``meanwhile`` (pages that need no QR code), in this process or in workers.
+    """The pages of every procedure, then ``meanwhile`` (pages that need no QR code), here or in ``pool`` (:func:`_workers`).
 
     Rendering and the QR codes are four fifths of a build, and a page of one
     procedure is a pure function of its view and the catalogue-wide values
@@ -492,20 +496,40 @@ def _write_procedures(
     views here, where the posting lists need them.
     """
     pages = _Pages(writer.root, options.templates, _page_site(site), kinds, options.qr)
-    workers = parallel.workers_for(len(procedures))
-    if options.pdf or not workers:
-        # PDF stays here: the PDF writer (WeasyPrint and its URL guard) is made in this process
+    if pool is None:
         _render_procedures(pages, procedures, env, writer, _pdf_writer(writer.root) if options.pdf else None)
         meanwhile()
         return
     chunks = parallel.chunks(procedures)
-    with parallel.pool(workers) as pool:
-        futures = [pool.submit(_render_chunk, pages, chunk) for chunk in chunks]
-        meanwhile()  # while the workers render, this process is free
-        for chunk, future in zip(chunks, futures, strict=True):
-            for p, svg in zip(chunk, future.result(), strict=True):
-                p["qr_svg"] = Markup(svg) if svg is not None else None
-            writer.advance(len(chunk) * len(kinds))
+    futures = [pool.submit(_render_chunk, pages, chunk) for chunk in chunks]
+    meanwhile()  # while the workers render, this process is free
+    for chunk, future in zip(chunks, futures, strict=True):
+        for p, svg in zip(chunk, future.result(), strict=True):
+            p["qr_svg"] = Markup(svg) if svg is not None else None
+        writer.advance(len(chunk) * len(kinds))
+
+
+@contextmanager
+def _workers(catalogue: Catalogue, options: RenderOptions) -> Iterator[ProcessPoolExecutor | None]:
+    """The render workers for this catalogue, started at once; ``None`` when this process renders alone.
+
+    Started before the views are built, so that spawning them, importing
+    tthc and compiling the templates (about a second) happen while this
+    process builds the views. PDF stays in this process: the PDF writer
+    (WeasyPrint and its URL guard) is made here.
+    """
+    workers = 0 if options.pdf else parallel.workers_for(len(catalogue.by_code()))
+    if not workers:
+        yield None
+        return
+    with parallel.pool(workers, functools.partial(_worker_environment, options.templates)) as pool:
+        for _ in range(workers):
+            pool.submit(parallel.ready)
+        try:
+            yield pool
+        except BaseException:  # a bad filter, a template failing: the other chunks are not rendered for nothing
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _plan_site(catalogue: Catalogue) -> views.View:
@@ -535,11 +559,12 @@ def render_sheets(
     env = _environment(options)
     if options.pdf and (problem := pdf_problem()) is not None:
         raise PdfUnavailable(problem)
-    site, lists = _plan_sheets(catalogue, options)
-    with _staging(target) as tmp:
-        writer = _Writer(tmp, _sheet_files(site, lists, options), progress)
-        _write_procedures(env, writer, site["procedures"], (_sheet_page(""),), site, options)
-        _write_sheets(env, writer, "", site, lists, options)
+    with _workers(catalogue, options) as pool:
+        site, lists = _plan_sheets(catalogue, options)
+        with _staging(target) as tmp:
+            writer = _Writer(tmp, _sheet_files(site, lists, options), progress)
+            _write_procedures(env, writer, site["procedures"], (_sheet_page(""),), site, options, pool)
+            _write_sheets(env, writer, "", site, lists, options)
     return RenderResult(target, writer.done, len(site["procedures"]))
 
 
@@ -550,13 +575,14 @@ def render_site(
     options = options or RenderOptions()
     target = check_output(out, Path(catalogue.root) if catalogue.root else None)
     env = _environment(options)
-    site = _plan_site(catalogue)
-    with _staging(target) as tmp:
-        writer = _Writer(tmp, _site_files(site), progress)
-        _write_procedures(
-            env, writer, site["procedures"], (_site_page(""),), site, options,
-            meanwhile=lambda: _write_site(env, writer, "", site, options),
-        )
+    with _workers(catalogue, options) as pool:
+        site = _plan_site(catalogue)
+        with _staging(target) as tmp:
+            writer = _Writer(tmp, _site_files(site), progress)
+            _write_procedures(
+                env, writer, site["procedures"], (_site_page(""),), site, options, pool,
+                meanwhile=lambda: _write_site(env, writer, "", site, options),
+            )
     return RenderResult(target, writer.done, len(site["procedures"]))
 
 
@@ -569,22 +595,26 @@ def build(
     env = _environment(options)
     if options.pdf and (problem := pdf_problem()) is not None:
         raise PdfUnavailable(problem)
-    site = _plan_site(catalogue)
-    sheets_prefix, site_prefix = f"{SHEETS_DIR}/", f"{SITE_DIR}/"
-    if options.filters:
-        sheets, lists = _plan_sheets(catalogue, options)
-    else:  # the same view (and QR codes) as the site's: building it twice cost 25 s at 10k
-        sheets, lists = site, views.posting_lists(catalogue, site)
-    with _staging(target) as tmp:
-        writer = _Writer(tmp, _sheet_files(sheets, lists, options) + _site_files(site), progress)
-        site_rest = functools.partial(_write_site, env, writer, site_prefix, site, options)
+    with _workers(catalogue, options) as pool:
+        site = _plan_site(catalogue)
+        sheets_prefix, site_prefix = f"{SHEETS_DIR}/", f"{SITE_DIR}/"
         if options.filters:
-            _write_procedures(env, writer, sheets["procedures"], (_sheet_page(sheets_prefix),), sheets, options)
-            _write_procedures(env, writer, site["procedures"], (_site_page(site_prefix),), site, options, site_rest)
-        else:
-            kinds = (_sheet_page(sheets_prefix), _site_page(site_prefix))
-            _write_procedures(env, writer, site["procedures"], kinds, site, options, site_rest)
-        _write_sheets(env, writer, sheets_prefix, sheets, lists, options)
-        for sub in (SHEETS_DIR, SITE_DIR):  # so that `render site --out build/site` may replace it
-            (tmp / sub / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            sheets, lists = _plan_sheets(catalogue, options)
+        else:  # the same view (and QR codes) as the site's: building it twice cost 25 s at 10k
+            sheets, lists = site, views.posting_lists(catalogue, site)
+        with _staging(target) as tmp:
+            writer = _Writer(tmp, _sheet_files(sheets, lists, options) + _site_files(site), progress)
+            site_rest = functools.partial(_write_site, env, writer, site_prefix, site, options)
+            if options.filters:
+                sheet_kinds = (_sheet_page(sheets_prefix),)
+                _write_procedures(env, writer, sheets["procedures"], sheet_kinds, sheets, options, pool)
+                _write_procedures(
+                    env, writer, site["procedures"], (_site_page(site_prefix),), site, options, pool, site_rest
+                )
+            else:
+                kinds = (_sheet_page(sheets_prefix), _site_page(site_prefix))
+                _write_procedures(env, writer, site["procedures"], kinds, site, options, pool, site_rest)
+            _write_sheets(env, writer, sheets_prefix, sheets, lists, options)
+            for sub in (SHEETS_DIR, SITE_DIR):  # so that `render site --out build/site` may replace it
+                (tmp / sub / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     return RenderResult(target, writer.done, len(site["procedures"]))

@@ -6,6 +6,7 @@ into text, JSON, GitHub annotations or SARIF.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -157,14 +158,17 @@ def _load(
                     results[i] = result if result is None or not rules or result.rule_findings is not None else None
     todo = [i for i, result in enumerate(results) if result is None]
     done = len(files) - len(todo)
-    # not kept from collection: a broken file checked here leaves cycles (a parse tree, errors) behind
-    for i, packed in _check_files([files[i] for i in todo], todo, limits, rules):
-        results[i] = _unpack(files[i], packed) or check_file(files[i], limits, rules)
-        if store is not None:
-            store.put(keys[i], packed)
-        done += 1
-        if progress:
-            progress(done, len(files))
+    misses = [files[i] for i in todo]
+    # A broken file checked in this process leaves cycles behind (a parse tree, errors): only what workers
+    # check comes back as plain data, safe to keep from collection.
+    with heap.keeping() if parallel.workers_for(len(misses)) else contextlib.nullcontext():
+        for i, packed in _check_files(misses, todo, limits, rules):
+            results[i] = _unpack(files[i], packed) or check_file(files[i], limits, rules)
+            if store is not None:
+                store.put(keys[i], packed)
+            done += 1
+            if progress:
+                progress(done, len(files))
     with heap.keeping():
         documents: dict[str, Document] = {}
         findings: list[Finding] = []
