@@ -36,7 +36,7 @@ from tthc.findings import Finding, Rule
 from tthc.model import Document, Limits
 from tthc.rules import yaml_rules as R
 
-_SUSPECT_CHARS = frozenset("&*!")
+_SUSPECT_CHARS = "&*!"
 """Characters without which a document can hold no anchor, alias or tag."""
 
 _SAFE_LINE = 2000
@@ -297,7 +297,7 @@ def load(file: str, kind: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> L
     source, findings = decode(file, raw, limits)
     if source is None:
         return Loaded(Document(file, kind, None), findings)
-    if _SUSPECT_CHARS.intersection(source) or _needs_scan(source, limits):
+    if any(char in source for char in _SUSPECT_CHARS) or _needs_scan(source, limits):
         try:
             findings = _scan_events(file, source, limits)
         except YAMLError:
