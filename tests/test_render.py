@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import html.parser
 import json
+import logging
 import os
 import re
 import shutil
@@ -791,11 +792,13 @@ def test_pdf_without_weasyprint_stops_before_writing(small: Catalogue, tmp_path:
     assert not (tmp_path / "out").exists()
 
 
-def test_pdf_sheets(small: Catalogue, tmp_path: Path) -> None:
+def test_pdf_sheets(small: Catalogue, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Printed with their stylesheet (written before any sheet is printed), the same bytes every time."""
     if render.pdf_problem() is not None:
         pytest.skip("WeasyPrint is not installed (pip install 'tthc[pdf]')")
     options = render.RenderOptions(pdf=True, filters=views.Filters(codes=("1.001193",)))
     render.render_sheets(small, tmp_path / "a", options)
+    assert [r.getMessage() for r in caplog.records if r.name == "weasyprint" and r.levelno >= logging.ERROR] == []
     pdf = (tmp_path / "a" / "thu-tuc" / "1.001193.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
     assert (tmp_path / "a" / "danh-muc" / "cap-xa.pdf").read_bytes().startswith(b"%PDF-")

@@ -349,9 +349,28 @@ def _pdf_writer(root: Path) -> Callable[[Path, Path], None]:
 
     def write(html: Path, pdf: Path) -> None:
         document = weasyprint.HTML(filename=str(html), url_fetcher=fetcher)
-        pdf.write_bytes(document.write_pdf())
+        with _font_time_fixed():
+            pdf.write_bytes(document.write_pdf())
 
     return write
+
+
+@contextmanager
+def _font_time_fixed() -> Iterator[None]:
+    """The same catalogue prints the same PDF bytes, whenever it is printed.
+
+    fontTools stamps every font subset that WeasyPrint embeds with the time
+    it was made (seen with WeasyPrint 70), unless ``SOURCE_DATE_EPOCH`` names
+    one (reproducible-builds.org); a value the user set is kept.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 # --------------------------------------------------------------------------
@@ -386,6 +405,12 @@ def _site_page(prefix: str) -> _PageKind:
     return _PageKind(prefix, "procedure.html.j2", SITE_CSS, pdf=False)
 
 
+def _write_sheet_assets(env: jinja2.Environment, writer: _Writer, prefix: str) -> None:
+    """The stylesheet, first: a sheet printed to PDF reads it as it is printed."""
+    for name in SHEET_ASSETS:
+        writer.write(f"{prefix}{ASSETS_DIR}/{name}", _asset(env, name))
+
+
 def _write_sheets(
     env: jinja2.Environment,
     writer: _Writer,
@@ -394,10 +419,8 @@ def _write_sheets(
     lists: list[views.View],
     options: RenderOptions,
 ) -> None:
-    """Everything of the sheets but the sheets of one procedure: assets, contents, posting lists."""
+    """Everything of the sheets but their assets and the sheets of one procedure: contents, posting lists."""
     pdf = _pdf_writer(writer.root) if options.pdf else None
-    for name in SHEET_ASSETS:
-        writer.write(f"{prefix}{ASSETS_DIR}/{name}", _asset(env, name))
     writer.write(
         f"{prefix}index.html",
         _render(env, "sheets-index.html.j2", _context(site, "", SHEET_CSS, lists=lists, pdf=options.pdf)),
@@ -563,6 +586,7 @@ def render_sheets(
         site, lists = _plan_sheets(catalogue, options)
         with _staging(target) as tmp:
             writer = _Writer(tmp, _sheet_files(site, lists, options), progress)
+            _write_sheet_assets(env, writer, "")
             _write_procedures(env, writer, site["procedures"], (_sheet_page(""),), site, options, pool)
             _write_sheets(env, writer, "", site, lists, options)
     return RenderResult(target, writer.done, len(site["procedures"]))
@@ -605,6 +629,7 @@ def build(
         with _staging(target) as tmp:
             writer = _Writer(tmp, _sheet_files(sheets, lists, options) + _site_files(site), progress)
             site_rest = functools.partial(_write_site, env, writer, site_prefix, site, options)
+            _write_sheet_assets(env, writer, sheets_prefix)
             if options.filters:
                 sheet_kinds = (_sheet_page(sheets_prefix),)
                 _write_procedures(env, writer, sheets["procedures"], sheet_kinds, sheets, options, pool)
