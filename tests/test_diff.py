@@ -478,6 +478,22 @@ def test_both_sides_are_checked_in_one_pass(tmp_path: Path, monkeypatch: pytest.
     assert diff(old, new) == diff(load(before), load(after))
 
 
+def test_sides_with_other_limits_check_their_own_files(tmp_path: Path) -> None:
+    """A side whose tthc.yaml sets other limits cannot use the first side's checks: it checks its files itself,
+    under its own limits, and still reads as load_catalogue reads it."""
+    from tthc import cache, validate
+
+    before = copy_sample(tmp_path / "before")
+    after = copy_sample(tmp_path / "after")
+    edit(after, "tthc.yaml", lambda d: d.update(limits={"max_file_bytes": 2000}))  # every procedure is bigger
+    edit(after, BIRTH, lambda d: d.update(name=d["name"] + " (sửa)"))
+    sides = [(str(before), list(folder_files(before))), (str(after), list(folder_files(after)))]
+    (old, old_findings), (new, new_findings) = validate.load_catalogues(sides, cache.Cache())
+    assert (old, old_findings) == load_catalogue(str(before), folder_files(before))
+    assert (new, new_findings) == load_catalogue(str(after), folder_files(after))
+    assert new_findings and not new.procedures, "the new side's own limit refused its procedures"
+
+
 def test_reusing_the_old_sides_records_changes_nothing(tmp_path: Path) -> None:
     """Records of unchanged files are taken from the old side (the speed of diff at scale): the
     change set must be exactly the one built from scratch, and an edited file must get its new record."""

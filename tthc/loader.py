@@ -305,7 +305,7 @@ def load(file: str, kind: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> L
         if findings:
             return Loaded(Document(file, kind, None, source), findings)
     try:  # the fast path, exact or declining (tthc.libyaml); the full loader below says what is wrong
-        return Loaded(Document(file, kind, _jsonable(libyaml.load(source), 0, limits.max_depth), source), [])
+        return Loaded(Document(file, kind, libyaml.load(source, limits.max_depth), source), [])
     except (libyaml.Unsure, RecursionError):
         pass
     try:

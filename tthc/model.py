@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import math
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -620,39 +620,70 @@ def document_nfc(doc: Document) -> Any:
     return doc.data if doc_is_nfc(doc) else nfc_data(doc.data)
 
 
-def build_catalogue(root: str, documents: Mapping[str, Document], like: Catalogue | None = None) -> Catalogue:
-    """The model of every readable document, built from its data in NFC (see :func:`nfc_data`).
+Record = Settings | Procedure | Decision
+"""What one document is in the model."""
+
+
+def record_builder(like: Catalogue | None = None) -> Callable[[Document], Record | None]:
+    """A function that gives a readable document its record (None for a document without data).
 
     ``like`` is a catalogue built before, the other side of a diff: a
     document with the same file, kind and data as one of its own gets that
     record rather than a new one. Two revisions share almost every file, and
     building records is most of what reading the second side costs.
+
+    One document at a time, so that the loader can build each record as soon
+    as a worker sends its file's data, while the others are still checked.
     """
-    settings = Settings()
-    procedures: list[Procedure] = []
-    decisions: list[Decision] = []
-    earlier: dict[str, Procedure | Decision] = {}
+    earlier: dict[str, Record] = {}
     if like is not None:
-        earlier = {p.file: p for p in like.procedures} | {d.file: d for d in like.decisions}
-    for doc in documents.values():
+        earlier.update((p.file, p) for p in like.procedures)
+        earlier.update((d.file, d) for d in like.decisions)
+
+    def build(doc: Document) -> Record | None:
         if doc.data is None:
-            continue
+            return None
         record = earlier.get(doc.file)
         if record is not None and like is not None:
             before = like.documents.get(doc.file)
-            if before is not None and before.kind == doc.kind and before.data == doc.data:
-                if isinstance(record, Procedure):
-                    procedures.append(record)
-                else:
-                    decisions.append(record)
-                continue
+            if before is not None and before.kind == doc.kind and (before.data is doc.data or before.data == doc.data):
+                return record
         data = document_nfc(doc)
         if doc.kind == "catalogue":
-            settings = build_settings(doc.file, data)
-        elif doc.kind == "procedure":
-            procedures.append(build_procedure(doc.file, data))
-        elif doc.kind == "decision":
-            decisions.append(build_decision(doc.file, data))
+            return build_settings(doc.file, data)
+        if doc.kind == "procedure":
+            return build_procedure(doc.file, data)
+        if doc.kind == "decision":
+            return build_decision(doc.file, data)
+        return None
+
+    return build
+
+
+def build_catalogue(
+    root: str,
+    documents: Mapping[str, Document],
+    like: Catalogue | None = None,
+    records: Mapping[str, Record | None] | None = None,
+) -> Catalogue:
+    """The model of every readable document, built from its data in NFC (see :func:`nfc_data`).
+
+    ``like`` as for :func:`record_builder`; ``records`` are those built
+    already, by file (the loader builds them as files come back checked).
+    """
+    build = record_builder(like)
+    made = records or {}
+    settings = Settings()
+    procedures: list[Procedure] = []
+    decisions: list[Decision] = []
+    for doc in documents.values():
+        record = made[doc.file] if doc.file in made else build(doc)
+        if isinstance(record, Procedure):
+            procedures.append(record)
+        elif isinstance(record, Decision):
+            decisions.append(record)
+        elif isinstance(record, Settings):
+            settings = record
     return Catalogue(
         root=root,
         settings=settings,
