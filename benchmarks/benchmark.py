@@ -19,6 +19,9 @@ in a temporary folder, then measures, on the same files and in the same run:
 * peak memory (max RSS) of every command, times at every size and the
   scaling from one size to the next; ``tthc --help`` start-up (median of 5).
 
+Each command runs at every size before the next command runs, so that a
+drift in the machine's speed falls on all sizes alike.
+
 Every command runs as a child process under ``/usr/bin/time`` (wall time
 measured here; user+system CPU time and max RSS from time(1)); each timing is
 the median of ``--repeat`` runs (3), except that a command whose first run
@@ -292,84 +295,110 @@ LABELS = {
 }
 
 
-def bench_size(
-    size: int, work: Path, runner: Runner, args: argparse.Namespace, tthc: list[str], cjs: list[str], schema: Path
-) -> SizeResult:
-    base = work / f"n{size}"
-    rev1, rev2 = base / "rev1", base / "rev2"
-    print(f"\n== {size:,} procedures: generating …", file=sys.stderr)
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, str(HERE / "generate.py"), "--procedures", str(size), "--out", str(rev1),
-         "--revision2", str(rev2), "--seed", args.seed],
-        check=True, stdout=subprocess.DEVNULL,
-    )
-    generated = time.perf_counter() - start
-    procedures = sorted(p.relative_to(rev1).as_posix() for p in (rev1 / "procedures").rglob("*.yaml"))
-    size_mb = sum(p.stat().st_size for p in rev1.rglob("*.yaml")) / 1e6
-    result = SizeResult(size, size_mb, generated)
-    pristine = {p.name for p in rev1.iterdir()}
+class SizeBench:
+    """One size's catalogues and everything measured on them, one command at a time.
 
-    def forget_caches() -> None:
+    ``main`` runs each command at every size before the next command
+    (:data:`STEPS`), so that a change in the machine's speed during the run
+    (other sessions start, the host is throttled) falls on the sizes alike
+    instead of on whichever size came last: measured size after size, in one
+    run check-jsonschema itself (one process, 80 MB, no shared state) took
+    6.6 times as long for 5 times the files.
+    """
+
+    STEPS = ("cjs", "validate", "diff", "build", "bare")
+
+    def __init__(
+        self, size: int, work: Path, runner: Runner, args: argparse.Namespace, tthc: list[str], cjs: list[str],
+        schema: Path,
+    ) -> None:
+        self.runner, self.tthc, self.cjs_command, self.schema = runner, tthc, cjs, schema
+        self.repeat, self.long = args.repeat, args.long
+        self.base = work / f"n{size}"
+        self.rev1, self.rev2 = self.base / "rev1", self.base / "rev2"
+        print(f"\n== {size:,} procedures: generating …", file=sys.stderr)
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), "--procedures", str(size), "--out", str(self.rev1),
+             "--revision2", str(self.rev2), "--seed", args.seed],
+            check=True, stdout=subprocess.DEVNULL,
+        )
+        generated = time.perf_counter() - start
+        self.procedures = sorted(p.relative_to(self.rev1).as_posix() for p in (self.rev1 / "procedures").rglob("*.yaml"))
+        size_mb = sum(p.stat().st_size for p in self.rev1.rglob("*.yaml")) / 1e6
+        self.result = SizeResult(size, size_mb, generated)
+        self.pristine = {p.name for p in self.rev1.iterdir()}
+        self.counter = iter(range(1_000_000))
+        self.warm_home = self.base / "home-warm"
+        self.warm_home.mkdir(parents=True, exist_ok=True)
+        self.validate_cmd = [*tthc, "validate", str(self.rev1)]
+
+    def _say(self, what: str) -> None:
+        print(f"   {self.result.size:,}: {what} …", file=sys.stderr)
+
+    def forget_caches(self) -> None:
         """Remove anything tthc may have left in the catalogue root (a cache folder, say)."""
-        for entry in rev1.iterdir():
-            if entry.name not in pristine:
+        for entry in self.rev1.iterdir():
+            if entry.name not in self.pristine:
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
-    counter = iter(range(1_000_000))
-
-    def fresh_env(_: int = 0) -> dict[str, str]:
+    def fresh_env(self, _: int = 0) -> dict[str, str]:
         """A home and cache folder no earlier run has used: nothing cached anywhere tthc may look."""
-        forget_caches()
-        home = base / f"home-cold-{next(counter)}"
+        self.forget_caches()
+        home = self.base / f"home-cold-{next(self.counter)}"
         home.mkdir(parents=True)
         return _env(home)
 
-    warm_home = base / "home-warm"
-    warm_home.mkdir(parents=True, exist_ok=True)
+    def warm_env(self, _: int = 0) -> dict[str, str]:
+        return _env(self.warm_home)
 
-    def warm_env(_: int = 0) -> dict[str, str]:
-        return _env(warm_home)
+    def cjs(self) -> None:
+        self._say("check-jsonschema")
+        self.result.measures["cjs"] = _check_jsonschema(
+            self.runner, self.cjs_command, self.schema, self.procedures, self.rev1, self.repeat, self.long)
 
-    rep, long = args.repeat, args.long
-    m = result.measures
+    def validate(self) -> None:
+        self._say("tthc validate (cold, warm, one file changed)")
+        m, base, validate = self.result.measures, self.base, self.validate_cmd
+        m["cold"] = measure(self.runner, validate, self.repeat, self.long, cwd=base, env=self.fresh_env)
+        self.forget_caches()
+        self.runner.run(validate, base, self.warm_env())  # primes whatever cache tthc keeps
+        m["warm"] = measure(self.runner, validate, self.repeat, self.long, cwd=base, env=self.warm_env)
+        changed = self.rev1 / self.procedures[len(self.procedures) // 2]
+        original = changed.read_bytes()
 
-    print("   check-jsonschema …", file=sys.stderr)
-    m["cjs"] = _check_jsonschema(runner, cjs, schema, procedures, rev1, rep, long)
+        def change(k: int) -> None:
+            changed.write_bytes(original.replace(b"\nname: ", f"\nname: (sửa lần {k + 1}) ".encode(), 1))
 
-    print("   tthc validate (cold, warm, one file changed) …", file=sys.stderr)
-    validate = [*tthc, "validate", str(rev1)]
-    m["cold"] = measure(runner, validate, rep, long, cwd=base, env=fresh_env)
-    forget_caches()
-    runner.run(validate, base, warm_env())  # primes whatever cache tthc keeps
-    m["warm"] = measure(runner, validate, rep, long, cwd=base, env=warm_env)
-    changed = rev1 / procedures[len(procedures) // 2]
-    original = changed.read_bytes()
+        m["changed"] = measure(self.runner, validate, self.repeat, self.long, cwd=base, env=self.warm_env,
+                               before=change)
+        changed.write_bytes(original)
+        found = [p.name for p in self.rev1.iterdir() if p.name not in self.pristine]
+        found += [str(p.relative_to(self.warm_home)) for p in self.warm_home.rglob("*") if p.is_file()][:3]
+        seen = "cache seen: " + ", ".join(found) if found else "no cache files seen"
+        m["warm"].note = "; ".join(x for x in (m["warm"].note, seen) if x)
 
-    def change(k: int) -> None:
-        changed.write_bytes(original.replace(b"\nname: ", f"\nname: (sửa lần {k + 1}) ".encode(), 1))
+    def diff(self) -> None:
+        self._say("tthc diff")
+        self.result.measures["diff"] = measure(
+            self.runner, [*self.tthc, "diff", str(self.rev1), str(self.rev2)], self.repeat, self.long,
+            cwd=self.base, env=self.fresh_env)
 
-    m["changed"] = measure(runner, validate, rep, long, cwd=base, env=warm_env, before=change)
-    changed.write_bytes(original)
-    cache_found = [p.name for p in rev1.iterdir() if p.name not in pristine]
-    cache_found += [str(p.relative_to(warm_home)) for p in warm_home.rglob("*") if p.is_file()][:3]
-    m["warm"].note = "; ".join(x for x in (m["warm"].note, "cache seen: " + ", ".join(cache_found) if cache_found
-                                              else "no cache files seen") if x)
+    def build(self) -> None:
+        self._say("tthc build (cold, then after validate)")
+        m, out = self.result.measures, self.base / "build"
+        build = [*self.tthc, "build", str(self.rev1), "-o", str(out)]
+        m["build"] = measure(self.runner, build, self.repeat, self.long, cwd=self.base, env=self.fresh_env,
+                             before=lambda _: shutil.rmtree(out, ignore_errors=True))
+        self.runner.run(self.validate_cmd, self.base, self.warm_env())  # as in CI: validate, then build from what it kept
+        m["build_warm"] = measure(self.runner, build, self.repeat, self.long, cwd=self.base, env=self.warm_env,
+                                  before=lambda _: shutil.rmtree(out, ignore_errors=True))
+        shutil.rmtree(out, ignore_errors=True)
+        self.forget_caches()
 
-    print("   tthc diff …", file=sys.stderr)
-    m["diff"] = measure(runner, [*tthc, "diff", str(rev1), str(rev2)], rep, long, cwd=base, env=fresh_env)
-
-    print("   tthc build and the bare render …", file=sys.stderr)
-    out = base / "build"
-    m["build"] = measure(runner, [*tthc, "build", str(rev1), "-o", str(out)], rep, long, cwd=base, env=fresh_env,
-                         before=lambda _: shutil.rmtree(out, ignore_errors=True))
-    runner.run(validate, base, warm_env())  # as in CI: validate, then build from what it kept
-    m["build_warm"] = measure(runner, [*tthc, "build", str(rev1), "-o", str(out)], rep, long, cwd=base,
-                              env=warm_env, before=lambda _: shutil.rmtree(out, ignore_errors=True))
-    m["bare"] = _bare(runner, rev1, base, rep, long)
-    shutil.rmtree(out, ignore_errors=True)
-    forget_caches()
-    return result
+    def bare(self) -> None:
+        self._say("the bare render")
+        self.result.measures["bare"] = _bare(self.runner, self.rev1, self.base, self.repeat, self.long)
 
 
 SOURCE: Path | None = None
@@ -536,18 +565,24 @@ def report(results: list[SizeResult], help_: Measure, meta: dict[str, str]) -> s
             "–" if not r.measures[key].ok else f"{r.measures[key].rss_mb:.0f}" for r in results) + " |")
 
     if len(results) > 1:
+        pairs = list(itertools.pairwise(results))
         lines += ["", "## Scaling (wall time ratio between consecutive sizes)", "",
-                  "| command | " + " | ".join(f"{a.size:,}→{b.size:,}" for a, b in itertools.pairwise(results))
-                  + " |", "|---|" + "---:|" * (len(results) - 1)]
+                  "Each command ran at every size before the next command. The last column of each pair divides "
+                  "by check-jsonschema's own ratio, whose work per file is the same at every size: above 1, the "
+                  "command grows faster than the machine's own drift explains.", "",
+                  "| command | " + " | ".join(f"{a.size:,}→{b.size:,} | ÷ check-jsonschema's" for a, b in pairs)
+                  + " |", "|---|" + "---:|---:|" * len(pairs)]
         for key, label in LABELS.items():
             cells = []
-            for a, b in itertools.pairwise(results):
+            for a, b in pairs:
                 x, y = a.measures[key], b.measures[key]
+                base = _ratio(b.measures["cjs"], a.measures["cjs"])
                 if x.ok and y.ok:
                     ratio = y.wall / x.wall
                     cells.append(f"{ratio:.2f} ({ratio / (b.size / a.size):.2f}× linear)")
+                    cells.append(_fmt(ratio / base) if base else "–")
                 else:
-                    cells.append("–")
+                    cells += ["–", "–"]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -592,7 +627,11 @@ def main(argv: list[str] | None = None) -> int:
         schema.write_text(subprocess.run([*tthc, "schema", "procedure"], capture_output=True, text=True,
                                          check=True, env=_base_env()).stdout, "utf-8")
         help_ = bench_help(runner, tthc)
-        results = [bench_size(n, work, runner, args, tthc, cjs, schema) for n in sizes]
+        benches = [SizeBench(n, work, runner, args, tthc, cjs, schema) for n in sizes]
+        for step in SizeBench.STEPS:
+            for bench in benches:
+                getattr(bench, step)()
+        results = [bench.result for bench in benches]
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
