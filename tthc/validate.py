@@ -182,7 +182,7 @@ def _load(
     # A broken file checked in this process leaves cycles behind (a parse tree, errors): only what workers
     # check comes back as plain data, safe to keep from collection.
     with heap.keeping() if parallel.workers_for(len(misses)) else contextlib.nullcontext():
-        for j, packed in _check_files(misses, list(range(len(misses))), limits, rules):
+        for j, packed in enumerate(_check_files(misses, limits, rules)):
             if j >= len(todo):
                 assert store is not None  # ``also`` is only for the store
                 store.put(others[j - len(todo)][0], packed)
@@ -207,10 +207,8 @@ def _load(
         return Loaded(build_catalogue(root, documents, like, records), findings, rule_findings)
 
 
-def _check_files(
-    files: list[SourceFile], indexes: list[int], limits: Limits, rules: bool
-) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(index, result packed as the cache keeps it) of every file, in order; in workers when there are many.
+def _check_files(files: list[SourceFile], limits: Limits, rules: bool) -> Iterator[tuple[Any, ...]]:
+    """The result of every file, in order, packed as the cache keeps it; in workers when there are many.
 
     Packed, because that is what a worker sends and what the store keeps:
     diff only stores what it checks, and unpacking each result here to pack
@@ -218,13 +216,13 @@ def _check_files(
     """
     workers = parallel.workers_for(len(files))
     if not workers:
-        for i, file in zip(indexes, files, strict=True):
-            yield i, _pack(check_file(file, limits, rules))
+        for file in files:
+            yield _pack(check_file(file, limits, rules))
         return
     with parallel.pool(workers) as pool:
         chunks = parallel.chunks(files)
         packed_chunks = pool.map(_check_chunk, chunks, [limits] * len(chunks), [rules] * len(chunks))
-        yield from zip(indexes, (packed for chunk in packed_chunks for packed in chunk), strict=True)
+        yield from (packed for chunk in packed_chunks for packed in chunk)
 
 
 def _check_chunk(files: Sequence[SourceFile], limits: Limits, rules: bool) -> list[tuple[Any, ...]]:
