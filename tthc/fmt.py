@@ -32,7 +32,6 @@ from __future__ import annotations
 import difflib
 import functools
 import io
-import os
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -47,14 +46,11 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from tthc import loader, schema, text
+from tthc import layout, loader, schema, text
 from tthc.model import Limits, code_text
 
 WIDTH = 100
 """Where flow collections (``[a, b, c]``) break; scalars are never folded."""
-
-KINDS = ("procedure", "decision", "catalogue")
-YAML_SUFFIXES = (".yaml", ".yml")
 
 # Values that are identifiers, not prose: always double-quoted. Each is a path
 # pattern inside a document of that kind ("*" is any list index).
@@ -86,44 +82,26 @@ class FormatError(Exception):
 
 
 # --------------------------------------------------------------------------
-# Which files, of which kind
+# Which files
 # --------------------------------------------------------------------------
-
-
-def kind_of(path: Path) -> str | None:
-    """The kind of a file from where it lies, or None for a YAML file of no known kind.
-
-    The innermost ``procedures``/``decisions`` folder decides, so a catalogue
-    kept under a folder that happens to be called ``decisions`` still works.
-    """
-    if path.name == "tthc.yaml":
-        return "catalogue"
-    for part in reversed(path.parent.parts):
-        if part == "procedures":
-            return "procedure"
-        if part == "decisions":
-            return "decision"
-    return None
 
 
 def targets(paths: Sequence[Path]) -> list[Path]:
     """The files named by ``paths``, once each, in a stable order.
 
-    A folder is walked for catalogue files only (``tthc.yaml`` and YAML under
-    ``procedures/`` or ``decisions/``, hidden folders skipped), so that running
-    ``tthc fmt`` at a repository's root never rewrites someone else's YAML
-    (CI workflows, site configuration); a file named explicitly is formatted
-    whatever its place.
+    A folder is walked for catalogue files only (the files ``tthc validate``
+    reads, see :mod:`tthc.layout`), so that running ``tthc fmt`` at a
+    repository's root never rewrites someone else's YAML (CI workflows, site
+    configuration); a file named explicitly is formatted whatever its place.
     """
     found: dict[Path, None] = {}
+    roots: dict[Path, Path | None] = {}
     for path in paths:
         if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    candidate = Path(dirpath) / name
-                    if name.endswith(YAML_SUFFIXES) and not name.startswith(".") and kind_of(candidate):
-                        found.setdefault(candidate, None)
+            for _, full in layout.yaml_files(path):
+                candidate = Path(full)
+                if layout.kind_of_file(candidate, roots) is not None:
+                    found.setdefault(candidate, None)
         else:
             found.setdefault(path, None)
     return list(found)
@@ -589,7 +567,7 @@ def format_text(source: str, kind: str | None, name: str = "<text>") -> str:
         lines = source.splitlines()
         for pattern in _QUOTED[kind]:
             _quote(data, pattern, lines)
-    moved = _normalise(data, key_order(kind) if kind in KINDS else None)
+    moved = _normalise(data, key_order(kind) if kind in layout.KINDS else None)
     out = io.StringIO()
     y.dump(data, out)
     result = out.getvalue()
@@ -665,7 +643,7 @@ def format_file(path: Path, write: bool = True, kind: str | None = None) -> Outc
     """
     from tthc.atomic import write_text_atomic
 
-    if path.suffix.lower() not in YAML_SUFFIXES:
+    if path.suffix.lower() not in layout.YAML_SUFFIXES:
         return Outcome(path, error="không phải tệp YAML (.yaml, .yml); bỏ qua")
     if path.is_symlink():
         # Read through, a link could show (in --check's diff) a file from outside the
@@ -678,7 +656,7 @@ def format_file(path: Path, write: bool = True, kind: str | None = None) -> Outc
     try:
         before = raw.decode("utf-8", errors="replace")
         source = _decode(raw)
-        after = format_text(source, kind if kind is not None else kind_of(path), path.name)
+        after = format_text(source, kind if kind is not None else layout.kind_of_file(path), path.name)
     except FormatError as error:
         return Outcome(path, before=before, error=error.message, line=error.line, column=error.column)
     except RecursionError:

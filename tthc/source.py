@@ -1,4 +1,4 @@
-"""Where a catalogue's bytes come from, and which kind each file is.
+"""Where a catalogue's bytes come from: a folder read as (relative path, kind, bytes).
 
 Everything after this module works on (relative path, bytes) pairs and does
 not know whether they came from a folder or from git objects.
@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SETTINGS_FILE = "tthc.yaml"
-YAML_SUFFIXES = (".yaml", ".yml")
+from tthc.layout import SETTINGS_FILE, kind_of, yaml_files
+
+__all__ = ["OUTSIDE", "SETTINGS_FILE", "CatalogueNotFound", "SourceFile", "find_catalogue", "folder_files"]
+
 OUTSIDE = "outside"
 
 
@@ -28,20 +30,6 @@ class SourceFile:
     data: bytes | None
     """None when the file was refused or could not be read; ``error`` says why."""
     error: str = ""
-
-
-def kind_of(path: str) -> str | None:
-    """The kind of a catalogue file from its place: the layout is the contract."""
-    if path == SETTINGS_FILE:
-        return "catalogue"
-    if not path.endswith(YAML_SUFFIXES):
-        return None
-    top = path.split("/", 1)[0]
-    if top == "procedures":
-        return "procedure"
-    if top == "decisions":
-        return "decision"
-    return None
 
 
 def find_catalogue(start: Path | None = None) -> Path:
@@ -76,24 +64,12 @@ def find_catalogue(start: Path | None = None) -> Path:
 
 
 def folder_files(root: Path) -> Iterator[SourceFile]:
-    """Catalogue files under ``root`` in a stable order; links out of it are refused.
-
-    Plain ``os`` calls on strings, not ``pathlib``: at 10,000 files the
-    objects pathlib builds per file cost more than reading the bytes.
-    """
+    """Catalogue files under ``root`` in a stable order; links out of it are refused."""
     real_root = root.resolve()
-    top = os.fspath(root)
-    entries: list[tuple[str, str]] = []
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        folder = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        for name in filenames:
-            rel = name if folder == "." else f"{folder}/{name}"
-            if kind_of(rel) is not None:
-                entries.append((rel, os.path.join(dirpath, name)))
-    for rel, full in sorted(entries):
+    for rel, full in yaml_files(root):
         kind = kind_of(rel)
-        assert kind is not None
+        if kind is None:
+            continue
         if os.path.islink(full) and _leads_out(Path(full), real_root):
             yield SourceFile(rel, kind, None, OUTSIDE)
             continue
