@@ -29,7 +29,7 @@ from ruamel.yaml import YAML
 
 from tests.conftest import MINIMAL, SAMPLE
 from tests.test_hostile import html_problems
-from tthc import diff, fmt, layout, loader, render, schema
+from tthc import diff, fmt, layout, loader, render, schema, yaml_comments
 from tthc.model import COMPONENTS, Catalogue, Document, build_catalogue
 from tthc.source import folder_files
 from tthc.validate import load_catalogue, validate
@@ -263,7 +263,7 @@ def _plain(source: str, kind: str) -> Any:
 
 
 def _comments(source: str) -> Counter[str]:
-    return Counter(unicodedata.normalize("NFC", c) for c in fmt.comments(fmt.yaml_rt().load(source)))
+    return Counter(unicodedata.normalize("NFC", c) for c in yaml_comments.comments(fmt.yaml_rt().load(source)))
 
 
 @st.composite
