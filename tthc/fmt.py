@@ -11,7 +11,7 @@ each file one form, so that a diff shows only what changed in the law:
   as ``1.000650`` can never again be read as the number 1.00065 (an unquoted
   code is re-quoted from the digits *as written*, so the trailing zero is
   recovered rather than lost);
-- every text value in Unicode NFC;
+- the whole file in Unicode NFC: values, keys and comments;
 - mappings indented 2, sequences 4 with the dash at 2 (``  - item``), flow
   collections broken at about 100 columns.
 
@@ -23,7 +23,7 @@ ruamel's folding leaves trailing spaces.
 
 Two guards make the formatter safe to run on anything: the formatted text is
 loaded again and must hold the same data as the input (after NFC and code
-quoting), and it must hold the same comments; otherwise the file is reported
+quoting), and it must hold the same comments (compared in NFC); otherwise the file is reported
 and left as it was. Nothing here prints; the command layer reports.
 """
 
@@ -321,7 +321,7 @@ def format_text(source: str, kind: str | None, name: str = "<text>") -> str:
     problems = [f for f in loaded.findings if f.line is not None]
     if loaded.document.data is None:
         if loaded.findings and loaded.findings[0].rule == "yaml-empty":
-            return source
+            return text.nfc(source)  # comments only
         first = (problems or loaded.findings)[0]
         raise FormatError(first.message, first.line, first.column)
     y = yaml_rt()
@@ -343,7 +343,10 @@ def format_text(source: str, kind: str | None, name: str = "<text>") -> str:
     moved = _normalise(data, key_order(kind) if kind in layout.KINDS else None)
     out = io.StringIO()
     y.dump(data, out)
-    result = out.getvalue()
+    # Values were put in NFC before dumping; this catches what ruamel keeps
+    # as written (comments, keys), so the whole file is in NFC and a search
+    # for a word finds it in a comment too.
+    result = text.nfc(out.getvalue())
     _check(source, result, kind, before_comments if moved else None)
     return result
 
