@@ -94,12 +94,11 @@ def targets(paths: Sequence[Path]) -> list[Path]:
     configuration); a file named explicitly is formatted whatever its place.
     """
     found: dict[Path, None] = {}
-    roots: dict[Path, Path | None] = {}
     for path in paths:
         if path.is_dir():
             for _, full in layout.yaml_files(path):
                 candidate = Path(full)
-                if layout.kind_of_file(candidate, roots) is not None:
+                if layout.kind_of_file(candidate) is not None:
                     found.setdefault(candidate, None)
         else:
             found.setdefault(path, None)

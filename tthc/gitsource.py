@@ -37,6 +37,7 @@ from tthc.layout import (
     kind_of,
     normalise_decision_number,
     number_of_file,
+    settings_folder,
 )
 from tthc.source import CatalogueNotFound, SourceFile, find_catalogue, folder_files
 
@@ -422,9 +423,9 @@ def _work_tree_catalogue(catalogue: Path | None, cwd: Path) -> Path:
 
 def _find_from(cwd: Path) -> Path:
     """Like :func:`find_catalogue` with no argument, but from ``cwd`` rather than the process's."""
-    for folder in (cwd, *cwd.parents):
-        if (folder / SETTINGS_FILE).is_file():
-            return folder
+    root = settings_folder(cwd)
+    if root is not None:
+        return root
     if (cwd / "catalogue" / SETTINGS_FILE).is_file():
         return cwd / "catalogue"
     raise CatalogueNotFound(

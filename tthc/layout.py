@@ -94,28 +94,24 @@ def yaml_files(top: Path) -> Iterator[tuple[str, str]]:
     return iter(sorted(entries))
 
 
-def catalogue_root_of(path: Path, known: dict[Path, Path | None] | None = None) -> Path | None:
+def settings_folder(folder: Path) -> Path | None:
+    """The nearest folder from ``folder`` up that holds ``tthc.yaml``: the root of the catalogue ``folder`` is in."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / SETTINGS_FILE).is_file():
+            return candidate
+    return None
+
+
+def catalogue_root_of(path: Path) -> Path | None:
     """The root of the catalogue a file on disk belongs to, or None when nothing says.
 
     The nearest folder above it holding ``tthc.yaml``, as ``tthc validate``
     finds it; without one, the folder holding the innermost ``procedures`` or
     ``decisions`` folder on its path (a catalogue being put together, a
-    fragment copied out). ``known`` caches answers per folder across calls.
+    fragment copied out).
     """
     folder = path.parent
-    cache = known if known is not None else {}
-    seen: list[Path] = []
-    found: Path | None = None
-    for candidate in (folder, *folder.parents):
-        if candidate in cache:
-            found = cache[candidate]
-            break
-        seen.append(candidate)
-        if (candidate / SETTINGS_FILE).is_file():
-            found = candidate
-            break
-    for candidate in seen:
-        cache[candidate] = found
+    found = settings_folder(folder)
     if found is not None:
         return found
     for candidate in (folder, *folder.parents):
@@ -124,10 +120,10 @@ def catalogue_root_of(path: Path, known: dict[Path, Path | None] | None = None) 
     return None
 
 
-def kind_of_file(path: Path, known: dict[Path, Path | None] | None = None) -> str | None:
+def kind_of_file(path: Path) -> str | None:
     """The kind of a file anywhere on disk: :func:`kind_of` of its path inside its catalogue."""
     path = path.absolute()
-    root = catalogue_root_of(path, known)
+    root = catalogue_root_of(path)
     if root is None:
         return None
     try:

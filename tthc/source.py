@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tthc.layout import SETTINGS_FILE, kind_of, yaml_files
+from tthc.layout import PROCEDURES, SETTINGS_FILE, kind_of, settings_folder, yaml_files
 
 __all__ = ["OUTSIDE", "SETTINGS_FILE", "CatalogueNotFound", "SourceFile", "find_catalogue", "folder_files"]
 
@@ -42,19 +42,18 @@ def find_catalogue(start: Path | None = None) -> Path:
         start = start.resolve() if start.exists() else start
         if not start.exists():
             raise CatalogueNotFound(f"Không tìm thấy “{start}”.")
-        here = start if start.is_dir() else start.parent
-        for folder in (here, *here.parents):
-            if (folder / SETTINGS_FILE).is_file():
-                return folder
-        if start.is_dir() and (start / "procedures").is_dir():
+        root = settings_folder(start if start.is_dir() else start.parent)
+        if root is not None:
+            return root
+        if start.is_dir() and (start / PROCEDURES).is_dir():
             return start
         raise CatalogueNotFound(
             f"“{start}” không nằm trong một bộ danh mục (không thấy tệp {SETTINGS_FILE} ở thư mục này hay thư mục cha)."
         )
     cwd = Path.cwd()
-    for folder in (cwd, *cwd.parents):
-        if (folder / SETTINGS_FILE).is_file():
-            return folder
+    root = settings_folder(cwd)
+    if root is not None:
+        return root
     fallback = cwd / "catalogue"
     if (fallback / SETTINGS_FILE).is_file():
         return fallback
