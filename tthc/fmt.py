@@ -91,14 +91,15 @@ def targets(paths: Sequence[Path]) -> list[Path]:
     A folder is walked for catalogue files only (the files ``tthc validate``
     reads, see :mod:`tthc.layout`), so that running ``tthc fmt`` at a
     repository's root never rewrites someone else's YAML (CI workflows, site
-    configuration); a file named explicitly is formatted whatever its place.
+    configuration); hidden files (an editor's or a tool's) are validated but
+    never rewritten. A file named explicitly is formatted whatever its place.
     """
     found: dict[Path, None] = {}
     for path in paths:
         if path.is_dir():
             for _, full in layout.yaml_files(path):
                 candidate = Path(full)
-                if layout.kind_of_file(candidate) is not None:
+                if not candidate.name.startswith(".") and layout.kind_of_file(candidate) is not None:
                     found.setdefault(candidate, None)
         else:
             found.setdefault(path, None)
