@@ -175,6 +175,42 @@ def test_nfd_text_becomes_nfc(minimal: Path) -> None:
     assert "text-not-nfc" not in {f.rule for f in validate(minimal).findings}
 
 
+def test_nfd_comments_become_nfc(minimal: Path) -> None:
+    """A comment pasted in NFD is written in NFC, so a search for its words finds it; --check reports it."""
+    path = minimal / "procedures" / "ho-tich" / "1.001193.yaml"
+    format_paths([minimal])
+    source = path.read_text("utf-8")
+    assert unicodedata.is_normalized("NFC", source)
+    words = "Thời hạn theo Nghị định mới"
+    path.write_text(f"# {unicodedata.normalize('NFD', words)}\n{source}", "utf-8")
+    checked = CliRunner().invoke(main, ["fmt", "--check", str(minimal)])
+    assert checked.exit_code == 1, checked.output
+    assert "1.001193.yaml" in checked.stdout
+    assert CliRunner().invoke(main, ["fmt", str(minimal)]).exit_code == 0
+    result = path.read_text("utf-8")
+    assert unicodedata.is_normalized("NFC", result)
+    assert result == f"# {words}\n{source}"
+    assert CliRunner().invoke(main, ["fmt", "--check", str(minimal)]).exit_code == 0
+
+
+def test_nfd_comments_moved_with_their_keys_pass_the_comment_check(tmp_path: Path) -> None:
+    """Keys reordered under NFD comments: the check compares comments in NFC, so the file is formatted, not refused."""
+    path = tmp_path / "procedures" / "ho-tich" / "1.000650.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(unicodedata.normalize("NFD", MESSY), "utf-8")
+    outcome = format_file(path)
+    assert outcome.error == ""
+    result = path.read_text("utf-8")
+    assert unicodedata.is_normalized("NFC", result)
+    assert comment_texts(result) == comment_texts(MESSY)
+    assert "# lĩnh vực đặt sau các bước\nfield: ho-tich\n" in result
+
+
+def test_a_file_of_comments_only_becomes_nfc() -> None:
+    source = unicodedata.normalize("NFD", "# Thủ tục đang soạn, chưa có nội dung\n")
+    assert format_text(source, "procedure") == unicodedata.normalize("NFC", source)
+
+
 def test_the_nfc_hint_runs_as_written_from_the_repository_root(tmp_path: Path) -> None:
     """The fix of text-not-nfc is a command that works pasted where validate ran, not only at the catalogue's root."""
     import shlex

@@ -11,21 +11,10 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from tthc import importer, scaffold
+from tthc.cells import parse_decisions, parse_fee, parse_legal_basis, parse_levels, parse_time, read_code
 from tthc.cli import main
-from tthc.importer import (
-    CREATED,
-    SKIPPED,
-    UNCHANGED,
-    UPDATED,
-    RowReport,
-    import_table,
-    parse_decisions,
-    parse_fee,
-    parse_legal_basis,
-    parse_levels,
-    parse_time,
-    read_code,
-)
+from tthc.import_rows import CREATED, SKIPPED, UNCHANGED, UPDATED, RowReport
+from tthc.importer import import_table
 from tthc.source import folder_files
 from tthc.validate import load_catalogue, validate
 

@@ -13,8 +13,10 @@ from ruamel.yaml import YAML
 
 from tests.conftest import SAMPLE, SHARED_DATA
 from tthc import scaffold
+from tthc.cells import parse_time
 from tthc.export import channel_text
-from tthc.importer import CREATED, import_table, parse_time
+from tthc.import_rows import CREATED
+from tthc.importer import import_table
 from tthc.source import folder_files
 from tthc.validate import load_catalogue
 

@@ -11,9 +11,11 @@ from openpyxl import load_workbook
 from ruamel.yaml import YAML
 
 from tests.conftest import MINIMAL
+from tthc.cells import parse_fee, parse_time
 from tthc.cli import main
 from tthc.export import HEADERS, channel_text
-from tthc.importer import UNCHANGED, UPDATED, import_table, parse_fee, parse_time
+from tthc.import_rows import UNCHANGED, UPDATED
+from tthc.importer import import_table
 from tthc.source import folder_files
 from tthc.validate import load_catalogue
 

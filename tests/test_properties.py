@@ -29,7 +29,7 @@ from ruamel.yaml import YAML
 
 from tests.conftest import MINIMAL, SAMPLE
 from tests.test_hostile import html_problems
-from tthc import diff, fmt, loader, render, schema
+from tthc import diff, fmt, layout, loader, render, schema, yaml_comments
 from tthc.model import COMPONENTS, Catalogue, Document, build_catalogue
 from tthc.source import folder_files
 from tthc.validate import load_catalogue, validate
@@ -263,14 +263,14 @@ def _plain(source: str, kind: str) -> Any:
 
 
 def _comments(source: str) -> Counter[str]:
-    return Counter(unicodedata.normalize("NFC", c) for c in fmt.comments(fmt.yaml_rt().load(source)))
+    return Counter(unicodedata.normalize("NFC", c) for c in yaml_comments.comments(fmt.yaml_rt().load(source)))
 
 
 @st.composite
 def edited_sample(draw: st.DrawFn) -> tuple[str, str, str]:
     """A sample file with comments added, top-level blocks swapped and text decomposed (NFD)."""
     rel = draw(st.sampled_from(SAMPLE_FILES))
-    kind = fmt.kind_of(Path(rel)) or "procedure"
+    kind = layout.kind_of(rel) or "procedure"
     lines = (SAMPLE / rel).read_text("utf-8").splitlines(keepends=True)
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
         at = draw(st.integers(min_value=0, max_value=len(lines)))

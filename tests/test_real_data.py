@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 
 from tests.conftest import SHARED_DATA
 from tthc import text
-from tthc.rules.procedure_rules import CODE
+from tthc.layout import CODE
 from tthc.validate import validate
 
 DECISION = re.compile(r"^\d{1,5}/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$")

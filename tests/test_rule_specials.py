@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from tthc import schema
-from tthc.rules import decision_rules, procedure_rules
+from tthc import layout, schema
 
 KEYWORDS_WITH_A_KIND = frozenset(
     {
@@ -72,8 +71,8 @@ def test_schema_invalid_for_a_keyword_without_a_kind(monkeypatch: pytest.MonkeyP
 
 
 def test_rule_patterns_mirror_the_schemas() -> None:
-    """The rules keep copies of two schema patterns; they must not drift apart."""
+    """The layout keeps copies of two schema patterns; they must not drift apart."""
     procedure = schema.schema("procedure")
-    assert procedure_rules.CODE.pattern == procedure["properties"]["code"]["pattern"]
-    assert decision_rules.NUMBER.pattern == procedure["$defs"]["decision_number"]["pattern"]
-    assert decision_rules.NUMBER.pattern == schema.schema("decision")["properties"]["number"]["pattern"]
+    assert layout.CODE.pattern == procedure["properties"]["code"]["pattern"]
+    assert layout.DECISION_NUMBER.pattern == procedure["$defs"]["decision_number"]["pattern"]
+    assert layout.DECISION_NUMBER.pattern == schema.schema("decision")["properties"]["number"]["pattern"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tthc import scaffold
+from tthc import layout, scaffold
 from tthc.cli import main, new_cmd
 from tthc.fmt import format_text
 from tthc.model import COMPONENTS
@@ -48,7 +48,7 @@ def findings_of(root: Path, file: str) -> set[tuple[str, tuple[str | int, ...]]]
 
 
 def test_procedure_scaffold_findings_are_exactly_the_placeholders(minimal: Path) -> None:
-    path = scaffold.procedure_path(minimal, "ho-tich", "1.000894")
+    path = layout.procedure_path(minimal, "ho-tich", "1.000894")
     scaffold.create(path, scaffold.procedure_text(info()))
     assert findings_of(minimal, PROCEDURE) == EXPECTED_PROCEDURE
     assert {path for _, path in EXPECTED_PROCEDURE} - {("code",)} == set(scaffold.PROCEDURE_TODO)
@@ -86,7 +86,7 @@ def test_scaffolds_are_already_in_canonical_form() -> None:
 
 
 def test_filled_scaffold_validates(minimal: Path) -> None:
-    path = scaffold.procedure_path(minimal, "ho-tich", "1.000894")
+    path = layout.procedure_path(minimal, "ho-tich", "1.000894")
     scaffold.create(path, scaffold.procedure_text(info(decisions=("10/QĐ-UBND",))))
     text = path.read_text("utf-8")
     for before, after in (
@@ -108,7 +108,7 @@ def test_filled_scaffold_validates(minimal: Path) -> None:
 
 
 def test_decision_scaffold_findings_are_exactly_the_placeholders(minimal: Path) -> None:
-    path = scaffold.decision_path(minimal, "11/QĐ-UBND", "2026-02-01")
+    path = layout.decision_path(minimal, "11/QĐ-UBND", "2026-02-01")
     assert path == minimal / "decisions" / "2026" / "11-QĐ-UBND.yaml"
     scaffold.create(path, scaffold.decision_text(scaffold.DecisionInfo("11/QĐ-UBND", "2026-02-01", issuer="Chủ tịch UBND")))
     assert findings_of(minimal, "decisions/2026/11-QĐ-UBND.yaml") == EXPECTED_DECISION

@@ -11,7 +11,7 @@ each file one form, so that a diff shows only what changed in the law:
   as ``1.000650`` can never again be read as the number 1.00065 (an unquoted
   code is re-quoted from the digits *as written*, so the trailing zero is
   recovered rather than lost);
-- every text value in Unicode NFC;
+- the whole file in Unicode NFC: values, keys and comments;
 - mappings indented 2, sequences 4 with the dash at 2 (``  - item``), flow
   collections broken at about 100 columns.
 
@@ -23,7 +23,7 @@ ruamel's folding leaves trailing spaces.
 
 Two guards make the formatter safe to run on anything: the formatted text is
 loaded again and must hold the same data as the input (after NFC and code
-quoting), and it must hold the same comments; otherwise the file is reported
+quoting), and it must hold the same comments (compared in NFC); otherwise the file is reported
 and left as it was. Nothing here prints; the command layer reports.
 """
 
@@ -32,10 +32,9 @@ from __future__ import annotations
 import difflib
 import functools
 import io
-import os
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,18 +42,14 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.emitter import Emitter
-from ruamel.yaml.error import CommentMark, YAMLError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
-from ruamel.yaml.tokens import CommentToken
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from tthc import loader, schema, text
+from tthc import layout, loader, schema, text, yaml_comments
 from tthc.model import Limits, code_text
 
 WIDTH = 100
 """Where flow collections (``[a, b, c]``) break; scalars are never folded."""
-
-KINDS = ("procedure", "decision", "catalogue")
-YAML_SUFFIXES = (".yaml", ".yml")
 
 # Values that are identifiers, not prose: always double-quoted. Each is a path
 # pattern inside a document of that kind ("*" is any list index).
@@ -86,44 +81,26 @@ class FormatError(Exception):
 
 
 # --------------------------------------------------------------------------
-# Which files, of which kind
+# Which files
 # --------------------------------------------------------------------------
-
-
-def kind_of(path: Path) -> str | None:
-    """The kind of a file from where it lies, or None for a YAML file of no known kind.
-
-    The innermost ``procedures``/``decisions`` folder decides, so a catalogue
-    kept under a folder that happens to be called ``decisions`` still works.
-    """
-    if path.name == "tthc.yaml":
-        return "catalogue"
-    for part in reversed(path.parent.parts):
-        if part == "procedures":
-            return "procedure"
-        if part == "decisions":
-            return "decision"
-    return None
 
 
 def targets(paths: Sequence[Path]) -> list[Path]:
     """The files named by ``paths``, once each, in a stable order.
 
-    A folder is walked for catalogue files only (``tthc.yaml`` and YAML under
-    ``procedures/`` or ``decisions/``, hidden folders skipped), so that running
-    ``tthc fmt`` at a repository's root never rewrites someone else's YAML
-    (CI workflows, site configuration); a file named explicitly is formatted
-    whatever its place.
+    A folder is walked for catalogue files only (the files ``tthc validate``
+    reads, see :mod:`tthc.layout`), so that running ``tthc fmt`` at a
+    repository's root never rewrites someone else's YAML (CI workflows, site
+    configuration); hidden files (an editor's or a tool's) are validated but
+    never rewritten. A file named explicitly is formatted whatever its place.
     """
     found: dict[Path, None] = {}
     for path in paths:
         if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    candidate = Path(dirpath) / name
-                    if name.endswith(YAML_SUFFIXES) and not name.startswith(".") and kind_of(candidate):
-                        found.setdefault(candidate, None)
+            for _, full in layout.yaml_files(path):
+                candidate = Path(full)
+                if not candidate.name.startswith(".") and layout.kind_of_file(candidate) is not None:
+                    found.setdefault(candidate, None)
         else:
             found.setdefault(path, None)
     return list(found)
@@ -228,232 +205,6 @@ def yaml_rt() -> YAML:
 
 
 # --------------------------------------------------------------------------
-# Comments: where ruamel keeps them, and moving them with their keys
-# --------------------------------------------------------------------------
-#
-# ruamel stores a comment line that precedes a key as part of the *trailing*
-# comment of whatever came before it: the end-of-line token of the previous
-# key's last scalar, however deep. Moving keys naively would leave each comment
-# above the wrong key. So, before a mapping is reordered, the lines that stand
-# between two keys (at the mapping's indentation or less) are taken out of the
-# previous key's trailing token and put in front of the key they precede, as
-# ruamel's "before key" comments; lines indented deeper stay where they are
-# (a commented-out list item belongs to its list).
-
-
-def _is_block(value: Any) -> bool:
-    return isinstance(value, CommentedMap | CommentedSeq) and len(value) > 0 and not value.fa.flow_style()
-
-
-@dataclass
-class _Tail:
-    """The token holding what follows one value, wherever ruamel keeps it."""
-
-    holder: Any
-    index: Any
-    slot: int
-    block_scalar: bool
-    also: Any = None  # a flow sequence keeps the same token in its own ca.comment
-
-    def token(self) -> CommentToken | None:
-        entry = self.holder.ca.items.get(self.index)
-        return entry[self.slot] if entry and len(entry) > self.slot else None
-
-    def split(self) -> tuple[str, list[str]]:
-        """(end-of-line comment with its newline, or "", then the full lines after it)."""
-        token = self.token()
-        if token is None:
-            return "", []
-        value = token.value
-        if self.block_scalar:
-            return "", value.splitlines(keepends=True)
-        head, sep, rest = value.partition("\n")
-        return head + sep, rest.splitlines(keepends=True)
-
-    def set(self, eol: str, lines: list[str]) -> None:
-        """Store (end-of-line comment, full lines) back, creating or dropping the token as needed."""
-        if self.block_scalar:
-            value = "".join(lines)
-        else:
-            value = (eol or "\n") + "".join(lines) if (eol or lines) else ""
-        token = self.token()
-        if token is not None and value:
-            token.value = value
-        elif token is not None:
-            self.holder.ca.items[self.index][self.slot] = None
-            if self.also is not None and self.also.ca.comment and self.also.ca.comment[0] is token:
-                self.also.ca.comment[0] = None
-        elif value:
-            entry = self.holder.ca.items.setdefault(self.index, [None, None, None, None])
-            entry[self.slot] = CommentToken(value, CommentMark(0), None)
-
-
-def _tail(holder: Any, index: Any) -> _Tail:
-    value = holder[index]
-    if _is_block(value):
-        last = list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1
-        return _tail(value, last)
-    slot = 2 if isinstance(holder, CommentedMap) else 0
-    return _Tail(
-        holder,
-        index,
-        slot,
-        block_scalar=isinstance(value, LiteralScalarString | FoldedScalarString),
-        also=value if isinstance(value, CommentedSeq) else None,
-    )
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _split_inner(lines: list[str], column: int) -> tuple[list[str], list[str]]:
-    """Lines that belong to the value (indented deeper than its key), and the rest."""
-    last_inner = -1
-    for i, line in enumerate(lines):
-        if line.strip() and _indent(line) > column:
-            last_inner = i
-    return lines[: last_inner + 1], lines[last_inner + 1 :]
-
-
-def _before_tokens(lines: list[str]) -> list[CommentToken]:
-    tokens = []
-    for line in lines:
-        stripped = line.strip()
-        tokens.append(CommentToken(stripped + "\n" if stripped else "\n", CommentMark(_indent(line)), None))
-    return tokens
-
-
-def _token_lines(tokens: list[Any] | None) -> list[str]:
-    lines: list[str] = []
-    for token in tokens or []:
-        if token is None:
-            continue
-        column = token.start_mark.column if token.start_mark is not None else 0
-        for i, line in enumerate(token.value.splitlines(keepends=True)):
-            lines.append(line if i or not line.strip() else " " * column + line)
-    return lines
-
-
-def _take_ends(value: Any, column: int, everything: bool) -> list[str]:
-    """Take out the comment lines after ``value`` that stand at ``column`` or left of it.
-
-    Below a nested block, ruamel keeps the lines that follow it (a file's
-    closing comment too) as that block's end comments (``ca.end``), not in
-    a tail token; left there, they would travel with the key. Lines indented
-    deeper belong to the block and stay. With ``everything``, a line before
-    these was already outside the value, so all of them are.
-    """
-    blocks = []
-    while _is_block(value):
-        blocks.append(value)
-        value = value[next(reversed(value))] if isinstance(value, CommentedMap) else value[-1]
-    out: list[str] = []
-    for block in reversed(blocks):  # the innermost block ends first
-        lines = _token_lines(block.ca.end)
-        if not lines:
-            continue
-        inner, gap = ([], lines) if everything or out else _split_inner(lines, column)
-        if gap:
-            block.ca.end = _before_tokens(inner)
-            out += gap
-    return out
-
-
-def _reorder(mapping: CommentedMap, order: Order, root: bool) -> bool:
-    """Put the keys in canonical order; True when comments had to be moved."""
-    keys = list(mapping)
-    rank = {key: i for i, key in enumerate(order.keys)}
-    wanted = sorted(keys, key=lambda k: (0, rank[k], 0) if k in rank else (1, 0, keys.index(k)))
-    if wanted == keys:
-        return False
-    if mapping.fa.flow_style():
-        for key in wanted:
-            mapping.move_to_end(key)
-        return False
-    column = mapping.lc.key(keys[0])[1] if keys[0] in mapping.lc.data else 0
-    eols: dict[Any, str] = {}
-    inners: dict[Any, list[str]] = {}
-    before: dict[Any, list[str]] = {}
-    trailer: list[str] = []
-    for i, key in enumerate(keys):
-        entry = mapping.ca.items.get(key)
-        if entry is not None and len(entry) > 1 and entry[1]:
-            before.setdefault(key, []).extend(_token_lines(entry[1]))
-            entry[1] = None
-        eol, lines = _tail(mapping, key).split()
-        inner, gap = _split_inner(lines, column)
-        gap += _take_ends(mapping[key], column, everything=bool(gap))
-        eols[key], inners[key] = eol, inner
-        if i + 1 < len(keys):
-            before[keys[i + 1]] = gap + before.get(keys[i + 1], [])
-        else:
-            trailer = gap
-    for key in wanted:
-        mapping.move_to_end(key)
-    for i, key in enumerate(wanted):
-        after = trailer if i == len(wanted) - 1 else []
-        if after and _is_block(mapping[key]):
-            # After the block's own end comments, which its tail token would precede.
-            block = mapping[key]
-            if block.ca.comment is None:
-                block.ca.comment = [None, None]  # ruamel emits end comments only beside these
-            block.ca.end = [*(block.ca.end or []), *_before_tokens(after)]
-            after = []
-        _tail(mapping, key).set(eols[key], inners[key] + after)
-        lines = before.get(key, [])
-        if not lines:
-            continue
-        if i == 0 and not root:
-            # Before the first key of a nested mapping ruamel only emits the
-            # mapping's own start comment (in a list item: above the dash).
-            start = mapping.ca.comment
-            if start is None or len(start) < 2:
-                mapping.ca.comment = start = [None, None]
-            if start[1] is None:
-                start[1] = []
-            start[1].extend(_before_tokens(lines))
-        else:
-            entry = mapping.ca.items.setdefault(key, [None, None, None, None])
-            entry[1] = _before_tokens(lines)
-    return True
-
-
-def comments(value: Any) -> list[str]:
-    """Every comment line held in a round-trip document, stripped, in no particular order.
-
-    Used to check that formatting lost none; tokens ruamel stores twice are
-    counted once.
-    """
-    seen: set[int] = set()
-    out: list[str] = []
-
-    def tokens(node: Any) -> Iterator[Any]:
-        if isinstance(node, CommentToken):
-            yield node
-        elif isinstance(node, list):
-            for item in node:
-                yield from tokens(item)
-
-    def walk(node: Any) -> None:
-        ca = getattr(node, "ca", None)
-        if ca is not None:
-            for token in tokens([ca.comment, list(ca.items.values()), getattr(ca, "end", None)]):
-                if id(token) not in seen:
-                    seen.add(id(token))
-                    out.extend(line.strip() for line in token.value.splitlines() if line.strip().startswith("#"))
-        if isinstance(node, CommentedMap):
-            for item in node.values():
-                walk(item)
-        elif isinstance(node, CommentedSeq):
-            for item in node:
-                walk(item)
-
-    walk(value)
-    return out
-
-
-# --------------------------------------------------------------------------
 # Canonical values
 # --------------------------------------------------------------------------
 
@@ -484,7 +235,7 @@ def _normalise(node: Any, order: Order | None, root: bool = True) -> bool:
                 if new is not value:
                     node[key] = new
         if order is not None and order.keys:
-            moved = _reorder(node, order, root) or moved
+            moved = yaml_comments.reorder(node, order.keys, root) or moved
     elif isinstance(node, CommentedSeq):
         item_order = order.items if order is not None else None
         for i, value in enumerate(node):
@@ -570,7 +321,7 @@ def format_text(source: str, kind: str | None, name: str = "<text>") -> str:
     problems = [f for f in loaded.findings if f.line is not None]
     if loaded.document.data is None:
         if loaded.findings and loaded.findings[0].rule == "yaml-empty":
-            return source
+            return text.nfc(source)  # comments only
         first = (problems or loaded.findings)[0]
         raise FormatError(first.message, first.line, first.column)
     y = yaml_rt()
@@ -584,15 +335,18 @@ def format_text(source: str, kind: str | None, name: str = "<text>") -> str:
         raise FormatError(
             f"có giá trị không đọc được ({error}); chạy `tthc validate` để biết chỗ cần sửa"
         ) from error
-    before_comments = Counter(comments(data))
+    before_comments = Counter(yaml_comments.comments(data))
     if kind in _QUOTED:
         lines = source.splitlines()
         for pattern in _QUOTED[kind]:
             _quote(data, pattern, lines)
-    moved = _normalise(data, key_order(kind) if kind in KINDS else None)
+    moved = _normalise(data, key_order(kind) if kind in layout.KINDS else None)
     out = io.StringIO()
     y.dump(data, out)
-    result = out.getvalue()
+    # Values were put in NFC before dumping; this catches what ruamel keeps
+    # as written (comments, keys), so the whole file is in NFC and a search
+    # for a word finds it in a comment too.
+    result = text.nfc(out.getvalue())
     _check(source, result, kind, before_comments if moved else None)
     return result
 
@@ -614,7 +368,7 @@ def _check(source: str, result: str, kind: str | None, before_comments: Counter[
         raise FormatError("định dạng lại sẽ làm đổi nội dung tệp; tệp được giữ nguyên (xin báo lỗi này)")
     if before_comments is None:
         return
-    after_comments = Counter(comments(yaml_rt().load(result)))
+    after_comments = Counter(yaml_comments.comments(yaml_rt().load(result)))
     lost = before_comments - after_comments
     if lost:
         sample = next(iter(lost))
@@ -665,7 +419,7 @@ def format_file(path: Path, write: bool = True, kind: str | None = None) -> Outc
     """
     from tthc.atomic import write_text_atomic
 
-    if path.suffix.lower() not in YAML_SUFFIXES:
+    if path.suffix.lower() not in layout.YAML_SUFFIXES:
         return Outcome(path, error="không phải tệp YAML (.yaml, .yml); bỏ qua")
     if path.is_symlink():
         # Read through, a link could show (in --check's diff) a file from outside the
@@ -678,7 +432,7 @@ def format_file(path: Path, write: bool = True, kind: str | None = None) -> Outc
     try:
         before = raw.decode("utf-8", errors="replace")
         source = _decode(raw)
-        after = format_text(source, kind if kind is not None else kind_of(path), path.name)
+        after = format_text(source, kind if kind is not None else layout.kind_of_file(path), path.name)
     except FormatError as error:
         return Outcome(path, before=before, error=error.message, line=error.line, column=error.column)
     except RecursionError:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -28,23 +27,29 @@ from pathlib import Path
 from typing import IO
 
 from tthc import text
-from tthc.source import SETTINGS_FILE, CatalogueNotFound, SourceFile, find_catalogue, folder_files, kind_of
+from tthc.layout import (
+    DECISIONS,
+    PROCEDURES,
+    SETTINGS_FILE,
+    TYPED_DECISION_NUMBER,
+    YAML_SUFFIXES,
+    decision_file_stem,
+    kind_of,
+    normalise_decision_number,
+    number_of_file,
+    settings_folder,
+)
+from tthc.source import CatalogueNotFound, SourceFile, find_catalogue, folder_files
 
 __all__ = [
-    "DECISION_NUMBER",
     "GitRepo",
     "Side",
     "SourceError",
-    "decision_file_stem",
     "folder_side",
-    "normalise_decision_number",
     "resolve_side",
     "resolve_sides",
     "same_state_note",
 ]
-
-DECISION_NUMBER = re.compile(r"^\d{1,5}/Q[ĐD]-[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*$", re.IGNORECASE)
-"""A decision number as staff type it; ``QD`` (no Vietnamese keyboard) is accepted for ``QĐ``."""
 
 WORK_TREE_LABEL = "thư mục làm việc (working tree)"
 _SHALLOW_HINT = (
@@ -162,7 +167,7 @@ class GitRepo:
         """Whether the catalogue folder (its settings file or procedures) exists at ``commit``."""
         try:
             listing = self.git(
-                ["ls-tree", "-z", "--name-only", commit, "--", _join(prefix, SETTINGS_FILE), _join(prefix, "procedures")]
+                ["ls-tree", "-z", "--name-only", commit, "--", _join(prefix, SETTINGS_FILE), _join(prefix, PROCEDURES)]
             )
         except _GitFailed:  # a path git refuses (outside the repository) holds no catalogue either
             return False
@@ -202,7 +207,7 @@ class GitRepo:
         in ``decisions/<year>/1234-QĐ-UBND.yaml``), over the whole history so
         that a decision whose file was later moved or deleted is still found.
         """
-        folder = _join(prefix, "decisions")
+        folder = _join(prefix, DECISIONS)
         stem = text.fold(decision_file_stem(number))
         history = self.git(["log", "--no-renames", "--format=", "--name-only", "-z", "HEAD", "--", folder])
         paths = sorted(
@@ -210,7 +215,7 @@ class GitRepo:
         )
         if not paths:
             known = sorted(
-                {_number_of(p) for p in history.replace("\n", "").split("\0") if p.endswith((".yaml", ".yml"))},
+                {number_of_file(p) for p in history.replace("\n", "").split("\0") if p.endswith(YAML_SUFFIXES)},
                 key=text.sort_key,
             )
             listing = f" Các quyết định có trong lịch sử: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}." if known else ""
@@ -316,28 +321,12 @@ def _join(prefix: str, name: str) -> str:
     return f"{prefix}/{name}" if prefix else name
 
 
-def decision_file_stem(number: str) -> str:
-    """``1234/QĐ-UBND`` → ``1234-QĐ-UBND``: decision files are named after the number."""
-    return number.replace("/", "-")
-
-
 def _stem_of(path: str) -> str:
     name = path.rsplit("/", 1)[-1]
-    for suffix in (".yaml", ".yml"):
+    for suffix in YAML_SUFFIXES:
         if name.endswith(suffix):
             name = name[: -len(suffix)]
     return text.fold(text.nfc(name))
-
-
-def _number_of(path: str) -> str:
-    stem = text.nfc(path.rsplit("/", 1)[-1]).rsplit(".", 1)[0]
-    return stem.replace("-", "/", 1)
-
-
-def normalise_decision_number(value: str) -> str:
-    """NFC, upper case, and ``QD`` read as ``QĐ``, so that what staff type finds the file."""
-    value = text.nfc(value.strip()).upper()
-    return re.sub(r"/QD-", "/QĐ-", value)
 
 
 # --- resolving what the user typed ---------------------------------------------------
@@ -353,7 +342,7 @@ def resolve_side(spec: str, catalogue: Path | None = None, cwd: Path | None = No
     """
     cwd = cwd or Path.cwd()
     spec = text.nfc(spec)
-    if DECISION_NUMBER.match(spec.strip()):
+    if TYPED_DECISION_NUMBER.match(spec.strip()):
         number = normalise_decision_number(spec)
         repo, prefix = _repo_and_prefix(catalogue, cwd, number)
         commit = repo.decision_commit(number, prefix)
@@ -434,9 +423,9 @@ def _work_tree_catalogue(catalogue: Path | None, cwd: Path) -> Path:
 
 def _find_from(cwd: Path) -> Path:
     """Like :func:`find_catalogue` with no argument, but from ``cwd`` rather than the process's."""
-    for folder in (cwd, *cwd.parents):
-        if (folder / SETTINGS_FILE).is_file():
-            return folder
+    root = settings_folder(cwd)
+    if root is not None:
+        return root
     if (cwd / "catalogue" / SETTINGS_FILE).is_file():
         return cwd / "catalogue"
     raise CatalogueNotFound(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -273,26 +272,6 @@ def procedure_text(info: ProcedureInfo) -> str:
     return fmt.format_text("".join(parts), "procedure")
 
 
-_SAFE_NAME = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z_-]|\.(?!\.))*")
-"""A file or folder name that cannot climb out: no slash, no leading dot, no “..”."""
-
-
-def procedure_path(root: Path, field: str, code: str) -> Path:
-    """Where a procedure lives: ``procedures/<field>/<code>.yaml`` (validate checks both names).
-
-    The field id may come from ``--field-map`` or from a tthc.yaml that does
-    not pass validation, so both names are checked here, where every writer
-    of a new procedure passes: a field ``../../x`` must not put a file outside
-    the catalogue.
-    """
-    for what, name in (("lĩnh vực", field), ("mã thủ tục", code)):
-        if not _SAFE_NAME.fullmatch(name):
-            raise ScaffoldError(
-                f"Không dùng được “{name}” làm tên thư mục hay tệp ({what}): chỉ chữ không dấu, số, “-”, “_” và “.”."
-            )
-    return root / "procedures" / field / f"{code}.yaml"
-
-
 # --------------------------------------------------------------------------
 # Decisions
 # --------------------------------------------------------------------------
@@ -353,12 +332,6 @@ def decision_text(info: DecisionInfo) -> str:
     parts.append("abolished: []\n")
     parts.append(_comment("Quyết định công bố trước bị bãi bỏ (nếu có), ví dụ: cancels: [\"2150/QĐ-UBND\"]"))
     return fmt.format_text("".join(parts), "decision")
-
-
-def decision_path(root: Path, number: str, signed: str) -> Path:
-    """Where a decision lives: ``decisions/<year signed>/<number with / → ->.yaml``."""
-    year = signed[:4] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", signed) else "khac"
-    return root / "decisions" / year / f"{number.replace('/', '-')}.yaml"
 
 
 # --------------------------------------------------------------------------

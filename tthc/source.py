@@ -1,4 +1,4 @@
-"""Where a catalogue's bytes come from, and which kind each file is.
+"""Where a catalogue's bytes come from: a folder read as (relative path, kind, bytes).
 
 Everything after this module works on (relative path, bytes) pairs and does
 not know whether they came from a folder or from git objects.
@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SETTINGS_FILE = "tthc.yaml"
-YAML_SUFFIXES = (".yaml", ".yml")
+from tthc.layout import PROCEDURES, SETTINGS_FILE, kind_of, settings_folder, yaml_files
+
+__all__ = ["OUTSIDE", "SETTINGS_FILE", "CatalogueNotFound", "SourceFile", "find_catalogue", "folder_files"]
+
 OUTSIDE = "outside"
 
 
@@ -30,20 +32,6 @@ class SourceFile:
     error: str = ""
 
 
-def kind_of(path: str) -> str | None:
-    """The kind of a catalogue file from its place: the layout is the contract."""
-    if path == SETTINGS_FILE:
-        return "catalogue"
-    if not path.endswith(YAML_SUFFIXES):
-        return None
-    top = path.split("/", 1)[0]
-    if top == "procedures":
-        return "procedure"
-    if top == "decisions":
-        return "decision"
-    return None
-
-
 def find_catalogue(start: Path | None = None) -> Path:
     """The catalogue root for a path given by the user, or for the working folder.
 
@@ -54,19 +42,18 @@ def find_catalogue(start: Path | None = None) -> Path:
         start = start.resolve() if start.exists() else start
         if not start.exists():
             raise CatalogueNotFound(f"Không tìm thấy “{start}”.")
-        here = start if start.is_dir() else start.parent
-        for folder in (here, *here.parents):
-            if (folder / SETTINGS_FILE).is_file():
-                return folder
-        if start.is_dir() and (start / "procedures").is_dir():
+        root = settings_folder(start if start.is_dir() else start.parent)
+        if root is not None:
+            return root
+        if start.is_dir() and (start / PROCEDURES).is_dir():
             return start
         raise CatalogueNotFound(
             f"“{start}” không nằm trong một bộ danh mục (không thấy tệp {SETTINGS_FILE} ở thư mục này hay thư mục cha)."
         )
     cwd = Path.cwd()
-    for folder in (cwd, *cwd.parents):
-        if (folder / SETTINGS_FILE).is_file():
-            return folder
+    root = settings_folder(cwd)
+    if root is not None:
+        return root
     fallback = cwd / "catalogue"
     if (fallback / SETTINGS_FILE).is_file():
         return fallback
@@ -76,24 +63,12 @@ def find_catalogue(start: Path | None = None) -> Path:
 
 
 def folder_files(root: Path) -> Iterator[SourceFile]:
-    """Catalogue files under ``root`` in a stable order; links out of it are refused.
-
-    Plain ``os`` calls on strings, not ``pathlib``: at 10,000 files the
-    objects pathlib builds per file cost more than reading the bytes.
-    """
+    """Catalogue files under ``root`` in a stable order; links out of it are refused."""
     real_root = root.resolve()
-    top = os.fspath(root)
-    entries: list[tuple[str, str]] = []
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        folder = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        for name in filenames:
-            rel = name if folder == "." else f"{folder}/{name}"
-            if kind_of(rel) is not None:
-                entries.append((rel, os.path.join(dirpath, name)))
-    for rel, full in sorted(entries):
+    for rel, full in yaml_files(root):
         kind = kind_of(rel)
-        assert kind is not None
+        if kind is None:
+            continue
         if os.path.islink(full) and _leads_out(Path(full), real_root):
             yield SourceFile(rel, kind, None, OUTSIDE)
             continue

@@ -1,4 +1,4 @@
-"""Small pieces the commands share: finding the catalogue, colour, exit codes."""
+"""Small pieces the commands share: finding the catalogue and its settings, colour, exit codes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import click
 
 if TYPE_CHECKING:
     from tthc.cache import Cache
+    from tthc.model import Catalogue
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -44,6 +45,30 @@ def catalogue_root(paths: tuple[Path, ...]) -> Path:
     if len(roots) > 1:
         fail("các đường dẫn thuộc nhiều bộ danh mục khác nhau; kiểm tra từng bộ một.")
     return roots.pop()
+
+
+def load_settings(path: Path | None) -> tuple[Path, Catalogue]:
+    """The catalogue to add files to; stop (exit 2) if its tthc.yaml cannot be read.
+
+    New files take their fields and agencies from tthc.yaml, so a broken one
+    must be named as the problem rather than reported as "no fields".
+    """
+    from tthc.layout import SETTINGS_FILE
+    from tthc.source import folder_files
+    from tthc.validate import load_catalogue
+
+    root = catalogue_root((path,) if path else ())
+    catalogue, findings = load_catalogue(str(root), folder_files(root))
+    settings = catalogue.documents.get(SETTINGS_FILE)
+    if settings is None or settings.data is None:
+        problem = next((f for f in findings if f.file == SETTINGS_FILE), None)
+        where = f"{SETTINGS_FILE}:{problem.line}:{problem.column}: {problem.message.rstrip('.')}" if problem and problem.line else (
+            problem.message if problem else f"không có {SETTINGS_FILE}"
+        )
+        fail(f"không đọc được tệp thiết lập của danh mục ({where}). Sửa tệp này trước (xem `tthc validate`).")
+    if not catalogue.settings.fields:
+        fail(f"{root / SETTINGS_FILE} chưa khai báo lĩnh vực nào (fields); không biết đặt thủ tục vào đâu.")
+    return root, catalogue
 
 
 def display_prefix(root: Path) -> str:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, wants_color
+from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, load_settings, wants_color
 
 if TYPE_CHECKING:
     from tthc.importer import ImportReport
@@ -23,7 +23,7 @@ def _field_map(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _summary(report: ImportReport) -> str:
-    from tthc.importer import CREATED, SKIPPED, UNCHANGED, UPDATED
+    from tthc.import_rows import CREATED, SKIPPED, UNCHANGED, UPDATED
 
     verb = "Sẽ tạo mới" if report.dry_run else "Tạo mới"
     return (
@@ -33,7 +33,7 @@ def _summary(report: ImportReport) -> str:
 
 
 def _preamble(report: ImportReport) -> list[str]:
-    from tthc.importer import COLUMN_LABELS
+    from tthc.tables import COLUMN_LABELS
 
     where = f"trang “{report.sheet}”, " if report.sheet else ""
     lines = [f"Nhập từ {Path(report.source).name} ({where}dòng tiêu đề: {report.header_row})"]
@@ -47,7 +47,7 @@ def _preamble(report: ImportReport) -> list[str]:
 
 
 def _epilogue(report: ImportReport) -> list[str]:
-    from tthc.importer import CREATED
+    from tthc.import_rows import CREATED
 
     lines: list[str] = []
     if report.unknown_fields:
@@ -68,7 +68,7 @@ def _epilogue(report: ImportReport) -> list[str]:
 
 def write_plain(report: ImportReport, out: TextIO) -> None:
     """The report as plain text; cells come from the spreadsheet, so control characters are shown escaped."""
-    from tthc.importer import STATUS_LABELS
+    from tthc.import_rows import STATUS_LABELS
     from tthc.text import printable
 
     for line in _preamble(report):
@@ -93,7 +93,7 @@ def write_rich(report: ImportReport, out: TextIO) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from tthc.importer import CREATED, SKIPPED, STATUS_LABELS, UNCHANGED, UPDATED
+    from tthc.import_rows import CREATED, SKIPPED, STATUS_LABELS, UNCHANGED, UPDATED
     from tthc.text import printable
 
     console = Console(file=out, force_terminal=True, highlight=False)
@@ -148,8 +148,8 @@ def import_(
     tục đã có chỉ được cập nhật khi dùng --update, và chỉ ở những ô khác với
     bản `tthc export` của thủ tục đó. Mã thoát 1 nếu có dòng bị bỏ qua.
     """
-    from tthc.cli.new_cmd import load_settings
-    from tthc.importer import ImportFailure, import_table
+    from tthc.importer import import_table
+    from tthc.tables import ImportFailure
 
     mapping = _field_map(field_map)
     if not file.exists():

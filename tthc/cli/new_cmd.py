@@ -10,12 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tthc.cli.common import EXIT_OK, catalogue_root, display_prefix, fail
+from tthc.cli.common import EXIT_OK, display_prefix, fail, load_settings
 
 if TYPE_CHECKING:
     from tthc.model import Catalogue
-
-DECISION_NUMBER = re.compile(r"^\d{1,5}/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$")
 
 
 def interactive() -> bool:
@@ -43,31 +41,8 @@ def _ask(label: str, check: Callable[[str], Any], given: str | None, option: str
             click.echo(click.style(f"Chưa đúng: {error.message}", fg="red"), err=True)
 
 
-def load_settings(path: Path | None) -> tuple[Path, Catalogue]:
-    """The catalogue to add files to; stop (exit 2) if its tthc.yaml cannot be read.
-
-    New files take their fields and agencies from tthc.yaml, so a broken one
-    must be named as the problem rather than reported as "no fields".
-    """
-    from tthc.source import SETTINGS_FILE, folder_files
-    from tthc.validate import load_catalogue
-
-    root = catalogue_root((path,) if path else ())
-    catalogue, findings = load_catalogue(str(root), folder_files(root))
-    settings = catalogue.documents.get(SETTINGS_FILE)
-    if settings is None or settings.data is None:
-        problem = next((f for f in findings if f.file == SETTINGS_FILE), None)
-        where = f"{SETTINGS_FILE}:{problem.line}:{problem.column}: {problem.message.rstrip('.')}" if problem and problem.line else (
-            problem.message if problem else f"không có {SETTINGS_FILE}"
-        )
-        fail(f"không đọc được tệp thiết lập của danh mục ({where}). Sửa tệp này trước (xem `tthc validate`).")
-    if not catalogue.settings.fields:
-        fail(f"{root / SETTINGS_FILE} chưa khai báo lĩnh vực nào (fields); không biết đặt thủ tục vào đâu.")
-    return root, catalogue
-
-
 def _code(catalogue: Catalogue) -> Callable[[str], str]:
-    from tthc.rules.procedure_rules import CODE
+    from tthc.layout import CODE
 
     existing = catalogue.by_code()
 
@@ -110,7 +85,7 @@ def _field(catalogue: Catalogue) -> Callable[[str], str]:
 
 
 def _levels(catalogue: Catalogue) -> Callable[[str], tuple[str, ...]]:
-    from tthc.importer import parse_levels
+    from tthc.cells import parse_levels
 
     def check(value: str) -> tuple[str, ...]:
         levels, bad = parse_levels(value)
@@ -123,7 +98,9 @@ def _levels(catalogue: Catalogue) -> Callable[[str], tuple[str, ...]]:
 
 
 def _decision(value: str) -> str:
-    number = value.strip().replace("QD-", "QĐ-")
+    from tthc.layout import DECISION_NUMBER, normalise_decision_number
+
+    number = normalise_decision_number(value)
     if not DECISION_NUMBER.match(number):
         raise click.BadParameter(f"“{value}” không đúng dạng số quyết định, ví dụ 1234/QĐ-UBND.")
     return number
@@ -175,7 +152,7 @@ def procedure(
     catalogue_path: Path | None,
 ) -> None:
     """Tạo tệp thủ tục mới: procedures/<lĩnh vực>/<mã>.yaml."""
-    from tthc import scaffold
+    from tthc import layout, scaffold
 
     root, catalogue = load_settings(catalogue_path)
     fields = catalogue.settings.fields
@@ -199,9 +176,9 @@ def procedure(
         agency_ids=tuple(catalogue.settings.agencies),
     )
     try:
-        path = scaffold.procedure_path(root, field_value, code_value)
+        path = layout.procedure_path(root, field_value, code_value)
         scaffold.create(path, scaffold.procedure_text(info))
-    except scaffold.ScaffoldError as error:
+    except (layout.UnsafeName, scaffold.ScaffoldError) as error:
         fail(str(error))
     _created(root, path)
     sys.exit(EXIT_OK)
@@ -224,7 +201,7 @@ def decision(
     catalogue_path: Path | None,
 ) -> None:
     """Tạo tệp quyết định công bố mới: decisions/<năm>/<số>.yaml."""
-    from tthc import scaffold
+    from tthc import layout, scaffold
 
     root, catalogue = load_settings(catalogue_path)
     existing = catalogue.decisions_by_number()
@@ -242,7 +219,7 @@ def decision(
         title=" ".join((title or "").split()),
         effective=effective_value,
     )
-    path = scaffold.decision_path(root, number_value, signed_value)
+    path = layout.decision_path(root, number_value, signed_value)
     try:
         scaffold.create(path, scaffold.decision_text(info))
     except scaffold.ScaffoldError as error:

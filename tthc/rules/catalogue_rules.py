@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tthc.findings import Finding, Rule, register
+from tthc.layout import SETTINGS_FILE
 from tthc.model import DISTRICT, REFORM_DATE, Catalogue
-from tthc.source import SETTINGS_FILE
 
 
 @register

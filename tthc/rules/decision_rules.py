@@ -8,41 +8,17 @@ of each code with the procedure files.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import ClassVar
 
 from tthc.findings import Finding, Rule, Severity, register
-from tthc.model import Catalogue, Decision
-
-NUMBER = re.compile(r"^\d{1,5}/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$")
-"""A decision number, as the schemas' decision_number: a malformed one is the schema's finding."""
-
-
-def file_name(number: str) -> str:
-    """Decision numbers contain '/', which a file name cannot."""
-    return number.replace("/", "-") + ".yaml"
+from tthc.layout import DECISION_NUMBER, decision_file, decision_file_name, final_state
+from tthc.model import Catalogue
 
 
 class _DecisionRule(Rule):
     tags: ClassVar[tuple[str, ...]] = ("decision",)
-
-
-def final_state(catalogue: Catalogue) -> dict[str, tuple[str, Decision, str, int]]:
-    """For each code, its last word: ("present"|"gone", decision, group, index in group)."""
-    state: dict[str, tuple[str, Decision, str, int]] = {}
-    for dec in catalogue.decisions_in_order():
-        for i, entry in enumerate(dec.new):
-            state[entry.code] = ("present", dec, "new", i)
-        for i, entry in enumerate(dec.amended):
-            state[entry.code] = ("present", dec, "amended", i)
-        for i, rep in enumerate(dec.replaced):
-            state[rep.old] = ("gone", dec, "replaced", i)
-            state[rep.new] = ("present", dec, "replaced", i)
-        for i, entry in enumerate(dec.abolished):
-            state[entry.code] = ("gone", dec, "abolished", i)
-    return state
 
 
 @register
@@ -70,14 +46,13 @@ class DecisionFileName(_DecisionRule):
 
     def check(self, catalogue: Catalogue) -> Iterator[Finding]:
         for dec in catalogue.decisions:
-            if not NUMBER.match(dec.number):
+            if not DECISION_NUMBER.match(dec.number):
                 continue  # renaming the file after a malformed number would spread the mistake
             path = PurePosixPath(dec.file)
-            wrong_name = path.stem + ".yaml" != file_name(dec.number)
+            wrong_name = path.stem + ".yaml" != decision_file_name(dec.number)
             wrong_year = dec.signed is not None and path.parent.name != str(dec.signed.year)
             if wrong_name or wrong_year:
-                year = dec.signed.year if dec.signed else "<năm>"
-                expected = f"decisions/{year}/{file_name(dec.number)}"
+                expected = decision_file(dec.number, str(dec.signed.year) if dec.signed else "<năm>")
                 yield self.finding(dec.file, ("number",), number=dec.number, expected=expected, actual=dec.file)
 
 
@@ -112,9 +87,9 @@ class DecisionUnknown(_DecisionRule):
             for i, number in enumerate(proc.decisions):
                 # A malformed number (“10/QĐ-UBND ngày 01/8/2025”) is the schema's
                 # finding; “add the file 10-QĐ-UBND ngày 01-8-2025.yaml” would mislead.
-                if number not in known and NUMBER.match(number):
+                if number not in known and DECISION_NUMBER.match(number):
                     yield self.finding(
-                        proc.file, ("decisions", i), code=proc.code, number=number, file=file_name(number)
+                        proc.file, ("decisions", i), code=proc.code, number=number, file=decision_file_name(number)
                     )
 
 

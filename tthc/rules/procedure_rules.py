@@ -10,10 +10,10 @@ from typing import ClassVar
 
 from tthc import locator, text
 from tthc.findings import Finding, Rule, Severity, register
+from tthc.layout import CODE
 from tthc.links import SPACE_OR_CONTROL, is_email, safe_url
 from tthc.model import DISTRICT, REFORM_DATE, Catalogue, Document, Duration, Procedure, code_text
 
-CODE = re.compile(r"^(\d\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?|TAM-[0-9A-Za-z-]{1,32})$")
 LEGAL_NUMBER = re.compile(r"^\d{1,4}(\.\d{1,3})?/(\d{4}/)?[A-ZĐ]+\d*(-[A-ZĐ0-9]+)*$")
 
 
