@@ -15,7 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from tthc import qr, render, views
+from tthc import qr, render
+from tthc.procedure_view import View
 from tthc.validate import validate
 
 
@@ -37,7 +38,7 @@ def main(root: Path, out: Path) -> None:
 
     qr_time = {"s": 0.0}
 
-    def timed_add_qr(site: views.View, enabled: bool) -> None:
+    def timed_add_qr(site: View, enabled: bool) -> None:
         t = time.perf_counter()
         original_add_qr(site, enabled)
         qr_time["s"] += time.perf_counter() - t
