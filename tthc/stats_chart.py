@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from tthc import stats
 from tthc.model import Catalogue, Procedure
 from tthc.procedure_view import View, unique_procedures
-from tthc.wording import percent_text
+from tthc.wording import SHARE_LABELS, percent_text
 
 
 def bar_width(percent: float, count: int = 1) -> int:
@@ -72,8 +72,8 @@ def stats_view(catalogue: Catalogue, procedures: Sequence[Procedure] | None = No
     full, partial = figures.online_full.count, figures.online_partial.count
     unstated = figures.online_any.count - full - partial
     online = [
-        _bar("toan-trinh", "Trực tuyến toàn trình", full, total),
-        _bar("mot-phan", "Trực tuyến một phần", partial, total),
+        _bar("toan-trinh", SHARE_LABELS["online_full"], full, total),
+        _bar("mot-phan", SHARE_LABELS["online_partial"], partial, total),
     ]
     if unstated > 0:
         online.append(_bar("khac", "Trực tuyến, chưa ghi mức độ", unstated, total))

@@ -240,6 +240,15 @@ ONLINE_KEYS = {"toàn trình": "toan-trinh", "một phần": "mot-phan"}
 """The NĐ 42/2022 level of an online channel (``online:`` of a method) → its key in :data:`ONLINE_LABELS`."""
 
 
+SHARE_LABELS = {
+    "online_full": "Trực tuyến toàn trình",
+    "online_partial": "Trực tuyến một phần",
+    "online_any": "Có nộp trực tuyến",
+    "postal": "Qua bưu chính công ích",
+}
+"""The shares of procedures ``tthc stats`` and the index page's chart report, by the key of :class:`tthc.stats.Stats`."""
+
+
 def channel_label(channel: str) -> str:
     """A channel as a sheet's heading names it; an unknown channel as it is written."""
     return CHANNEL_LABELS.get(channel, channel)
