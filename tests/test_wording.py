@@ -29,7 +29,7 @@ UNITS = ("ngày làm việc", "ngày", "giờ làm việc", "giờ", "tháng")
 @pytest.mark.parametrize(
     ("value", "said"),
     [(5, "5"), (5.0, "5"), (0.5, "0,5"), (1234.5, "1.234,5"), (50000, "50.000"), (1500000, "1.500.000"),
-     (0.1, "0,1"), (1e-05, "0,00001"), (-2.5, "-2,5")],
+     (0.1, "0,1"), (1e-05, "0,00001"), (-2.5, "-2,5"), (float("inf"), "inf")],
 )  # fmt: skip
 def test_numbers_take_a_decimal_comma_and_dots_between_thousands(value: float, said: str) -> None:
     assert wording.number_text(value) == said

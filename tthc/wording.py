@@ -5,8 +5,7 @@ a spreadsheet and in the annex of a decision; a legal officer compares them.
 When each output wrote its own "0,5 ngày" the copies drifted ("0.5" in one,
 "25,50 USD" in another), so every number, amount, duration, date, Roman
 numeral, channel, role and online label, per-channel summary and procedure
-order is decided here and nowhere else. Pure functions of plain values: no
-I/O, no catalogue lookups.
+order is decided here and nowhere else. Pure functions: no I/O, no printing.
 
 Conventions (Vietnamese usage, NĐ 30/2020/NĐ-CP for documents):
 
@@ -20,6 +19,7 @@ Conventions (Vietnamese usage, NĐ 30/2020/NĐ-CP for documents):
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -38,9 +38,13 @@ def number_text(value: float) -> str:
     """5 → "5", 0.5 → "0,5", 1234.5 → "1.234,5": decimal comma, dots between thousands.
 
     The shortest digits that give the value back (Python's ``repr``), never
-    an exponent and never a trailing zero, so the importer reads back exactly
-    the number written.
+    an exponent and never a trailing zero: a reader gets exactly the number
+    the record holds. A value that is no number at all (infinite, NaN:
+    nothing a catalogue should hold, but diff reads files nobody validated)
+    is shown as Python writes it.
     """
+    if not math.isfinite(value):
+        return str(value)
     if float(value).is_integer():
         return f"{int(value):,}".replace(",", ".")
     digits = format(Decimal(repr(float(value))), "f")
