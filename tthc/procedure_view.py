@@ -236,7 +236,7 @@ def procedure_view(
         "fee_short": _short(methods, _fee_short),
         "dossier": {
             "sets": procedure.dossier.sets,
-            "sets_text": f"{procedure.dossier.sets:02d} bộ" if procedure.dossier.sets else "",
+            "sets_text": f"{wording.two_digits(procedure.dossier.sets)} bộ" if procedure.dossier.sets else "",
             "cases": [
                 {
                     "case": case.case,
