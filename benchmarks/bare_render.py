@@ -4,7 +4,7 @@
     python benchmarks/bare_render.py CATALOGUE [--repeat 3] [--fast-load] [--one-qr]
 
 Loads the catalogue (no rules), builds the views exactly as ``tthc build``
-does (:mod:`tthc.views`, QR codes from :mod:`tthc.qr`), then renders every
+does (:mod:`tthc.catalogue_view`, QR codes from :mod:`tthc.qr`), then renders every
 page ``tthc build`` writes (sheets index, one sheet per procedure, posting
 lists, site index, one page per procedure and per decision) to strings: no
 validation, no files. Prints one JSON object: the median render time over
@@ -44,7 +44,7 @@ def main() -> int:
     parser.add_argument("--output", type=Path, help="write the JSON here instead of stdout")
     args = parser.parse_args()
     try:
-        from tthc import qr, render, templating, views
+        from tthc import catalogue_view, qr, render, selection, templating
         from tthc.model import COMPONENTS
     except ImportError as error:
         _emit(args.output, {"skipped": f"tthc has no renderer yet ({error})"})
@@ -60,9 +60,9 @@ def main() -> int:
     load_seconds = time.perf_counter() - t
 
     t = time.perf_counter()
-    sheets = views.catalogue_view(catalogue, views.select(catalogue, views.Filters()))
-    lists = views.posting_lists(catalogue, sheets)
-    site = views.catalogue_view(catalogue)
+    sheets = catalogue_view.catalogue_view(catalogue, selection.select(catalogue, selection.Filters()))
+    lists = catalogue_view.posting_lists(catalogue, sheets)
+    site = catalogue_view.catalogue_view(catalogue)
     views_seconds = time.perf_counter() - t
 
     from markupsafe import Markup

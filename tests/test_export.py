@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from tthc.cli import main
-from tthc.export import FLAT_COLUMNS, HEADERS, fee_text, flat_rows, nested, to_csv, to_json
-from tthc.model import Fee
+from tthc.export import FLAT_COLUMNS, HEADERS, channel_text, flat_rows, nested, to_csv, to_json
+from tthc.model import Duration, Fee, Method
 from tthc.source import folder_files
 from tthc.validate import load_catalogue
 
@@ -102,7 +102,16 @@ def test_flat_row_joins_lists_and_writes_values_as_people_do(tmp_path: Path) -> 
     assert row["agencies"] == "Ủy ban nhân dân cấp xã"
     assert row["legal_basis"] == "Luật Hộ tịch 60/2014/QH13; Nghị định 123/2015/NĐ-CP"
     assert row["file"] == "procedures/ho-tich/1.000001.yaml"
-    assert fee_text(Fee(free=True, note="khi đăng ký đúng hạn")) == "Miễn phí (khi đăng ký đúng hạn)"
+    free = Method("trực tiếp", None, Fee(free=True, note="khi đăng ký đúng hạn"))
+    assert channel_text(free, "fee") == "Miễn phí (khi đăng ký đúng hạn)"
+
+
+def test_cells_write_a_decimal_comma_as_the_sheets_do() -> None:
+    """A half day and 25.5 USD are worded as on a notice board, not "0.5" (issue 18)."""
+    method = Method("trực tiếp", Duration(0.5, "ngày", "kể từ khi nhận đủ hồ sơ"), Fee(25.5, "USD"))
+    assert channel_text(method, "time") == "0,5 ngày (kể từ khi nhận đủ hồ sơ)"
+    assert channel_text(method, "fee") == "25,5 USD"
+    assert channel_text(Method("trực tiếp", None, Fee(1234.5)), "fee") == "1.234,5 đồng"
 
 
 def test_nested_json_is_the_whole_catalogue(tmp_path: Path) -> None:

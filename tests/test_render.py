@@ -20,9 +20,14 @@ import pytest
 from click.testing import CliRunner
 
 from tests.test_views import ONLINE_FULL, POSTAL, SETTINGS, proc
-from tthc import parallel, render, templating, views
+from tthc import parallel, render, templating
+from tthc.catalogue_view import catalogue_view
 from tthc.cli import main
 from tthc.model import Catalogue, build_procedure
+from tthc.output_names import file_name
+from tthc.procedure_view import View
+from tthc.selection import Filters
+from tthc.text import is_nfc, nfc, sort_key
 from tthc.validate import validate
 
 EVIL_SCRIPT = "<script>alert(1)</script>"
@@ -46,7 +51,7 @@ def write_catalogue(
     for p in procedures:
         folder = root / "procedures" / p["field"]
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{views.file_name(p['code'])}.yaml").write_text(json.dumps(p, ensure_ascii=False), "utf-8")
+        (folder / f"{file_name(p['code'])}.yaml").write_text(json.dumps(p, ensure_ascii=False), "utf-8")
     for d in decisions if decisions is not None else [DECISION]:
         folder = root / "decisions" / "2025"
         folder.mkdir(parents=True, exist_ok=True)
@@ -194,7 +199,7 @@ def test_every_page_is_vietnamese_utf8_html(small: Catalogue, tmp_path: Path) ->
         assert page.startswith("<!DOCTYPE html>\n<html lang=\"vi\">"), path
         assert '<meta charset="utf-8">' in page
         assert "<main" in page
-        assert views.text.is_nfc(page)
+        assert is_nfc(page)
 
 
 def test_sheet_has_every_component_in_order(small: Catalogue, tmp_path: Path) -> None:
@@ -348,7 +353,7 @@ def test_vietnamese_order_in_the_sample_catalogue(sample: Path, tmp_path: Path) 
     first = {prefix: next(i for i, n in enumerate(names) if n.startswith(prefix)) for prefix in ("Cấp", "Chứng thực", "Đăng ký")}
     last = {prefix: max(i for i, n in enumerate(names) if n.startswith(prefix)) for prefix in ("Cấp", "Chứng thực", "Đăng ký")}
     assert last["Cấp"] < first["Chứng thực"] and last["Chứng thực"] < first["Đăng ký"]
-    assert names == sorted(names, key=views.text.sort_key)
+    assert names == sorted(names, key=sort_key)
 
 
 def test_progress_reaches_the_total(small: Catalogue, tmp_path: Path) -> None:
@@ -365,7 +370,7 @@ def test_progress_reaches_the_total(small: Catalogue, tmp_path: Path) -> None:
 
 
 def test_sheet_filters(small: Catalogue, tmp_path: Path) -> None:
-    options = render.RenderOptions(filters=views.Filters(levels=("xa",), fields=("ho tich",)))
+    options = render.RenderOptions(filters=Filters(levels=("xa",), fields=("ho tich",)))
     result = render.render_sheets(small, tmp_path / "out", options)
     assert result.procedures == 2
     assert sorted(p.name for p in (tmp_path / "out" / "thu-tuc").iterdir()) == ["1.000001.html", "1.001193.html"]
@@ -374,7 +379,7 @@ def test_sheet_filters(small: Catalogue, tmp_path: Path) -> None:
 
 def test_filter_naming_nothing_is_refused(small: Catalogue, tmp_path: Path) -> None:
     with pytest.raises(render.RenderError, match="Không có lĩnh vực “y tế”"):
-        render.render_sheets(small, tmp_path / "out", render.RenderOptions(filters=views.Filters(fields=("y tế",))))
+        render.render_sheets(small, tmp_path / "out", render.RenderOptions(filters=Filters(fields=("y tế",))))
     assert not (tmp_path / "out").exists()
 
 
@@ -466,21 +471,21 @@ def test_build_makes_the_views_once_and_draws_each_code_once(
 ) -> None:
     """Sheets and site share one view and its QR codes: at 10k procedures each extra pass cost minutes."""
     calls = {"views": 0, "codes": 0}
-    catalogue_view, modules = views.catalogue_view, render.qr._modules
+    original, modules = render.catalogue_view, render.qr._modules
 
-    def counted_view(*args: Any, **kwargs: Any) -> views.View:
+    def counted_view(*args: Any, **kwargs: Any) -> View:
         calls["views"] += 1
-        return catalogue_view(*args, **kwargs)
+        return original(*args, **kwargs)
 
     def counted_modules(payload: str) -> Any:
         calls["codes"] += 1
         return modules(payload)
 
-    monkeypatch.setattr(views, "catalogue_view", counted_view)
+    monkeypatch.setattr(render, "catalogue_view", counted_view)
     monkeypatch.setattr(render.qr, "_modules", counted_modules)
     render.qr.svg.cache_clear()
     render.build(small, tmp_path / "out")
-    payloads = {p["qr"]["payload"] for p in catalogue_view(small)["procedures"] if p["qr"]}
+    payloads = {p["qr"]["payload"] for p in original(small)["procedures"] if p["qr"]}
     assert calls == {"views": 1, "codes": len(payloads)}
 
 
@@ -509,7 +514,7 @@ def test_workers_write_exactly_what_one_process_writes(sample: Path, tmp_path: P
     with pytest.MonkeyPatch.context() as one_process:
         one_process.setattr(parallel, "PARALLEL_FROM", 10**9)
         render.build(loaded(sample), tmp_path / "one")
-        render.build(loaded(sample), tmp_path / "one-filtered", render.RenderOptions(filters=views.Filters(fields=("ho-tich",))))
+        render.build(loaded(sample), tmp_path / "one-filtered", render.RenderOptions(filters=Filters(fields=("ho-tich",))))
     in_workers["calls"] = 0
     seen: list[tuple[int, int]] = []
     result = render.build(loaded(sample), tmp_path / "many", progress=lambda done, total: seen.append((done, total)))
@@ -517,7 +522,7 @@ def test_workers_write_exactly_what_one_process_writes(sample: Path, tmp_path: P
     assert files(tmp_path / "many") == files(tmp_path / "one")
     assert seen[-1] == (result.files, result.files)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
-    filtered = render.RenderOptions(filters=views.Filters(fields=("ho-tich",)))
+    filtered = render.RenderOptions(filters=Filters(fields=("ho-tich",)))
     render.build(loaded(sample), tmp_path / "many-filtered", filtered)
     assert files(tmp_path / "many-filtered") == files(tmp_path / "one-filtered")
     assert 'class="qr"' in (tmp_path / "many" / "sheets" / "danh-muc" / "cap-xa.html").read_text("utf-8"), (
@@ -614,7 +619,7 @@ def test_hostile_text_is_inert_in_every_output(tmp_path: Path) -> None:
 
 def test_hostile_procedure_never_gets_a_javascript_qr(tmp_path: Path) -> None:
     catalogue = evil_catalogue(tmp_path / "catalogue")
-    site = views.catalogue_view(catalogue)
+    site = catalogue_view(catalogue)
     target = next(p for p in site["procedures"] if p["code"] == "1.009999")["qr"]
     assert target["payload"].startswith("https://dichvucong.gov.vn/")
 
@@ -796,7 +801,7 @@ def test_pdf_sheets(small: Catalogue, tmp_path: Path, caplog: pytest.LogCaptureF
     """Printed with their stylesheet (written before any sheet is printed), the same bytes every time."""
     if render.pdf_problem() is not None:
         pytest.skip("WeasyPrint is not installed (pip install 'tthc[pdf]')")
-    options = render.RenderOptions(pdf=True, filters=views.Filters(codes=("1.001193",)))
+    options = render.RenderOptions(pdf=True, filters=Filters(codes=("1.001193",)))
     render.render_sheets(small, tmp_path / "a", options)
     assert [r.getMessage() for r in caplog.records if r.name == "weasyprint" and r.levelno >= logging.ERROR] == []
     pdf = (tmp_path / "a" / "thu-tuc" / "1.001193.pdf").read_bytes()
@@ -810,8 +815,8 @@ def test_pdf_sheets(small: Catalogue, tmp_path: Path, caplog: pytest.LogCaptureF
         text = subprocess.run(
             ["pdftotext", str(tmp_path / "a" / "thu-tuc" / "1.001193.pdf"), "-"], capture_output=True, text=True, check=True
         ).stdout
-        assert "Đăng ký khai sinh" in views.text.nfc(text)
-        assert "Tiếp nhận phản ánh" in views.text.nfc(text) or "TIẾP NHẬN PHẢN ÁNH" in views.text.nfc(text)
+        assert "Đăng ký khai sinh" in nfc(text)
+        assert "Tiếp nhận phản ánh" in nfc(text) or "TIẾP NHẬN PHẢN ÁNH" in nfc(text)
 
 
 # --------------------------------------------------------------------------

@@ -6,15 +6,18 @@ from typing import Any
 
 import pytest
 
-from tthc import links, views
+from tthc import links, text
+from tthc.catalogue_view import catalogue_view, posting_lists
 from tthc.model import (
     Catalogue,
-    Duration,
-    Fee,
     build_decision,
     build_procedure,
     build_settings,
 )
+from tthc.output_names import file_name, unique_names
+from tthc.procedure_view import email_link, field_name, link, procedure_view, short_link
+from tthc.selection import FilterError, Filters, select
+from tthc.stats_chart import bar_width
 from tthc.text import fold
 
 SETTINGS: dict[str, Any] = {
@@ -145,19 +148,19 @@ def test_safe_url_refuses_non_text() -> None:
 
 
 def test_unsafe_link_keeps_its_text_without_href() -> None:
-    assert views.link("javascript:alert(1)", "javascript:alert(1)") == {"text": "javascript:alert(1)", "href": None}
-    assert views.short_link("https://dichvucong.gov.vn/a/b?c=d") == {
+    assert link("javascript:alert(1)", "javascript:alert(1)") == {"text": "javascript:alert(1)", "href": None}
+    assert short_link("https://dichvucong.gov.vn/a/b?c=d") == {
         "text": "dichvucong.gov.vn",
         "href": "https://dichvucong.gov.vn/a/b?c=d",
     }
-    assert views.short_link("javascript:alert(1)")["href"] is None
+    assert short_link("javascript:alert(1)")["href"] is None
 
 
 def test_email_links() -> None:
-    assert views.email_link("a@b.vn") == {"text": "a@b.vn", "href": "mailto:a@b.vn"}
-    assert views.email_link("not an email")["href"] is None  # type: ignore[index]
-    assert views.email_link('"><script>@x.vn')["href"] is None  # type: ignore[index]
-    assert views.email_link("") is None
+    assert email_link("a@b.vn") == {"text": "a@b.vn", "href": "mailto:a@b.vn"}
+    assert email_link("not an email")["href"] is None  # type: ignore[index]
+    assert email_link('"><script>@x.vn')["href"] is None  # type: ignore[index]
+    assert email_link("") is None
 
 
 # --------------------------------------------------------------------------
@@ -181,24 +184,11 @@ def test_email_links() -> None:
     ],
 )
 def test_file_name_never_leaves_its_folder(code: str, name: str) -> None:
-    assert views.file_name(code) == name
+    assert file_name(code) == name
 
 
 def test_unique_names() -> None:
-    assert views.unique_names(["a", "b", "a", "A", "a"]) == ["a", "b", "a-2", "A-3", "a-4"]
-
-
-def test_durations_and_fees_in_vietnamese() -> None:
-    assert views.duration_text(Duration(5, "ngày làm việc")) == "5 ngày làm việc"
-    assert views.duration_text(Duration(0.5, "ngày")) == "0,5 ngày"
-    assert views.duration_text(Duration(None, "trong ngày")) == "Trong ngày"
-    assert views.duration_text(None) == ""
-    assert views.fee_text(Fee(free=True)) == "Miễn phí"
-    assert views.fee_text(Fee(amount=1500000)) == "1.500.000 đồng"
-    assert views.fee_text(Fee(amount=25, currency="USD")) == "25 USD"
-    assert views.fee_text(Fee(note="Theo quy định")) == ""
-    assert views.date_text("2014-11-20") == "20/11/2014"
-    assert views.roman(4) == "IV" and views.roman(14) == "XIV"
+    assert unique_names(["a", "b", "a", "A", "a"]) == ["a", "b", "a-2", "A-3", "a-4"]
 
 
 # --------------------------------------------------------------------------
@@ -212,7 +202,7 @@ def test_online_status_postal_and_qr_target() -> None:
         proc("1.000002", "Một phần", methods=[{**ONLINE_FULL, "online": "một phần", "url": "javascript:alert(1)"}]),
         proc("1.000003", "Không trực tuyến"),
     )
-    full, part, none = (views.procedure_view(p, cat) for p in cat.procedures)
+    full, part, none = (procedure_view(p, cat) for p in cat.procedures)
     assert (full["online"], full["online_label"], full["postal"]) == ("toan-trinh", "Toàn trình", True)
     assert (part["online"], part["postal"]) == ("mot-phan", False)
     assert (none["online"], none["online_label"]) == ("khong", "Không")
@@ -225,7 +215,7 @@ def test_online_status_postal_and_qr_target() -> None:
 
 def test_no_qr_when_the_portal_template_is_unsafe() -> None:
     cat = catalogue(proc("1.000001", "A"), settings={**SETTINGS, "portal_url": "javascript:alert('{code}')"})
-    assert views.procedure_view(cat.procedures[0], cat)["qr"] is None
+    assert procedure_view(cat.procedures[0], cat)["qr"] is None
 
 
 def test_procedure_view_resolves_names_and_summaries() -> None:
@@ -240,7 +230,7 @@ def test_procedure_view_resolves_names_and_summaries() -> None:
         # validate refuses such a link (link-unsafe); the view must still not make it one
         settings={**SETTINGS, "agencies": [SETTINGS["agencies"][0], {**SETTINGS["agencies"][1], "website": "javascript:alert(1)"}]},
     )
-    view = views.procedure_view(cat.procedures[0], cat)
+    view = procedure_view(cat.procedures[0], cat)
     assert view["field"] == {"id": "ho-tich", "name": "Hộ tịch"}
     assert view["performing"] == ["Ủy ban nhân dân cấp xã", "khong-co"]  # an unknown id stays visible
     assert [g["label"] for g in view["agencies"]] == ["Cơ quan trực tiếp thực hiện", "Cơ quan phối hợp"]
@@ -261,7 +251,7 @@ def test_procedure_view_resolves_names_and_summaries() -> None:
 
 
 def test_procedures_in_vietnamese_order() -> None:
-    names = [p["name"] for p in views.catalogue_view(MIXED)["procedures"]]
+    names = [p["name"] for p in catalogue_view(MIXED)["procedures"]]
     assert names == [
         "Ân giảm",
         "Cấp bản sao trích lục hộ tịch",
@@ -274,7 +264,7 @@ def test_procedures_in_vietnamese_order() -> None:
 
 
 def test_fields_levels_and_agencies_grouped_in_order() -> None:
-    site = views.catalogue_view(MIXED)
+    site = catalogue_view(MIXED)
     assert [f["name"] for f in site["fields"]] == ["Bảo trợ xã hội", "Chứng thực", "Đất đai", "Hộ tịch"]
     assert [f["number"] for f in site["fields"]] == ["I", "II", "III", "IV"]
     assert [p["name"] for p in site["fields"][3]["procedures"]] == [
@@ -288,8 +278,8 @@ def test_fields_levels_and_agencies_grouped_in_order() -> None:
 
 
 def test_posting_lists_per_level_and_per_agency() -> None:
-    site = views.catalogue_view(MIXED)
-    lists = views.posting_lists(MIXED, site)
+    site = catalogue_view(MIXED)
+    lists = posting_lists(MIXED, site)
     assert [(item["kind"], item["title"], item["count"]) for item in lists] == [
         ("level", "Cấp tỉnh", 2),
         ("level", "Cấp xã", 5),
@@ -307,7 +297,7 @@ def test_posting_lists_per_level_and_per_agency() -> None:
 
 
 def test_search_entries_fold_and_rank() -> None:
-    site = views.catalogue_view(MIXED)
+    site = catalogue_view(MIXED)
     entries = site["search"]
     by_code = {e["code"]: e for e in entries}
     assert fold("dang ky khai sinh") in by_code["1.000003"]["fold"]
@@ -317,13 +307,13 @@ def test_search_entries_fold_and_rank() -> None:
     ordered_by_code = sorted(entries, key=lambda e: e["rank"]["code"])
     assert [e["code"] for e in ordered_by_code] == sorted(by_code)
     ordered_by_field = sorted(entries, key=lambda e: e["rank"]["field"])
-    fields = [views.field_name(MIXED, e["field"]) for e in ordered_by_field]
+    fields = [field_name(MIXED, e["field"]) for e in ordered_by_field]
     assert fields == ["Bảo trợ xã hội", "Chứng thực", "Đất đai", "Hộ tịch", "Hộ tịch", "Hộ tịch"]
 
 
 def test_duplicate_codes_render_once_with_unique_file_names() -> None:
     cat = catalogue(proc("1.000001", "A"), proc("1.000001", "B"), proc("../x", "C"), proc("x", "D"))
-    site = views.catalogue_view(cat)
+    site = catalogue_view(cat)
     assert [p["name"] for p in site["procedures"]] == ["A", "C", "D"]
     assert sorted(p["file"] for p in site["procedures"]) == ["1.000001", "x", "x-2"]
 
@@ -346,7 +336,7 @@ def test_decision_view_links_only_to_procedures_in_the_catalogue() -> None:
     }
     older = {"number": "10/QĐ-UBND", "title": "Cũ", "signed": "2024-01-01"}
     cat = catalogue(*MIXED_PROCS, decisions=[decision, older])
-    site = views.catalogue_view(cat)
+    site = catalogue_view(cat)
     assert [d["number"] for d in site["decisions"]] == ["12/QĐ-UBND", "10/QĐ-UBND"]  # newest first
     view = site["decisions"][0]
     assert view["path"] == "quyet-dinh/12-qd-ubnd.html"
@@ -399,7 +389,7 @@ def chart(view: dict[str, Any]) -> dict[str, list[tuple[str, int, str, int]]]:
 
 
 def test_stats_view_counted_by_hand() -> None:
-    view = views.catalogue_view(STATS)["stats"]
+    view = catalogue_view(STATS)["stats"]
     assert view["procedures"] == 3
     nbsp = "\u00a0"
     assert chart(view) == {
@@ -425,8 +415,8 @@ def test_stats_view_counted_by_hand() -> None:
     ]
     for group in view["groups"]:
         for bar in group["bars"]:
-            assert views.text.is_nfc(bar["label"]) and views.text.is_nfc(bar["percent_text"])
-    assert all(views.text.is_nfc(note) for g in view["groups"] for note in g["notes"])
+            assert text.is_nfc(bar["label"]) and text.is_nfc(bar["percent_text"])
+    assert all(text.is_nfc(note) for g in view["groups"] for note in g["notes"])
 
 
 def test_stats_view_matches_stats_compute_on_the_sample() -> None:
@@ -437,10 +427,10 @@ def test_stats_view_matches_stats_compute_on_the_sample() -> None:
 
     cat, _ = load_catalogue(str(SAMPLE), folder_files(SAMPLE))
     figures = compute(cat)
-    view = views.catalogue_view(cat)["stats"]
+    view = catalogue_view(cat)["stats"]
     bars = chart(view)
     total = figures.procedures
-    assert view["procedures"] == total == len(views.catalogue_view(cat)["procedures"])
+    assert view["procedures"] == total == len(catalogue_view(cat)["procedures"])
     assert [(label, count) for label, count, _, _ in bars["cap"]] == [(c.label, c.count) for c in figures.by_level]
     assert [label for label, *_ in bars["cap"]][:2] == ["Cấp tỉnh", "Cấp xã"]
     assert [(label, count) for label, count, _, _ in bars["linh-vuc"]] == [
@@ -470,11 +460,11 @@ def test_stats_view_matches_stats_compute_on_the_sample() -> None:
     [(0.0, 0, 0), (0.3, 1, 1), (25.4, 1, 25), (25.5, 1, 26), (66.7, 2, 67), (100.0, 3, 100)],
 )
 def test_bar_width_rounds_half_up_and_never_hides_a_count(percent: float, count: int, width: int) -> None:
-    assert views.bar_width(percent, count) == width
+    assert bar_width(percent, count) == width
 
 
 def test_stats_view_names_the_abolished_district_level() -> None:
-    view = views.catalogue_view(catalogue(proc("1.000001", "A", level=["Cấp xã", "Cấp huyện"]), proc("1.000002", "B")))
+    view = catalogue_view(catalogue(proc("1.000001", "A", level=["Cấp xã", "Cấp huyện"]), proc("1.000002", "B")))
     cap = next(g for g in view["stats"]["groups"] if g["id"] == "cap")
     assert [(b["label"], b["count"]) for b in cap["bars"]] == [("Cấp huyện", 1), ("Cấp xã", 2)]
     assert cap["notes"] == [
@@ -484,7 +474,7 @@ def test_stats_view_names_the_abolished_district_level() -> None:
 
 
 def test_no_stats_bars_for_an_empty_catalogue() -> None:
-    view = views.catalogue_view(catalogue())["stats"]
+    view = catalogue_view(catalogue())["stats"]
     assert view["procedures"] == 0
     assert all(b["width"] == 0 and b["percent_text"] == "0,0\u00a0%" for g in view["groups"] for b in g["bars"])
 
@@ -494,48 +484,48 @@ def test_no_stats_bars_for_an_empty_catalogue() -> None:
 # --------------------------------------------------------------------------
 
 
-def codes(filters: views.Filters) -> list[str]:
-    return [p.code for p in views.select(MIXED, filters)]
+def codes(filters: Filters) -> list[str]:
+    return [p.code for p in select(MIXED, filters)]
 
 
 def test_no_filter_chooses_everything_in_order() -> None:
-    assert codes(views.Filters()) == ["1.000006", "1.000002", "1.000001", "1.000005", "1.000003", "1.000004"]
+    assert codes(Filters()) == ["1.000006", "1.000002", "1.000001", "1.000005", "1.000003", "1.000004"]
 
 
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        (views.Filters(levels=("Cấp tỉnh",)), ["1.000006", "1.000005"]),
-        (views.Filters(levels=("tinh",)), ["1.000006", "1.000005"]),
-        (views.Filters(levels=("cap tinh", "xã")), ["1.000006", "1.000002", "1.000001", "1.000005", "1.000003", "1.000004"]),
-        (views.Filters(fields=("chung-thuc",)), ["1.000001"]),
-        (views.Filters(fields=("ho tich",)), ["1.000002", "1.000003", "1.000004"]),
-        (views.Filters(agencies=("so-tu-phap",)), ["1.000005"]),
-        (views.Filters(agencies=("Ủy ban nhân dân cấp xã",)), ["1.000006", "1.000002", "1.000001", "1.000003", "1.000004"]),
-        (views.Filters(codes=("1.000004", "1.000001")), ["1.000001", "1.000004"]),
-        (views.Filters(levels=("xa",), fields=("Hộ tịch",), codes=("1.000003",)), ["1.000003"]),
+        (Filters(levels=("Cấp tỉnh",)), ["1.000006", "1.000005"]),
+        (Filters(levels=("tinh",)), ["1.000006", "1.000005"]),
+        (Filters(levels=("cap tinh", "xã")), ["1.000006", "1.000002", "1.000001", "1.000005", "1.000003", "1.000004"]),
+        (Filters(fields=("chung-thuc",)), ["1.000001"]),
+        (Filters(fields=("ho tich",)), ["1.000002", "1.000003", "1.000004"]),
+        (Filters(agencies=("so-tu-phap",)), ["1.000005"]),
+        (Filters(agencies=("Ủy ban nhân dân cấp xã",)), ["1.000006", "1.000002", "1.000001", "1.000003", "1.000004"]),
+        (Filters(codes=("1.000004", "1.000001")), ["1.000001", "1.000004"]),
+        (Filters(levels=("xa",), fields=("Hộ tịch",), codes=("1.000003",)), ["1.000003"]),
     ],
 )
-def test_filters(filters: views.Filters, expected: list[str]) -> None:
+def test_filters(filters: Filters, expected: list[str]) -> None:
     assert codes(filters) == expected
 
 
 @pytest.mark.parametrize(
     ("filters", "message"),
     [
-        (views.Filters(levels=("huyện",)), "Không có cấp thực hiện “huyện”. Có thể chọn: Cấp tỉnh; Cấp xã."),
-        (views.Filters(fields=("y tế",)), "Không có lĩnh vực “y tế”"),
-        (views.Filters(agencies=("bo-cong-an",)), "Không có cơ quan “bo-cong-an”"),
-        (views.Filters(codes=("9.999999",)), "Không có thủ tục mã “9.999999”"),
-        (views.Filters(fields=("dat-dai",), levels=("xa",)), "Không có thủ tục nào khớp"),
+        (Filters(levels=("huyện",)), "Không có cấp thực hiện “huyện”. Có thể chọn: Cấp tỉnh; Cấp xã."),
+        (Filters(fields=("y tế",)), "Không có lĩnh vực “y tế”"),
+        (Filters(agencies=("bo-cong-an",)), "Không có cơ quan “bo-cong-an”"),
+        (Filters(codes=("9.999999",)), "Không có thủ tục mã “9.999999”"),
+        (Filters(fields=("dat-dai",), levels=("xa",)), "Không có thủ tục nào khớp"),
     ],
 )
-def test_filters_naming_nothing_are_errors(filters: views.Filters, message: str) -> None:
-    with pytest.raises(views.FilterError, match=message.replace("(", r"\(").replace(".", r"\.")):
-        views.select(MIXED, filters)
+def test_filters_naming_nothing_are_errors(filters: Filters, message: str) -> None:
+    with pytest.raises(FilterError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        select(MIXED, filters)
 
 
 def test_filter_error_lists_ids_beside_names() -> None:
-    with pytest.raises(views.FilterError) as error:
-        views.select(MIXED, views.Filters(fields=("y tế",)))
+    with pytest.raises(FilterError) as error:
+        select(MIXED, Filters(fields=("y tế",)))
     assert "Bảo trợ xã hội (bao-tro); Chứng thực (chung-thuc); Đất đai (dat-dai); Hộ tịch (ho-tich)" in str(error.value)

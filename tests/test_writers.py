@@ -17,6 +17,7 @@ from tests.test_diff import add_decision, copy_sample, edit, load, read, reform_
 from tthc.cli import main
 from tthc.diff import ChangeSet, diff, unannounced
 from tthc.text import sort_key
+from tthc.wording import roman
 from tthc.writers import NEEDS_FILE, WRITERS, Context
 from tthc.writers.annex import render
 
@@ -96,7 +97,9 @@ def test_json_contract(reform: ChangeSet, tmp_path: Path) -> None:
     assert data["decisions"]["added"] == [{"number": "1420/QĐ-UBND", "title": reform.decisions_added[0].title}]
     raw = WRITERS["json"](reform, CONTEXT).decode("utf-8")
     assert "Cấp huyện" in raw and "\\u" not in raw  # readable Vietnamese
-    assert WRITERS["json"](reform, CONTEXT) == WRITERS["json"](reform, CONTEXT)
+    codes = [a["code"] for a in data["amended"]]
+    assert len(codes) == 16 and codes == sorted(codes)  # sorted by code, as the change set is
+    assert [p["code"] for p in data["abolished"]] == sorted(p.code for p in reform.abolished)
 
 
 def test_json_replaced_and_code_assigned(tmp_path: Path) -> None:
@@ -194,10 +197,14 @@ def test_annex_orders_and_numbers_in_vietnamese(reform: ChangeSet) -> None:
     page = render(reform, CONTEXT)
     amended = page.split("2. Danh mục")[1].split("3. Danh mục")[0]
     commune = amended.split("B. Thủ tục hành chính cấp xã")[1]
-    for field in commune.split('<tr class="field">')[1:]:
+    groups = commune.split('<tr class="field">')[1:]
+    assert len(groups) >= 2
+    for field in groups:
         names = [_cells(r)[1] for r in re.findall(r"<tr>\s*<td class=\"no\">.*?</tr>", field, re.S)]
-        assert names == sorted(names, key=sort_key)
+        assert names and names == sorted(names, key=sort_key)
     fields = re.findall(r'<tr class="field"><td colspan="7">([IVX]+)\. Lĩnh vực (.*?)</td>', commune)
+    assert len(fields) == len(groups)
+    assert [f[0] for f in fields] == [roman(i) for i in range(1, len(fields) + 1)]
     assert [f[1] for f in fields] == sorted((f[1] for f in fields), key=sort_key)
     numbers = [int(n) for n in re.findall(r'<td class="no">(\d+)</td>', commune)]
     assert numbers == list(range(1, len(numbers) + 1))

@@ -18,8 +18,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from tthc import text
-from tthc.model import CHANNELS, Catalogue, Duration, Fee, Method, Procedure
+from tthc import text, wording
+from tthc.model import CHANNELS, Catalogue, Method, Procedure
 
 SEPARATOR = "; "
 
@@ -54,70 +54,29 @@ HEADERS = tuple(header for _, header in FLAT_COLUMNS)
 
 def ordered(catalogue: Catalogue) -> list[Procedure]:
     """Procedures in Vietnamese order of field name, then procedure name, then code."""
-    fields = catalogue.settings.fields
-
-    def key(proc: Procedure) -> tuple[text.SortKey, text.SortKey, str]:
-        field = fields.get(proc.field)
-        return text.sort_key(field.name if field else proc.field), text.sort_key(proc.name), proc.code
-
-    return sorted(catalogue.procedures, key=key)
-
-
-def duration_text(duration: Duration | None) -> str:
-    """A processing time as people write it: "5 ngày làm việc", "Trong ngày"."""
-    if duration is None or not duration.unit:
-        return ""
-    if duration.unit == "trong ngày":
-        out = "Trong ngày"
-    elif duration.value is None:
-        out = duration.unit
-    else:
-        out = f"{duration.value:g} {duration.unit}"
-    return f"{out} ({duration.note})" if duration.note else out
-
-
-def amount_text(amount: float, currency: str = "VND") -> str:
-    """50000 → "50.000 đồng": dots between thousands, as Vietnamese writes amounts."""
-    whole = f"{amount:,.0f}".replace(",", ".") if float(amount).is_integer() else f"{amount:g}"
-    return f"{whole} đồng" if currency == "VND" else f"{whole} {currency}"
-
-
-def fee_text(fee: Fee | None) -> str:
-    if fee is None:
-        return ""
-    if fee.free:
-        out = "Miễn phí"
-    elif fee.amount is not None:
-        out = amount_text(fee.amount, fee.currency)
-    else:
-        out = ""
-    if fee.note:
-        out = f"{out} ({fee.note})" if out else fee.note
-    return out
+    return wording.sort_by_field(catalogue.procedures, catalogue.settings)
 
 
 def channel_text(method: Method, key: str) -> str:
-    """One channel's "time", "local_time" or "fee" as a cell writes it; import compares cells with this."""
+    """One channel's "time", "local_time" or "fee" as a cell writes it; import compares cells with this.
+
+    The note follows in parentheses, the form the importer reads it back from.
+    """
     if key == "fee":
-        return fee_text(method.fee)
-    return duration_text(method.time if key == "time" else method.local_time)
+        return wording.with_note(wording.fee_text(method.fee), method.fee.note if method.fee else "")
+    duration = method.time if key == "time" else method.local_time
+    return wording.with_note(wording.duration_text(duration), duration.note if duration else "")
 
 
 def per_channel(proc: Procedure, key: str) -> str:
     """One value when every channel agrees; otherwise "trực tiếp: …; trực tuyến: …"."""
-    values = [(m.channel, channel_text(m, key)) for m in proc.methods]
-    present = [(c, v) for c, v in values if v]
-    if not present:
-        return ""
-    if len({v for _, v in present}) == 1 and len(present) == len(values):
-        return present[0][1]
-    return SEPARATOR.join(f"{c}: {v}" for c, v in present)
+    lines = wording.per_channel([(m.channel, channel_text(m, key)) for m in proc.methods], label=str)
+    return SEPARATOR.join(lines)
 
 
 def flat_row(proc: Procedure, catalogue: Catalogue) -> dict[str, str]:
     """One procedure as one row of text, keyed as :data:`FLAT_COLUMNS`."""
     settings = catalogue.settings
-    field = settings.fields.get(proc.field)
     agencies = [settings.agencies[a].name if a in settings.agencies else a for a in proc.agencies.performing]
     channels = sorted(
         (m.channel for m in proc.methods), key=lambda c: CHANNELS.index(c) if c in CHANNELS else len(CHANNELS)
@@ -126,7 +85,7 @@ def flat_row(proc: Procedure, catalogue: Catalogue) -> dict[str, str]:
     return {
         "code": proc.code,
         "name": proc.name,
-        "field": field.name if field else proc.field,
+        "field": wording.field_name(settings, proc.field),
         "field_id": proc.field,
         "level": SEPARATOR.join(proc.levels),
         "kind": proc.kind,

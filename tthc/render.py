@@ -33,8 +33,11 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from tthc import heap, parallel, qr, templating, views
+from tthc import heap, parallel, qr, templating
+from tthc.catalogue_view import catalogue_view, posting_lists
 from tthc.model import COMPONENTS, Catalogue
+from tthc.procedure_view import View
+from tthc.selection import FilterError, Filters, select
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -87,7 +90,7 @@ class RenderOptions:
     """Also print every sheet and posting list to PDF with WeasyPrint."""
     templates: Path | None = None
     """A folder whose templates override the shipped ones by name."""
-    filters: views.Filters = field(default_factory=views.Filters)
+    filters: Filters = field(default_factory=Filters)
     """Which procedures get sheets (the site always lists every procedure)."""
 
 
@@ -266,7 +269,7 @@ def _asset(env: jinja2.Environment, name: str) -> str:
     return source
 
 
-def _qr_svg(p: views.View, enabled: bool) -> str | None:
+def _qr_svg(p: View, enabled: bool) -> str | None:
     """The QR SVG of one procedure view (``None`` when off or impossible)."""
     return qr.svg(p["qr"]["payload"], f"Mã QR: {p['qr']['label']}") if enabled and p["qr"] else None
 
@@ -282,11 +285,11 @@ need. The shipped templates use none of them there; a template of one's own
 must not either (README, "Templates")."""
 
 
-def _page_site(site: views.View) -> views.View:
+def _page_site(site: View) -> View:
     return {key: value for key, value in site.items() if key not in INDEX_ONLY}
 
 
-def _context(site: views.View, root: str, stylesheet: str, **extra: Any) -> dict[str, Any]:
+def _context(site: View, root: str, stylesheet: str, **extra: Any) -> dict[str, Any]:
     return {
         "site": site,
         "root": root,
@@ -378,17 +381,17 @@ def _font_time_fixed() -> Iterator[None]:
 # --------------------------------------------------------------------------
 
 
-def _plan_sheets(catalogue: Catalogue, options: RenderOptions) -> tuple[views.View, list[views.View]]:
+def _plan_sheets(catalogue: Catalogue, options: RenderOptions) -> tuple[View, list[View]]:
     try:
-        chosen = views.select(catalogue, options.filters)
-    except views.FilterError as error:
+        chosen = select(catalogue, options.filters)
+    except FilterError as error:
         raise RenderError(str(error)) from error
     with heap.keeping():  # the views live to the end of the run
-        site = views.catalogue_view(catalogue, chosen if options.filters else None)  # None: no second sort
-        return site, views.posting_lists(catalogue, site)
+        site = catalogue_view(catalogue, chosen if options.filters else None)  # None: no second sort
+        return site, posting_lists(catalogue, site)
 
 
-def _sheet_files(site: views.View, lists: list[views.View], options: RenderOptions) -> int:
+def _sheet_files(site: View, lists: list[View], options: RenderOptions) -> int:
     pages = len(site["procedures"]) + len(lists)
     return 1 + len(SHEET_ASSETS) + pages * (2 if options.pdf else 1)
 
@@ -415,8 +418,8 @@ def _write_sheets(
     env: jinja2.Environment,
     writer: _Writer,
     prefix: str,
-    site: views.View,
-    lists: list[views.View],
+    site: View,
+    lists: list[View],
     options: RenderOptions,
 ) -> None:
     """Everything of the sheets but their assets and the sheets of one procedure: contents, posting lists."""
@@ -455,7 +458,7 @@ class _Pages:
 
     root: Path
     templates: Path | None
-    site: views.View
+    site: View
     """Catalogue-wide values only (:data:`INDEX_ONLY`)."""
     kinds: tuple[_PageKind, ...]
     qr: bool
@@ -463,7 +466,7 @@ class _Pages:
 
 def _render_procedures(
     pages: _Pages,
-    procedures: Sequence[views.View],
+    procedures: Sequence[View],
     env: jinja2.Environment | None = None,
     writer: _Writer | None = None,
     pdf: Callable[[Path, Path], None] | None = None,
@@ -489,7 +492,7 @@ def _render_procedures(
     return made
 
 
-def _render_chunk(pages: _Pages, procedures: Sequence[views.View]) -> list[str | None]:
+def _render_chunk(pages: _Pages, procedures: Sequence[View]) -> list[str | None]:
     """A worker's part (:func:`_render_procedures` with the worker's own environment and writer)."""
     return _render_procedures(pages, procedures)
 
@@ -503,9 +506,9 @@ def _worker_environment(templates: Path | None) -> jinja2.Environment:
 def _write_procedures(
     env: jinja2.Environment,
     writer: _Writer,
-    procedures: list[views.View],
+    procedures: list[View],
     kinds: tuple[_PageKind, ...],
-    site: views.View,
+    site: View,
     options: RenderOptions,
     pool: ProcessPoolExecutor | None,
     meanwhile: Callable[[], None] = lambda: None,
@@ -555,16 +558,16 @@ def _workers(catalogue: Catalogue, options: RenderOptions) -> Iterator[ProcessPo
             raise
 
 
-def _plan_site(catalogue: Catalogue) -> views.View:
+def _plan_site(catalogue: Catalogue) -> View:
     with heap.keeping():  # the views live to the end of the run
-        return views.catalogue_view(catalogue)
+        return catalogue_view(catalogue)
 
 
-def _site_files(site: views.View) -> int:
+def _site_files(site: View) -> int:
     return 1 + len(SITE_ASSETS) + len(site["procedures"]) + len(site["decisions"])
 
 
-def _write_site(env: jinja2.Environment, writer: _Writer, prefix: str, site: views.View, options: RenderOptions) -> None:
+def _write_site(env: jinja2.Environment, writer: _Writer, prefix: str, site: View, options: RenderOptions) -> None:
     """Everything of the site but the pages of one procedure: assets, the index, the decisions."""
     for name in SITE_ASSETS:
         writer.write(f"{prefix}{ASSETS_DIR}/{name}", _asset(env, name))
@@ -625,7 +628,7 @@ def build(
         if options.filters:
             sheets, lists = _plan_sheets(catalogue, options)
         else:  # the same view (and QR codes) as the site's: building it twice cost 25 s at 10k
-            sheets, lists = site, views.posting_lists(catalogue, site)
+            sheets, lists = site, posting_lists(catalogue, site)
         with _staging(target) as tmp:
             writer = _Writer(tmp, _sheet_files(sheets, lists, options) + _site_files(site), progress)
             site_rest = functools.partial(_write_site, env, writer, site_prefix, site, options)

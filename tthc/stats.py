@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from tthc import text
+from tthc import text, wording
 from tthc.model import DISTRICT, LEVELS, Catalogue, Procedure
 
 
@@ -142,12 +142,9 @@ def compute(catalogue: Catalogue) -> Stats:
     fields = Counter(p.field for p in procedures)
     field_ids = list(settings.fields) + sorted(set(fields) - set(settings.fields))
 
-    def field_label(fid: str) -> str:
-        return settings.fields[fid].name if fid in settings.fields else fid
-
     by_field = tuple(
         sorted(
-            (Count(fid, field_label(fid), fields[fid]) for fid in field_ids),
+            (Count(fid, wording.field_name(settings, fid), fields[fid]) for fid in field_ids),
             key=lambda c: (-c.count, text.sort_key(c.label)),
         )
     )
@@ -208,12 +205,7 @@ def rows(stats: Stats) -> list[tuple[str, str, str, str]]:
     out.append(("cap", "several", "Thực hiện ở nhiều cấp", str(stats.several_levels)))
     out += [("linh-vuc", c.key, c.label, str(c.count)) for c in stats.by_field]
     out += [("co-quan", c.key, c.label, str(c.count)) for c in stats.by_agency]
-    for key, label in (
-        ("online_full", "Trực tuyến toàn trình"),
-        ("online_partial", "Trực tuyến một phần"),
-        ("online_any", "Có nộp trực tuyến"),
-        ("postal", "Qua bưu chính công ích"),
-    ):
+    for key, label in wording.SHARE_LABELS.items():
         share: Share = getattr(stats, key)
         out.append(("kenh", key, label, str(share.count)))
         out.append(("kenh", f"{key}_percent", f"{label} (%)", f"{share.percent:g}"))

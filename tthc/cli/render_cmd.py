@@ -77,7 +77,7 @@ def _options(
     codes: tuple[str, ...] = (),
 ) -> RenderOptions:
     from tthc.render import RenderOptions, pdf_problem
-    from tthc.views import Filters
+    from tthc.selection import Filters
 
     if pdf and (problem := pdf_problem()) is not None:
         fail(problem)

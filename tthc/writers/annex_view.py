@@ -16,7 +16,6 @@ Only legal amendments go into list 2: an editorial edit is not announced.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -24,7 +23,17 @@ from urllib.parse import urlsplit
 from tthc import text
 from tthc.diff import Amended, ChangeSet, Replaced
 from tthc.model import LEVELS, Catalogue, Decision, LegalRef, Procedure, Settings
-from tthc.writers.base import duration_text, fee_text, settings_of
+from tthc.wording import (
+    capitalised,
+    date_in_words,
+    date_text,
+    duration_statement,
+    fee_statement,
+    per_channel,
+    procedure_key,
+    roman,
+)
+from tthc.writers.base import settings_of
 
 MAIN_COLUMNS = (
     "Số TT",
@@ -48,7 +57,6 @@ LIST_TITLES = (
     "Danh mục thủ tục hành chính được sửa đổi, bổ sung, thay thế",
     "Danh mục thủ tục hành chính bị bãi bỏ",
 )
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
 LETTERS = "ABCDEFGHIJ"
 PORTAL_HOST = "dichvucong.gov.vn"
 
@@ -230,10 +238,10 @@ def _main_groups(
         fields: list[FieldGroup] = []
         for j, name in enumerate(sorted(by_field, key=text.sort_key)):
             out_rows: list[Row] = []
-            for proc, note in sorted(by_field[name], key=lambda pn: (text.sort_key(pn[0].name), pn[0].code)):
+            for proc, note in sorted(by_field[name], key=lambda pn: procedure_key(pn[0])):
                 number += 1
                 out_rows.append(_main_row(number, proc, note, settings, legal_texts))
-            fields.append(FieldGroup(ROMAN[j] if j < len(ROMAN) else str(j + 1), f"Lĩnh vực {name}", out_rows))
+            fields.append(FieldGroup(roman(j + 1), f"Lĩnh vực {name}", out_rows))
         groups.append(LevelGroup(LETTERS[i], _level_title(level), fields))
     return groups
 
@@ -249,7 +257,7 @@ def _abolished_groups(
     groups: list[LevelGroup] = []
     for i, level in enumerate(sorted(by_level, key=_level_order)):
         rows: list[Row] = []
-        for n, proc in enumerate(sorted(by_level[level], key=lambda p: (text.sort_key(p.name), p.code)), 1):
+        for n, proc in enumerate(sorted(by_level[level], key=procedure_key), 1):
             rows.append(
                 Row(
                     number=n,
@@ -333,26 +341,19 @@ def _main_row(
     )
 
 
-def _channel_label(channel: str) -> str:
-    return channel[:1].upper() + channel[1:]
-
-
 def _per_channel(proc: Procedure, what: str) -> list[str]:
     """One value when every channel agrees (the usual case), else one line per channel."""
     said: list[tuple[str, str]] = []
     for method in proc.methods:
         if what == "time":
-            value = duration_text(method.time)
-            if method.local_time is not None and duration_text(method.local_time):
-                value += f" (tỉnh cam kết: {duration_text(method.local_time)})"
+            value = duration_statement(method.time)
+            local = duration_statement(method.local_time)
+            if local:
+                value += f" (tỉnh cam kết: {local})"
         else:
-            value = fee_text(method.fee)
+            value = fee_statement(method.fee)
         said.append((method.channel, value or "Không quy định"))
-    if not said:
-        return []
-    if len({v for _, v in said}) == 1:
-        return [said[0][1]]
-    return [f"{_channel_label(c)}: {v}" for c, v in said]
+    return per_channel(said)
 
 
 def _places(proc: Procedure, settings: Settings) -> list[str]:
@@ -375,17 +376,13 @@ def _places(proc: Procedure, settings: Settings) -> list[str]:
             where = "Cổng Dịch vụ công quốc gia" if host.endswith(PORTAL_HOST) or not host else host
             out.append(f"Trực tuyến{level} trên {where}")
         else:
-            out.append(_channel_label(method.channel))
+            out.append(capitalised(method.channel))
     return out
 
 
 def _basis_line(ref: LegalRef) -> str:
     """"Luật Hộ tịch số 60/2014/QH13 ngày 20/11/2014", "Nghị định số 123/2015/NĐ-CP ngày 15/11/2015"."""
-    date = ""
-    try:
-        date = f" ngày {dt.date.fromisoformat(ref.date):%d/%m/%Y}" if ref.date else ""
-    except ValueError:
-        date = f" ngày {ref.date}"
+    date = f" ngày {date_text(ref.date)}" if ref.date else ""
     title = ref.title.strip()
     if title and ref.type and text.fold(title).startswith(text.fold(ref.type)):
         return f"{title} số {ref.number}{date}"  # a law is cited by its name: "Luật Hộ tịch số …"
@@ -393,19 +390,11 @@ def _basis_line(ref: LegalRef) -> str:
     return f"{ref.type} số {ref.number}{date}" if ref.type else f"{ref.number}{date}"
 
 
-def _vi_date(value: dt.date | None) -> str:
-    """"ngày 05 tháng 01 năm 2025": days below 10 and months below 3 take a leading zero (NĐ 30/2020)."""
-    if value is None:
-        return "ngày      tháng      năm 20…"
-    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
-    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
-
-
 def _attached(decisions: tuple[Decision, ...], settings: Settings) -> str:
     issuer = f"Chủ tịch {settings.authority}" if settings.authority else "Chủ tịch Ủy ban nhân dân tỉnh"
     if len(decisions) == 1:
         d = decisions[0]
-        return f"(Kèm theo Quyết định số {d.number} {_vi_date(d.signed)} của {d.issuer or issuer})"
+        return f"(Kèm theo Quyết định số {d.number} {date_in_words(d.signed)} của {d.issuer or issuer})"
     if len(decisions) > 1:
         return "(Kèm theo các Quyết định số " + ", ".join(d.number for d in decisions) + f" của {issuer})"
-    return f"(Kèm theo Quyết định số        /QĐ-UBND {_vi_date(None)} của {issuer})"
+    return f"(Kèm theo Quyết định số        /QĐ-UBND {date_in_words(None)} của {issuer})"

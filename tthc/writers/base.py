@@ -2,9 +2,9 @@
 
 A writer turns a :class:`~tthc.diff.ChangeSet` into bytes (UTF-8 text, or a
 Word file): one signature for every format lets the command write any of them
-to stdout or, atomically, to a file. The helpers here say a duration, a fee or
-a changed value the way Vietnamese documents do ("05 ngày làm việc",
-"50.000 đồng", "Miễn phí"), once for the text, Markdown and annex writers.
+to stdout or, atomically, to a file. :func:`show` says a changed value the way
+Vietnamese documents do ("05 ngày làm việc", "50.000 đồng", "Miễn phí"),
+with :mod:`tthc.wording`, once for the text and Markdown writers.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tthc import text
+from tthc import wording
 from tthc.diff import Change, ChangeSet, Unannounced
 from tthc.model import Settings
-from tthc.templating import money
 
 
 @dataclass(frozen=True)
@@ -42,63 +41,15 @@ GROUPS = {
 KIND_LABELS = {"changed": "sửa", "added": "thêm", "removed": "bỏ", "reordered": "đổi thứ tự"}
 
 
-def two_digits(value: float) -> str:
-    """05, 10, 0,5: Vietnamese documents write small whole counts with two digits."""
-    if float(value).is_integer():
-        whole = int(value)
-        return f"{whole:02d}" if 0 <= whole < 10 else str(whole)
-    return str(value).replace(".", ",")
-
-
-def duration_text(value: Any) -> str:
-    """A duration (model object or its plain dict) as a document writes it."""
-    data = _mapping(value)
-    if not data:
-        return ""
-    amount, unit, note = data.get("value"), str(data.get("unit") or ""), str(data.get("note") or "")
-    said = f"{two_digits(amount)} {unit}".strip() if isinstance(amount, int | float) else unit
-    said = said[:1].upper() + said[1:] if said and not isinstance(amount, int | float) else said
-    return f"{said} ({note})" if note and said else (said or note)
-
-
-def fee_text(value: Any) -> str:
-    """A fee: "50.000 đồng", "25 USD", "Miễn phí", with its note and basis."""
-    data = _mapping(value)
-    if not data:
-        return ""
-    note, basis = str(data.get("note") or ""), str(data.get("basis") or "")
-    amount = data.get("amount")
-    if data.get("free"):
-        said = "Miễn phí"
-    elif isinstance(amount, int | float):
-        currency = str(data.get("currency") or "VND")
-        said = f"{money(amount)} {'đồng' if currency == 'VND' else currency}"
-    else:
-        said = ""
-    if said and note and said.split()[0] in note:
-        said = ""  # the note already states the amount ("8.000 đồng/bản sao")
-    parts = [p for p in (said, note) if p]
-    out = "; ".join(parts)
-    return f"{out} (theo {basis})" if basis else out
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    if value is None:
-        return {}
-    if isinstance(value, Mapping):
-        return value
-    return {k: getattr(value, k) for k in ("value", "unit", "note", "amount", "currency", "free", "basis") if hasattr(value, k)}
-
-
 def show(change: Change, value: Any, settings: Settings | None = None) -> str:
     """One side of a change as a person reads it."""
     if value is None:
         return "—"
     last = change.path.rsplit(".", 1)[-1]
     if change.component == "time" and isinstance(value, Mapping):
-        return duration_text(value)
+        return wording.duration_statement(wording.duration_of(value))
     if change.component == "fee" and isinstance(value, Mapping):
-        return fee_text(value)
+        return wording.fee_statement(wording.fee_of(value))
     if change.component == "agencies" and isinstance(value, str) and settings is not None:
         agency = settings.agencies.get(value)
         return agency.name if agency else value
@@ -108,7 +59,7 @@ def show(change: Change, value: Any, settings: Settings | None = None) -> str:
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, int | float):
-        return two_digits(value) if last in ("originals", "copies", "sets") else str(value)
+        return wording.two_digits(value) if last in ("originals", "copies", "sets") else str(value)
     if isinstance(value, list):
         return "; ".join(show(change, v, settings) for v in value)
     if isinstance(value, Mapping):
@@ -120,10 +71,10 @@ def _record_text(value: Mapping[str, Any]) -> str:
     """A whole record that was added or removed: a method, a dossier item, a legal text."""
     if "channel" in value:
         parts = [str(value["channel"])]
-        if value.get("time"):
-            parts.append(duration_text(value["time"]))
-        if value.get("fee"):
-            parts.append(fee_text(value["fee"]))
+        if isinstance(value.get("time"), Mapping):
+            parts.append(wording.duration_statement(wording.duration_of(value["time"])))
+        if isinstance(value.get("fee"), Mapping):
+            parts.append(wording.fee_statement(wording.fee_of(value["fee"])))
         return ", ".join(p for p in parts if p)
     if "items" in value:
         items = [str(i.get("name", "")) for i in value.get("items", []) if isinstance(i, Mapping)]
@@ -135,18 +86,13 @@ def _record_text(value: Mapping[str, Any]) -> str:
     if "name" in value:
         extra = []
         if value.get("originals"):
-            extra.append(f"bản chính: {two_digits(value['originals'])}")
+            extra.append(f"bản chính: {wording.two_digits(value['originals'])}")
         if value.get("copies"):
-            extra.append(f"bản sao: {two_digits(value['copies'])}")
+            extra.append(f"bản sao: {wording.two_digits(value['copies'])}")
         if value.get("code"):
             extra.append(str(value["code"]))
         return str(value["name"]) + (f" ({', '.join(extra)})" if extra else "")
     return "; ".join(f"{k}: {v}" for k, v in value.items())
-
-
-def by_name(items: list[Any], name: Callable[[Any], str]) -> list[Any]:
-    """Vietnamese alphabetical order, then code, for every list a person reads."""
-    return sorted(items, key=lambda item: (text.sort_key(name(item)), getattr(item, "code", "")))
 
 
 def settings_of(changes: ChangeSet) -> Settings:

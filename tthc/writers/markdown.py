@@ -13,7 +13,8 @@ import re
 
 from tthc.diff import Amended, Change, ChangeSet, Replaced
 from tthc.model import Procedure, Settings
-from tthc.writers.base import GROUPS, KIND_LABELS, Context, by_name, settings_of, show
+from tthc.wording import date_text, in_vietnamese_order
+from tthc.writers.base import GROUPS, KIND_LABELS, Context, settings_of, show
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]|~#!])")
 
@@ -73,7 +74,7 @@ def _procedures(title: str, procs: list[Procedure], settings: Settings) -> list[
     if not procs:
         return []
     out = [f"#### {title} ({len(procs)})", "", "| Mã | Tên thủ tục | Cấp thực hiện | Lĩnh vực |", "|---|---|---|---|"]
-    for proc in by_name(procs, lambda p: p.name):
+    for proc in in_vietnamese_order(procs, lambda p: p.name):
         level, field = _where(proc, settings)
         out.append(f"| {code(proc.code)} | {md(proc.name)} | {md(level)} | {md(field)} |")
     return [*out, ""]
@@ -84,7 +85,7 @@ def _amended(changes: ChangeSet, settings: Settings, old_settings: Settings) -> 
     if not items:
         return []
     out = [f"#### {GROUPS['amended']} ({len(items)})", ""]
-    for item in by_name(items, lambda i: i.new.name):
+    for item in in_vietnamese_order(items, lambda i: i.new.name):
         if isinstance(item, Replaced):
             why = (
                 f"⚠️ đoán theo tên gần giống ({item.similarity:.0%}), cần xác nhận"
@@ -144,7 +145,7 @@ def _decisions(changes: ChangeSet) -> list[str]:
         return []
     out = [f"#### Quyết định công bố ({len(rows)})", "", "| | Số | Ngày ký | Trích yếu |", "|---|---|---|---|"]
     for kind, d in rows:
-        date = f"{d.signed:%d/%m/%Y}" if d.signed else ""
+        date = date_text(d.signed)
         out.append(f"| {kind} | {md(d.number)} | {date} | {md(d.title)} |")
     return [*out, ""]
 

@@ -17,7 +17,8 @@ from rich.text import Text
 from tthc.diff import Amended, Change, ChangeSet, Replaced, Unannounced
 from tthc.model import Procedure, Settings
 from tthc.text import printable as p
-from tthc.writers.base import GROUPS, KIND_LABELS, Context, by_name, settings_of, show
+from tthc.wording import date_text, in_vietnamese_order
+from tthc.writers.base import GROUPS, KIND_LABELS, Context, settings_of, show
 
 
 def write(changes: ChangeSet, context: Context) -> bytes:
@@ -79,7 +80,7 @@ def _new(console: Console, changes: ChangeSet, settings: Settings) -> None:
     if not changes.new:
         return
     _heading(console, GROUPS["new"], len(changes.new), "green")
-    for proc in by_name(list(changes.new), lambda p: p.name):
+    for proc in in_vietnamese_order(list(changes.new), lambda p: p.name):
         console.print(Text.assemble(("  + ", "green"), (p(proc.code), "bold"), f"  {p(proc.name)}", (f"  [{_where(proc, settings)}]", "dim")))
 
 
@@ -88,7 +89,7 @@ def _amended(console: Console, changes: ChangeSet, settings: Settings, old_setti
     if not items:
         return
     _heading(console, GROUPS["amended"], len(items), "yellow")
-    for item in by_name(items, lambda i: i.new.name):
+    for item in in_vietnamese_order(items, lambda i: i.new.name):
         if isinstance(item, Replaced):
             why = (
                 f"thay thế, đoán theo tên gần giống ({item.similarity:.0%}): cần xác nhận"
@@ -154,7 +155,7 @@ def _abolished(console: Console, changes: ChangeSet, settings: Settings) -> None
     if not changes.abolished:
         return
     _heading(console, GROUPS["abolished"], len(changes.abolished), "red")
-    for proc in by_name(list(changes.abolished), lambda p: p.name):
+    for proc in in_vietnamese_order(list(changes.abolished), lambda p: p.name):
         console.print(Text.assemble(("  - ", "red"), (p(proc.code), "bold"), f"  {p(proc.name)}", (f"  [{_where(proc, settings)}]", "dim")))
 
 
@@ -168,7 +169,7 @@ def _decisions(console: Console, changes: ChangeSet) -> None:
         return
     _heading(console, "Quyết định công bố", len(rows), "blue")
     for mark, style, decision in rows:
-        date = f"{decision.signed:%d/%m/%Y}" if decision.signed else ""
+        date = date_text(decision.signed)
         console.print(Text.assemble((f"  {mark} ", style), (p(decision.number), "bold"), p(f"  {date}  {decision.title}".rstrip())))
 
 

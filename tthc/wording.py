@@ -1,0 +1,329 @@
+"""How tthc words a value in Vietnamese, once for every output.
+
+A citizen reads the same procedure on a notice board, in the listing site, in
+a spreadsheet and in the annex of a decision; a legal officer compares them.
+When each output wrote its own "0,5 ngày" the copies drifted ("0.5" in one,
+"25,50 USD" in another), so every number, amount, duration, date, Roman
+numeral, channel, role and online label, per-channel summary and procedure
+order is decided here and nowhere else. Pure functions: no I/O, no printing.
+
+Conventions (Vietnamese usage, NĐ 30/2020/NĐ-CP for documents):
+
+- a decimal comma and dots between thousands: "0,5", "1.234,5", "50.000";
+- amounts in đồng say "đồng", other currencies keep their code: "25,5 USD";
+- dates "20/11/2014"; in a decision's heading "ngày 05 tháng 01 năm 2025";
+- lists a person reads are in Vietnamese alphabetical order
+  (:func:`tthc.text.sort_key`), the code breaking ties.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from tthc import text
+from tthc.model import Duration, Fee, Procedure, Settings, parse_date
+
+T = TypeVar("T")
+
+# --------------------------------------------------------------------------
+# Numbers and money
+# --------------------------------------------------------------------------
+
+
+def number_text(value: float) -> str:
+    """5 → "5", 0.5 → "0,5", 1234.5 → "1.234,5": decimal comma, dots between thousands.
+
+    The shortest digits that give the value back (Python's ``repr``), never
+    an exponent and never a trailing zero: a reader gets exactly the number
+    the record holds. A value that is no number at all (infinite, NaN:
+    nothing a catalogue should hold, but diff reads files nobody validated)
+    is shown as Python writes it.
+    """
+    if not math.isfinite(value):
+        return str(value)
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    digits = format(Decimal(repr(float(value))), "f")
+    whole, _, fraction = digits.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}".replace(",", ".") + "," + fraction
+
+
+def two_digits(value: float) -> str:
+    """05, 10, 0,5: documents write small whole counts with two digits ("05 ngày làm việc", "bản sao: 01")."""
+    if float(value).is_integer() and 0 <= value < 10:
+        return f"{int(value):02d}"
+    return number_text(value)
+
+
+def currency_text(currency: str) -> str:
+    """"đồng" for VND (as a notice board says it), the code for any other currency ("USD")."""
+    return "đồng" if currency == "VND" else currency
+
+
+def amount_text(amount: float, currency: str = "VND") -> str:
+    """50000 → "50.000 đồng", 25.5 USD → "25,5 USD"."""
+    return f"{number_text(amount)} {currency_text(currency)}"
+
+
+def percent_text(value: float) -> str:
+    """38.7 → "38,7\u00a0%": one decimal and a decimal comma, as ``tthc stats`` prints it.
+
+    The space before "%" is a no-break space, so a narrow column never leaves
+    the sign alone on the next line.
+    """
+    return f"{value:.1f}".replace(".", ",") + "\u00a0%"
+
+
+def capitalised(value: str) -> str:
+    """The first letter upper case, the rest as written: "trong ngày" → "Trong ngày"."""
+    return value[:1].upper() + value[1:]
+
+
+def with_note(said: str, note: str) -> str:
+    """"5 ngày làm việc (kể từ …)": the form the spreadsheet importer reads a note back from."""
+    if said and note:
+        return f"{said} ({note})"
+    return said or note
+
+
+# --------------------------------------------------------------------------
+# Durations and fees
+# --------------------------------------------------------------------------
+
+
+def duration_text(duration: Duration | None, *, padded: bool = False) -> str:
+    """"5 ngày làm việc", "0,5 ngày", "Trong ngày"; empty when the record gives nothing.
+
+    ``padded`` writes small whole numbers with two digits ("05 ngày làm
+    việc"), as the annex of a decision and the diff of one do. The note is
+    the caller's to place: a sheet shows it on its own line, a cell in
+    parentheses (:func:`with_note`).
+    """
+    if duration is None:
+        return ""
+    if duration.value is None:
+        return capitalised(duration.unit)
+    number = two_digits(duration.value) if padded else number_text(duration.value)
+    return f"{number} {duration.unit}".strip()
+
+
+def fee_text(fee: Fee | None) -> str:
+    """"Miễn phí", "8.000 đồng", "25,5 USD"; empty when the record gives only a note (or nothing)."""
+    if fee is None:
+        return ""
+    if fee.free:
+        return "Miễn phí"
+    if fee.amount is None:
+        return ""
+    return amount_text(fee.amount, fee.currency)
+
+
+def duration_statement(duration: Duration | None) -> str:
+    """A duration as a decision states it: "05 ngày làm việc (kể từ …)"."""
+    if duration is None:
+        return ""
+    return with_note(duration_text(duration, padded=True), duration.note)
+
+
+def fee_statement(fee: Fee | None) -> str:
+    """A fee as a decision states it: "8.000 đồng; <note> (theo <basis>)".
+
+    The amount is left out when the note already states it ("8.000
+    đồng/bản sao"), so a reader never sees it twice.
+    """
+    if fee is None:
+        return ""
+    said = fee_text(fee)
+    if said and fee.note and said.split()[0] in fee.note:
+        said = ""
+    out = "; ".join(part for part in (said, fee.note) if part)
+    return f"{out} (theo {fee.basis})" if fee.basis else out
+
+
+def duration_of(data: Mapping[str, Any]) -> Duration:
+    """A duration from its plain data (a diff compares files nobody validated): wrong types read as absent."""
+    value = data.get("value")
+    return Duration(
+        value=value if isinstance(value, int | float) else None,
+        unit=str(data.get("unit") or ""),
+        note=str(data.get("note") or ""),
+    )
+
+
+def fee_of(data: Mapping[str, Any]) -> Fee:
+    """A fee from its plain data, as :func:`duration_of`."""
+    amount = data.get("amount")
+    return Fee(
+        amount=amount if isinstance(amount, int | float) else None,
+        currency=str(data.get("currency") or "VND"),
+        free=bool(data.get("free")),
+        note=str(data.get("note") or ""),
+        basis=str(data.get("basis") or ""),
+    )
+
+
+# --------------------------------------------------------------------------
+# Dates and numerals
+# --------------------------------------------------------------------------
+
+
+def date_text(value: object) -> str:
+    """"2014-11-20" or a date → "20/11/2014"; other text is kept as it is, anything else is empty."""
+    date = parse_date(value)
+    if date is not None:
+        return f"{date:%d/%m/%Y}"
+    return value if isinstance(value, str) else ""
+
+
+def date_in_words(value: dt.date | None) -> str:
+    """"ngày 05 tháng 01 năm 2025": days below 10 and months below 3 take a leading zero (NĐ 30/2020).
+
+    Without a date, the blank a drafter fills in by hand.
+    """
+    if value is None:
+        return "ngày      tháng      năm 20…"
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+_NUMERALS = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+             (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
+
+
+def roman(number: int) -> str:
+    """1 → "I", 4 → "IV", 16 → "XVI": the numbering of groups in Vietnamese administrative lists.
+
+    Any positive number (thousands repeat "M"); zero and negatives have no
+    Roman numeral, which is a caller's error.
+    """
+    if number < 1:
+        raise ValueError(f"no Roman numeral for {number}")
+    out = []
+    for value, numeral in _NUMERALS:
+        count, number = divmod(number, value)
+        out.append(numeral * count)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------
+# Channels, roles, online service
+# --------------------------------------------------------------------------
+
+CHANNEL_LABELS = {
+    "trực tiếp": "Trực tiếp",
+    "trực tuyến": "Trực tuyến",
+    "bưu chính": "Dịch vụ bưu chính công ích",
+}
+"""A channel as a sheet's heading names it."""
+
+SHORT_CHANNEL_LABELS = {"trực tiếp": "Trực tiếp", "trực tuyến": "Trực tuyến", "bưu chính": "Bưu chính"}
+"""A channel in a short line ("Trực tiếp, Bưu chính: 5 ngày làm việc")."""
+
+ROLE_LABELS = {
+    "performing": "Cơ quan trực tiếp thực hiện",
+    "deciding": "Cơ quan có thẩm quyền quyết định",
+    "authorised": "Cơ quan được ủy quyền",
+    "coordinating": "Cơ quan phối hợp",
+}
+"""The roles of agencies in a record, in the order of the national record."""
+
+ONLINE_LABELS = {
+    "toan-trinh": "Toàn trình",
+    "mot-phan": "Một phần",
+    "khac": "Có (chưa ghi mức độ)",
+    "khong": "Không",
+}
+"""Online status keys (ASCII, for filters and data attributes) and their labels."""
+
+ONLINE_KEYS = {"toàn trình": "toan-trinh", "một phần": "mot-phan"}
+"""The NĐ 42/2022 level of an online channel (``online:`` of a method) → its key in :data:`ONLINE_LABELS`."""
+
+
+SHARE_LABELS = {
+    "online_full": "Trực tuyến toàn trình",
+    "online_partial": "Trực tuyến một phần",
+    "online_any": "Có nộp trực tuyến",
+    "postal": "Qua bưu chính công ích",
+}
+"""The shares of procedures ``tthc stats`` and the index page's chart report, by the key of :class:`tthc.stats.Stats`."""
+
+
+def channel_label(channel: str) -> str:
+    """A channel as a sheet's heading names it; an unknown channel as it is written."""
+    return CHANNEL_LABELS.get(channel, channel)
+
+
+def short_channel_label(channel: str) -> str:
+    """A channel in a short line: "Bưu chính"; an unknown channel capitalised."""
+    return SHORT_CHANNEL_LABELS.get(channel) or capitalised(channel)
+
+
+def per_channel(
+    values: Sequence[tuple[str, str]],
+    label: Callable[[str], str] = short_channel_label,
+    *,
+    grouped: bool = False,
+) -> list[str]:
+    """(channel, text) pairs said once when the channels agree, else one line per channel.
+
+    Most procedures take the same time and fee whatever the channel, and
+    saying it once keeps a notice board and a spreadsheet short. Channels
+    without a value are left out of the lines.
+
+    Ungrouped (the spreadsheet and the annex): one value only when *every*
+    channel states it and they agree, so the importer never gives a value
+    to a channel that had none; otherwise ``"<label>: <value>"`` per
+    channel, the form :func:`tthc.importer.split_channels` reads back.
+    Grouped (posting lists): the value once if every channel that states a
+    value agrees, otherwise channels sharing a value on one line
+    ("Trực tiếp, Bưu chính: 5 ngày làm việc").
+    """
+    present = [(channel, value) for channel, value in values if value]
+    if not present:
+        return []
+    distinct = list(dict.fromkeys(value for _, value in present))
+    if grouped:
+        if len(distinct) == 1:
+            return distinct
+        return [
+            f"{', '.join(label(c) for c, v in present if v == value)}: {value}" for value in distinct
+        ]
+    if len(distinct) == 1 and len(present) == len(values):
+        return distinct
+    return [f"{label(channel)}: {value}" for channel, value in present]
+
+
+# --------------------------------------------------------------------------
+# Order
+# --------------------------------------------------------------------------
+
+
+def in_vietnamese_order(items: Iterable[T], name: Callable[[T], str]) -> list[T]:
+    """Vietnamese alphabetical order of ``name``, then ``code`` (when items have one), for every list a person reads."""
+    return sorted(items, key=lambda item: (text.sort_key(name(item)), getattr(item, "code", "")))
+
+
+def procedure_key(procedure: Procedure) -> tuple[text.SortKey, str]:
+    """A procedure's place in a list: Vietnamese order of names, the code breaking ties."""
+    return text.sort_key(procedure.name), procedure.code
+
+
+def sort_procedures(procedures: Iterable[Procedure]) -> list[Procedure]:
+    """Procedures in Vietnamese alphabetical order of names, the code breaking ties."""
+    return sorted(procedures, key=procedure_key)
+
+
+def field_name(settings: Settings, field_id: str) -> str:
+    """A field's name from the settings; an unknown field (or one without a name) by its id."""
+    field = settings.fields.get(field_id)
+    return field.name if field is not None and field.name else field_id
+
+
+def sort_by_field(procedures: Iterable[Procedure], settings: Settings) -> list[Procedure]:
+    """Vietnamese order of field name, then procedure name, then code: the order a printed list is scanned in."""
+    return sorted(procedures, key=lambda p: (text.sort_key(field_name(settings, p.field)), *procedure_key(p)))
