@@ -1,0 +1,427 @@
+"""The national portal's tables, read back from the text they were flattened into.
+
+The portal's crawler kept only ``text_content()`` of each page, so a table
+arrives as its cells run together: ``Trực tuyến5 Ngày làm việc25 USD(…)Mô
+tả``, ``…Trung ương85/2019/TT-BTC``. The boundaries have to be found again
+from what each column can hold (a channel name, a number and a unit, an
+amount and a currency, a legal-document number). Where a boundary is a guess
+the parser says so: every function returns its rows together with
+:class:`Mark` entries, the reason in Vietnamese and the source text, so an
+importer can show a reviewer exactly which values to check. A value is never
+made up: each one is a piece of the source text, or the fixed translation
+of a label (``Dịch vụ bưu chính`` → ``bưu chính``, ``VNĐ`` → ``VND``).
+
+Input is NFC text with its whitespace already normalised (see
+:func:`tthc.portal.clean`); nothing here prints or reads files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from collections.abc import Iterator
+from typing import Any
+
+from tthc.text import _is_vi_syllable as is_vi_syllable
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A value a reviewer must check: where it is, why, and the source text it came from."""
+
+    path: Path
+    reason: str
+    source: str
+
+
+EMPTY = "Không có thông tin"
+"""The portal's placeholder for an empty cell: it means no value, never a value."""
+
+# --------------------------------------------------------------------------
+# Cách thức thực hiện: channel, time, fee, description
+# --------------------------------------------------------------------------
+
+METHOD_HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
+CHANNELS = {"Trực tuyến": "trực tuyến", "Trực tiếp": "trực tiếp", "Dịch vụ bưu chính": "bưu chính"}
+TIME_UNITS = {
+    "Ngày làm việc": "ngày làm việc",
+    "Giờ làm việc": "giờ làm việc",
+    "Ngày": "ngày",
+    "Giờ": "giờ",
+    "Tháng": "tháng",
+}
+CURRENCIES = {"Việt Nam Đồng": "VND", "VNĐ": "VND", "USD": "USD"}
+
+_UNIT = "|".join(TIME_UNITS)
+_CURRENCY = "|".join(CURRENCIES)
+_FEE = rf"(?P<fee>Miễn phí|{EMPTY}|(?P<amount>\d{{1,3}}(?:,\d{{3}})*|\d+) (?P<currency>{_CURRENCY}))"
+# A row starts where a channel name is followed by something a time cell holds
+# and then by something a fee cell holds; a channel named inside a description
+# ("Trực tiếp tại …") is not followed by both.
+_ROW = re.compile(
+    rf"(?P<channel>{'|'.join(CHANNELS)})"
+    rf"(?P<time>{EMPTY}|(?P<value>\d+)(?: ?(?P<unit>{_UNIT}))?|(?P<text>[^\d\n]{{1,80}}?))"
+    rf"{_FEE}"
+)
+_PLACE = re.compile(r"^Tại (?P<place>[^:\n]{3,150}):")
+_MONEY_IN_NOTE = re.compile(r"(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:đồng|vnđ|đ\b|usd)", re.IGNORECASE)
+_FEE_UNIT = re.compile(r"^(?:[\d.,]+\s*(?:vnđ|đồng|đ|usd)\s*)?(/[^()/]{1,40})$", re.IGNORECASE)
+
+
+def _amount(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _closing(text: str) -> int | None:
+    """Index just after the parenthesis that closes ``text[0] == "("``, or None when it never closes."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0:
+            return i + 1
+    return None
+
+
+def parse_methods(text: str) -> tuple[list[dict[str, Any]], list[Mark]]:
+    """One method per row of the channel table, each with its own time, fee and description."""
+    marks: list[Mark] = []
+    if not text.startswith(METHOD_HEADER):
+        return [], [Mark(("methods",), "Không thấy tiêu đề bảng cách thức thực hiện.", text[:200])]
+    body = text[len(METHOD_HEADER) :]
+    rows = list(_ROW.finditer(body))
+    if rows and body[: rows[0].start()].strip():
+        marks.append(Mark(("methods",), "Phần đầu bảng không đọc được thành một kênh.", body[: rows[0].start()]))
+    methods: list[dict[str, Any]] = []
+    for i, row in enumerate(rows):
+        end = rows[i + 1].start() if i + 1 < len(rows) else len(body)
+        source = body[row.start() : end]
+        method, row_marks = _method(row, body[row.end() : end], source, ("methods", i))
+        methods.append(method)
+        marks += row_marks
+    seen: dict[tuple[str, str], int] = {}
+    for i, method in enumerate(methods):
+        key = (method["channel"], method.get("place", ""))
+        if key in seen:
+            marks.append(
+                Mark(
+                    ("methods", i),
+                    f"Kênh “{method['channel']}” có hai dòng mà không rõ nơi nộp khác nhau; cần ghi nơi (place) "
+                    "hoặc gộp.",
+                    body[rows[i].start() : rows[i].end()],
+                )
+            )
+        seen[key] = i
+    return methods, marks
+
+
+def _method(row: re.Match[str], rest: str, source: str, path: Path) -> tuple[dict[str, Any], list[Mark]]:
+    marks: list[Mark] = []
+    method: dict[str, Any] = {"channel": CHANNELS[row["channel"]]}
+    time: dict[str, Any] = {}
+    if row["value"] is not None:
+        time["value"] = int(row["value"])
+        if row["unit"]:
+            time["unit"] = TIME_UNITS[row["unit"]]
+
+    elif row["text"] is not None:
+        time["note"] = row["text"].strip()
+        marks.append(Mark((*path, "time"), "Thời hạn không phải một số ngày, giờ: ghi lại nguyên văn.", source))
+    fee: dict[str, Any] = {}
+    if row["fee"] == "Miễn phí":
+        fee["free"] = True
+    elif row["amount"] is not None:
+        fee["amount"] = _amount(row["amount"])
+        fee["currency"] = CURRENCIES[row["currency"]]
+        if row["value"] is not None and not row["unit"]:
+            marks.append(
+                Mark((*path, "fee", "amount"), "Thời hạn không có đơn vị dính liền với số tiền: chỗ tách là phỏng đoán.", source)
+            )
+    note, description = "", rest
+    if rest.startswith("("):
+        close = _closing(rest)
+        if close is None:
+            close = rest.rfind(")") + 1 or len(rest)
+            marks.append(Mark((*path, "fee", "note"), "Ngoặc của diễn giải phí không khép: ranh giới là phỏng đoán.", source))
+        note, description = rest[1 : close - 1].strip(), rest[close:]
+    if note:
+        unit = _FEE_UNIT.match(note)
+        if unit and "amount" in fee:
+            fee["unit"] = unit[1].strip()
+        if not unit or unit[0] != unit[1]:
+            fee["note"] = note
+        money = [_amount(m[1].replace(".", ",")) for m in _MONEY_IN_NOTE.finditer(note)]
+        if fee.get("free") and money:
+            marks.append(Mark((*path, "fee"), "Ghi “Miễn phí” nhưng diễn giải nêu mức thu.", source))
+        elif "amount" in fee and money and fee["amount"] not in money:
+            marks.append(Mark((*path, "fee", "amount"), "Số tiền khác với số tiền nêu trong diễn giải.", source))
+    description = description.strip()
+    place = _PLACE.match(description)
+    if place:
+        method["place"] = place["place"].strip()
+    # An empty time or fee is kept as {}: the source says nothing, and
+    # time-invalid / fee-invalid ask for it in the written file.
+    method["time"] = time
+    method["fee"] = fee
+    if description:
+        method["note"] = description
+    return method, marks
+
+
+# --------------------------------------------------------------------------
+# Thành phần hồ sơ: cases, items, forms, quantities
+# --------------------------------------------------------------------------
+
+DOSSIER_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
+# The quantity cell runs into the cell before it; "nộp 02 bản chính" after a space is prose.
+_QUANTITY = re.compile(r"(?<!\s)(?<!\s\d)(?P<originals>\d) bản chính(?:,(?P<copies>\d) bản sao)?")
+_FORM_FILE = re.compile(r"(?P<form>[A-Za-z0-9][A-Za-z0-9 _.,()%+\-]*\.(?:docx|doc|pdf|xlsx|xls|rar|zip))$")
+_BULLET = re.compile(r"^[-+*•–]+\s*")
+_LONG_CASE = 300
+
+
+def parse_dossier(text: str) -> tuple[dict[str, Any], list[Mark]]:
+    """Cases (the heading above each table copy) and their items, with form file and quantity."""
+    marks: list[Mark] = []
+    parts = text.split(DOSSIER_HEADER)
+    if len(parts) == 1:
+        marks.append(Mark(("dossier",), "Không thấy tiêu đề bảng thành phần hồ sơ: các giấy tờ tách theo số lượng.", text[:300]))
+        parts = ["", text]
+    cases: list[dict[str, Any]] = []
+    heading = parts[0]
+    last = len(parts) - 1
+    for number, part in enumerate(parts[1:], 1):
+        # The heading of the next table copy is the text after this table's last quantity.
+        quantities = list(_QUANTITY.finditer(part))
+        body_end = quantities[-1].end() if quantities else len(part)
+        next_heading = part[body_end:]
+        if number < last or not quantities:
+            body, heading_after = part[:body_end], next_heading
+        else:
+            body, heading_after = part, ""
+        case: dict[str, Any] = {}
+        name = _case_name(heading)
+        index = len(cases)
+        if name:
+            case["case"] = name
+            if len(name) > _LONG_CASE or "\n" in name:
+                marks.append(Mark(("dossier", "cases", index, "case"), "Tên trường hợp dài bất thường: có thể là phần khác của trang.", name[:300]))
+        items, item_marks = _items(body, ("dossier", "cases", index, "items"))
+        marks += item_marks
+        if items:
+            case["items"] = items
+            cases.append(case)
+        heading = heading_after
+    return {"cases": cases}, marks
+
+
+def _case_name(heading: str) -> str:
+    name = heading.strip().strip("-").strip()
+    name = _BULLET.sub("", name).strip().rstrip(":").strip()
+    return name
+
+
+def _items(body: str, path: Path) -> tuple[list[dict[str, Any]], list[Mark]]:
+    items: list[dict[str, Any]] = []
+    marks: list[Mark] = []
+    start = 0
+    for quantity in _QUANTITY.finditer(body):
+        chunk = body[start : quantity.start()]
+        start = quantity.end()
+        item, item_marks = _item(chunk, (*path, len(items)))
+        if item is None:
+            continue
+        item["originals"] = int(quantity["originals"])
+        item["copies"] = int(quantity["copies"] or 0)
+        if chunk[-1:].isdigit():
+            marks.append(
+                Mark((*path, len(items), "originals"), "Số lượng dính liền với chữ số cuối của tên giấy tờ: chỗ tách là phỏng đoán.",
+                     chunk[-80:] + quantity[0])
+            )
+        items.append(item)
+        marks += item_marks
+    item, item_marks = _item(body[start:], (*path, len(items)))
+    if item is not None:
+        marks.append(Mark((*path, len(items)), "Giấy tờ không ghi số lượng.", body[start:][:300]))
+        items.append(item)
+        marks += item_marks
+    return items, marks
+
+
+def _item(chunk: str, path: Path) -> tuple[dict[str, Any] | None, list[Mark]]:
+    marks: list[Mark] = []
+    text = chunk.strip()
+    form = _FORM_FILE.search(text)
+    item: dict[str, Any] = {}
+    if form:
+        name = text[: form.start()].strip()
+        item_form = form["form"].strip()
+        if name[-1:].isalnum() and name[-1:].isascii():
+            marks.append(Mark((*path, "form"), "Ranh giới giữa tên giấy tờ và tên tệp mẫu là phỏng đoán.", text[-200:]))
+        text = name
+    name = _BULLET.sub("", text).strip()
+    if not name and not form:
+        return None, []
+    if not name:
+        marks.append(Mark((*path, "name"), "Giấy tờ chỉ có tên tệp mẫu, không có tên.", chunk.strip()))
+        name = item_form
+    item["name"] = name
+    if form:
+        item["form"] = item_form
+    return item, marks
+
+
+# --------------------------------------------------------------------------
+# Căn cứ pháp lý: title and number run together
+# --------------------------------------------------------------------------
+
+LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
+LEGAL_TYPES = (
+    "Thông tư liên tịch", "Bộ luật", "Luật", "Nghị quyết", "Pháp lệnh", "Nghị định", "Quyết định", "Thông tư", "Chỉ thị",
+)  # fmt: skip
+_TYPES = "|".join(LEGAL_TYPES)
+# Issuer parts: upper-case letters; two digits only after QH (the legislature,
+# QH13) or a one-letter unit (C06); the Prime Minister's TTg. The digits are
+# what keeps "QH13" + "60/2014/…" and "BTC" + "172/2010/…" apart.
+_SEGMENT = r"(?:TTg|(?:UBTV)?QH\d\d|[A-ZĐ]\d\d|[A-ZĐ]+)"
+_NUMBER = re.compile(rf"(?P<digits>\d+(?:\.\d{{1,3}})?)(?P<tail>/(?:\d{{4}}/)?{_SEGMENT}(?:[-/] ?{_SEGMENT})*)")
+_DIGITS = re.compile(r"\d+")
+_NEXT_ROW = re.compile(rf"$|\n|\d+(?:\.\d{{1,3}})?/| ?(?:{_TYPES})\b|(?P<word>[^\W\d_]+)")
+_LONGEST_NUMBER = 60
+
+
+def _row_end(text: str, end: int) -> bool:
+    """Whether a number cell can end at ``end``: the next row's title (a capitalised Vietnamese word) or number follows."""
+    after = _NEXT_ROW.match(text, end)
+    if after is None or after["word"] is None:
+        return after is not None
+    word = after["word"]
+    cut = next((i for i, char in enumerate(word) if i and char.isupper()), len(word))
+    return cut > 1 and word[0].isupper() and is_vi_syllable(word[:cut])
+
+
+def _numbers(text: str) -> Iterator[re.Match[str]]:
+    """Number cells in order: at each digit, the longest number that a row boundary follows."""
+    position = 0
+    while True:
+        start = _DIGITS.search(text, position)
+        if start is None:
+            return
+        if start.start() > position + 1 and text[start.start() - 1] == "." and text[start.start() - 2].isdigit():
+            position = start.end()  # "66.7": the digits after the dot are not a number of their own
+            continue
+        found = None
+        for end in range(min(len(text), start.start() + _LONGEST_NUMBER), start.start(), -1):
+            match = _NUMBER.fullmatch(text, start.start(), end)
+            if match and _row_end(text, end):
+                found = match
+                break
+        if found is None:
+            position = start.end()
+            continue
+        yield found
+        position = found.end()
+
+
+_YEAR_THEN_NUMBER = re.compile(r"^((?:19|20)\d\d)(\d{1,3}(?:\.\d{1,3})?)$")
+_TYPE_AT_END = re.compile(rf"(?P<type>{_TYPES})(?: số)? ?$")
+
+
+def parse_legal_basis(text: str) -> tuple[list[dict[str, Any]], list[Mark]]:
+    """Each row as number (the "Mã văn bản" cell), type (when the row names it) and title.
+
+    The number cell sometimes starts with its type ("Thông tư số01/2026/TT-BNNMT"):
+    the type goes to ``type``, the number keeps the rest, whole.
+    """
+    marks: list[Mark] = []
+    if text.startswith(LEGAL_HEADER):
+        text = text[len(LEGAL_HEADER) :]
+    elif text:
+        marks.append(Mark(("legal_basis",), "Không thấy tiêu đề bảng căn cứ pháp lý.", text[:200]))
+    rows: list[tuple[str, str, str]] = []
+    start = 0
+    for match in _numbers(text):
+        title = text[start : match.start()]
+        start = match.end()
+        if not title.strip() and rows:
+            # "Luật 60/2014/QH13" + "60/2014/QH13": the first number belonged to the title.
+            previous_title, previous_digits, previous_tail = rows.pop()
+            title = previous_title + previous_digits + previous_tail
+        rows.append((title, match["digits"], match["tail"]))
+    refs: list[dict[str, Any]] = []
+    for title, digits, tail in rows:
+        path: Path = ("legal_basis", len(refs))
+        source = (title[-80:] + digits + tail).strip()
+        year = _YEAR_THEN_NUMBER.match(digits)
+        if year:
+            # "Luật Doanh nghiệp 202076/2025/QH15": the title ends in a year.
+            title, digits = title + year[1], year[2]
+        elif len(digits.split(".")[0]) > 4:
+            marks.append(Mark((*path, "number"), "Số hiệu dính liền với chữ số cuối của tên văn bản: chỗ tách là phỏng đoán.", source))
+        ref: dict[str, Any] = {"number": digits + tail}
+        if not _NUMBER.fullmatch(ref["number"]):
+            marks.append(Mark((*path, "number"), "Số hiệu không đúng dạng số/năm/cơ quan thường gặp.", source))
+        kind = _TYPE_AT_END.search(title)
+        if kind and kind.start() > 0 and title[kind.start() - 1] == " ":
+            marks.append(Mark((*path, "type"), f"Không rõ “{kind['type']}” thuộc tên hay thuộc số hiệu văn bản.", source))
+            ref["type"] = kind["type"]
+        elif kind:
+            ref["type"] = kind["type"]
+            title = title[: kind.start()]
+        title = title.strip()
+        if "type" not in ref:
+            start_type = next((t for t in LEGAL_TYPES if title.lower().startswith(t.lower() + " ")), None)
+            if start_type:
+                ref["type"] = start_type
+        if title:
+            ref["title"] = title
+        refs.append(ref)
+    rest = text[start:].strip()
+    if rest and rest != EMPTY:
+        marks.append(Mark(("legal_basis", len(refs), "number"), "Dòng căn cứ pháp lý không tách được số hiệu: ghi nguyên văn.", rest))
+        refs.append({"number": rest})
+    return refs, marks
+
+
+# --------------------------------------------------------------------------
+# Kết quả xử lý: names, each followed by its KQ code, then page chrome
+# --------------------------------------------------------------------------
+
+CHROME = ("Từ khóa", "Chọn cơ quan thực hiện", "-- Chọn", "Hệ thống chỉ hiển thị những cơ quan")
+"""Page furniture that follows the results on the portal page; it is never a value."""
+_CHROME_TAIL = re.compile(rf"Từ khóa(?:{EMPTY})?Mô tả.*$", re.DOTALL)
+_RESULT_CODE = re.compile(r"Mã: ?(?P<code>KQ\.[A-Za-z0-9]+\.\d{6})")
+
+
+def strip_chrome(text: str) -> str:
+    """The results without the search form the page shows after them."""
+    return _CHROME_TAIL.sub("", text)
+
+
+def parse_results(text: str) -> tuple[list[dict[str, Any]], list[Mark]]:
+    """One result per name, with the KQ code the portal gives it."""
+    marks: list[Mark] = []
+    body = strip_chrome(text)
+    results: list[dict[str, Any]] = []
+    start = 0
+    for match in _RESULT_CODE.finditer(body):
+        name = body[start : match.start()].strip()
+        start = match.end()
+        path: Path = ("results", len(results))
+        result: dict[str, Any] = {"name": name}
+        if not name:
+            marks.append(Mark((*path, "name"), "Mã kết quả không có tên kết quả đứng trước.", match[0]))
+            result["name"] = match["code"]
+        code = match["code"]
+        if code != code.upper():
+            marks.append(Mark((*path, "code"), "Mã kết quả viết thường: đã viết hoa.", match[0]))
+        result["code"] = code.upper()
+        results.append(result)
+    rest = body[start:].strip()
+    if rest and rest != EMPTY:
+        results.append({"name": rest})
+    if any(piece in body for piece in CHROME):
+        marks.append(Mark(("results",), "Còn chữ của giao diện trang trong kết quả.", body[-200:]))
+    return results, marks
