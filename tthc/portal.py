@@ -112,12 +112,16 @@ def read_records(path: Path, max_bytes: int = MAX_BYTES) -> list[Record]:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise PortalError(f"{path.name}: tệp {size:,} byte, vượt giới hạn {max_bytes:,} byte; hãy tách tệp.")
+            raise PortalError(
+                f"{path.name}: tệp {size:,} byte, vượt giới hạn {max_bytes:,} byte; hãy tách tệp."
+            )
         raw = path.read_bytes()[: max_bytes + 1].decode("utf-8-sig")
     except OSError as error:
         raise PortalError(f"{path.name}: không đọc được tệp ({error.strerror}).") from error
     except UnicodeDecodeError as error:
-        raise PortalError(f"{path.name}: tệp không phải UTF-8 (byte {error.start}); hãy lưu lại dạng UTF-8.") from error
+        raise PortalError(
+            f"{path.name}: tệp không phải UTF-8 (byte {error.start}); hãy lưu lại dạng UTF-8."
+        ) from error
     return records_from_text(raw, path.name)
 
 
@@ -257,11 +261,13 @@ def to_procedure(record: Record) -> Converted:
     data["agencies"], agency_names = _agency_ids(get, marks)
     if get("dia_chi_tiep_nhan"):
         data["agencies"]["address"] = get("dia_chi_tiep_nhan")
-    data["results"], result_marks = parse_results(get("ket_qua_xu_ly") or "")
+    data["results"], description, result_marks = parse_results(get("ket_qua_xu_ly") or "")
     requirements = (get("yeu_cau_dieu_kien") or "").split("\n")
     if requirements != [""]:
         data["requirements"] = requirements
     data["legal_basis"], legal_marks = parse_legal_basis(get("can_cu_phap_ly") or "")
+    if description:
+        data["note"] = description
     marks += method_marks + dossier_marks + result_marks + legal_marks
     missing = [path for path in _REQUIRED if not _at(data, path)]
     return Converted(code, data, marks, missing, decisions, field_name, agency_names)
@@ -291,7 +297,9 @@ def _decisions(value: str, marks: list[Mark]) -> list[str]:
             marks.append(Mark(("decisions", len(numbers)), "Số quyết định có dấu chấm thừa: đã bỏ.", value))
         numbers.append(number)
     if value and not numbers:
-        marks.append(Mark(("decisions",), "Số quyết định công bố không đúng dạng số/QĐ-cơ quan: cần ghi lại.", value))
+        marks.append(
+            Mark(("decisions",), "Số quyết định công bố không đúng dạng số/QĐ-cơ quan: cần ghi lại.", value)
+        )
     return list(dict.fromkeys(numbers))
 
 

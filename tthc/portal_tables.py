@@ -18,8 +18,8 @@ Input is NFC text with its whitespace already normalised (see
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from tthc.text import _is_vi_syllable as is_vi_syllable
@@ -93,7 +93,9 @@ def parse_methods(text: str) -> tuple[list[dict[str, Any]], list[Mark]]:
     body = text[len(METHOD_HEADER) :]
     rows = list(_ROW.finditer(body))
     if rows and body[: rows[0].start()].strip():
-        marks.append(Mark(("methods",), "Phần đầu bảng không đọc được thành một kênh.", body[: rows[0].start()]))
+        marks.append(
+            Mark(("methods",), "Phần đầu bảng không đọc được thành một kênh.", body[: rows[0].start()])
+        )
     methods: list[dict[str, Any]] = []
     for i, row in enumerate(rows):
         end = rows[i + 1].start() if i + 1 < len(rows) else len(body)
@@ -128,7 +130,9 @@ def _method(row: re.Match[str], rest: str, source: str, path: Path) -> tuple[dic
 
     elif row["text"] is not None:
         time["note"] = row["text"].strip()
-        marks.append(Mark((*path, "time"), "Thời hạn không phải một số ngày, giờ: ghi lại nguyên văn.", source))
+        marks.append(
+            Mark((*path, "time"), "Thời hạn không phải một số ngày, giờ: ghi lại nguyên văn.", source)
+        )
     fee: dict[str, Any] = {}
     if row["fee"] == "Miễn phí":
         fee["free"] = True
@@ -137,14 +141,24 @@ def _method(row: re.Match[str], rest: str, source: str, path: Path) -> tuple[dic
         fee["currency"] = CURRENCIES[row["currency"]]
         if row["value"] is not None and not row["unit"]:
             marks.append(
-                Mark((*path, "fee", "amount"), "Thời hạn không có đơn vị dính liền với số tiền: chỗ tách là phỏng đoán.", source)
+                Mark(
+                    (*path, "fee", "amount"),
+                    "Thời hạn không có đơn vị dính liền với số tiền: chỗ tách là phỏng đoán.",
+                    source,
+                )
             )
     note, description = "", rest
     if rest.startswith("("):
         close = _closing(rest)
         if close is None:
             close = rest.rfind(")") + 1 or len(rest)
-            marks.append(Mark((*path, "fee", "note"), "Ngoặc của diễn giải phí không khép: ranh giới là phỏng đoán.", source))
+            marks.append(
+                Mark(
+                    (*path, "fee", "note"),
+                    "Ngoặc của diễn giải phí không khép: ranh giới là phỏng đoán.",
+                    source,
+                )
+            )
         note, description = rest[1 : close - 1].strip(), rest[close:]
     if note:
         unit = _FEE_UNIT.match(note)
@@ -156,7 +170,9 @@ def _method(row: re.Match[str], rest: str, source: str, path: Path) -> tuple[dic
         if fee.get("free") and money:
             marks.append(Mark((*path, "fee"), "Ghi “Miễn phí” nhưng diễn giải nêu mức thu.", source))
         elif "amount" in fee and money and fee["amount"] not in money:
-            marks.append(Mark((*path, "fee", "amount"), "Số tiền khác với số tiền nêu trong diễn giải.", source))
+            marks.append(
+                Mark((*path, "fee", "amount"), "Số tiền khác với số tiền nêu trong diễn giải.", source)
+            )
     description = description.strip()
     place = _PLACE.match(description)
     if place:
@@ -178,6 +194,8 @@ DOSSIER_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
 # The quantity cell runs into the cell before it; "nộp 02 bản chính" after a space is prose.
 _QUANTITY = re.compile(r"(?<!\s)(?<!\s\d)(?P<originals>\d) bản chính(?:,(?P<copies>\d) bản sao)?")
 _FORM_FILE = re.compile(r"(?P<form>[A-Za-z0-9][A-Za-z0-9 _.,()%+\-]*\.(?:docx|doc|pdf|xlsx|xls|rar|zip))$")
+_ENDS_IN_YEAR = re.compile(r"(?:\d{1,2}/\d{1,2}/|\D)(?:19|20)\d\d$")
+"""A name ending in a date or a year ("ngày 28/8/2020", "năm 2025") before the quantity: the split is sure."""
 _BULLET = re.compile(r"^[-+*•–]+\s*")
 _LONG_CASE = 300
 
@@ -187,7 +205,13 @@ def parse_dossier(text: str) -> tuple[dict[str, Any], list[Mark]]:
     marks: list[Mark] = []
     parts = text.split(DOSSIER_HEADER)
     if len(parts) == 1:
-        marks.append(Mark(("dossier",), "Không thấy tiêu đề bảng thành phần hồ sơ: các giấy tờ tách theo số lượng.", text[:300]))
+        marks.append(
+            Mark(
+                ("dossier",),
+                "Không thấy tiêu đề bảng thành phần hồ sơ: các giấy tờ tách theo số lượng.",
+                text[:300],
+            )
+        )
         parts = ["", text]
     cases: list[dict[str, Any]] = []
     heading = parts[0]
@@ -207,7 +231,13 @@ def parse_dossier(text: str) -> tuple[dict[str, Any], list[Mark]]:
         if name:
             case["case"] = name
             if len(name) > _LONG_CASE or "\n" in name:
-                marks.append(Mark(("dossier", "cases", index, "case"), "Tên trường hợp dài bất thường: có thể là phần khác của trang.", name[:300]))
+                marks.append(
+                    Mark(
+                        ("dossier", "cases", index, "case"),
+                        "Tên trường hợp dài bất thường: có thể là phần khác của trang.",
+                        name[:300],
+                    )
+                )
         items, item_marks = _items(body, ("dossier", "cases", index, "items"))
         marks += item_marks
         if items:
@@ -235,10 +265,13 @@ def _items(body: str, path: Path) -> tuple[list[dict[str, Any]], list[Mark]]:
             continue
         item["originals"] = int(quantity["originals"])
         item["copies"] = int(quantity["copies"] or 0)
-        if chunk[-1:].isdigit():
+        if chunk[-1:].isdigit() and not _ENDS_IN_YEAR.search(chunk):
             marks.append(
-                Mark((*path, len(items), "originals"), "Số lượng dính liền với chữ số cuối của tên giấy tờ: chỗ tách là phỏng đoán.",
-                     chunk[-80:] + quantity[0])
+                Mark(
+                    (*path, len(items), "originals"),
+                    "Số lượng dính liền với chữ số cuối của tên giấy tờ: chỗ tách là phỏng đoán.",
+                    chunk[-80:] + quantity[0],
+                )
             )
         items.append(item)
         marks += item_marks
@@ -259,7 +292,9 @@ def _item(chunk: str, path: Path) -> tuple[dict[str, Any] | None, list[Mark]]:
         name = text[: form.start()].strip()
         item_form = form["form"].strip()
         if name[-1:].isalnum() and name[-1:].isascii():
-            marks.append(Mark((*path, "form"), "Ranh giới giữa tên giấy tờ và tên tệp mẫu là phỏng đoán.", text[-200:]))
+            marks.append(
+                Mark((*path, "form"), "Ranh giới giữa tên giấy tờ và tên tệp mẫu là phỏng đoán.", text[-200:])
+            )
         text = name
     name = _BULLET.sub("", text).strip()
     if not name and not form:
@@ -286,42 +321,67 @@ _TYPES = "|".join(LEGAL_TYPES)
 # QH13) or a one-letter unit (C06); the Prime Minister's TTg. The digits are
 # what keeps "QH13" + "60/2014/…" and "BTC" + "172/2010/…" apart.
 _SEGMENT = r"(?:TTg|(?:UBTV)?QH\d\d|[A-ZĐ]\d\d|[A-ZĐ]+)"
-_NUMBER = re.compile(rf"(?P<digits>\d+(?:\.\d{{1,3}})?)(?P<tail>/(?:\d{{4}}/)?{_SEGMENT}(?:[-/] ?{_SEGMENT})*)")
+_NUMBER = re.compile(
+    rf"(?P<digits>\d+(?:\.\d{{1,3}})?)(?P<tail>/(?:\d{{4}}/)?{_SEGMENT}(?:[-/] ?{_SEGMENT})*)"
+)
 _DIGITS = re.compile(r"\d+")
 _NEXT_ROW = re.compile(rf"$|\n|\d+(?:\.\d{{1,3}})?/| ?(?:{_TYPES})\b|(?P<word>[^\W\d_]+)")
 _LONGEST_NUMBER = 60
 
 
-def _row_end(text: str, end: int) -> bool:
-    """Whether a number cell can end at ``end``: the next row's title (a capitalised Vietnamese word) or number follows."""
+_PROSE_AFTER_NUMBER = frozenset(("ngày", "của", "về", "năm", "và", "được", "tại", "theo", "do"))
+"""Words that follow a number inside a title ("53/2025/TT-BCAngày 01/7/2025" lost its space)."""
+_TITLE_OPENINGS = frozenset(("sửa", "bãi", "quy", "hướng", "ban", "nghị", "thông", "luật", "quyết"))
+"""Words a title written in lower case opens with ("sửa đổi, bổ sung …"): a boundary before them is no doubt."""
+
+
+def _row_end(text: str, end: int, lower: bool) -> bool:
+    """Whether a number cell can end at ``end``: the next row's title (a Vietnamese word) or number follows."""
     after = _NEXT_ROW.match(text, end)
     if after is None or after["word"] is None:
         return after is not None
     word = after["word"]
     cut = next((i for i, char in enumerate(word) if i and char.isupper()), len(word))
-    return cut > 1 and word[0].isupper() and is_vi_syllable(word[:cut])
+    syllable = word[:cut]
+    if word[0].islower():
+        return lower and is_vi_syllable(syllable) and syllable not in _PROSE_AFTER_NUMBER
+    return cut > 1 and is_vi_syllable(syllable)
 
 
-def _numbers(text: str) -> Iterator[re.Match[str]]:
-    """Number cells in order: at each digit, the longest number that a row boundary follows."""
+def _number_at(text: str, start: int, lower: bool) -> re.Match[str] | None:
+    """The longest number starting at ``start`` that a row boundary follows; a title in lower case only as a last resort."""
+    for end in range(min(len(text), start + _LONGEST_NUMBER), start, -1):
+        match = _NUMBER.fullmatch(text, start, end)
+        if match and _row_end(text, end, lower):
+            return match
+    return None
+
+
+def _numbers(text: str) -> Iterator[tuple[re.Match[str], bool]]:
+    """Number cells in order, each with whether the title after it starts in lower case (a weaker boundary)."""
     position = 0
     while True:
         start = _DIGITS.search(text, position)
         if start is None:
             return
-        if start.start() > position + 1 and text[start.start() - 1] == "." and text[start.start() - 2].isdigit():
+        if (
+            start.start() > position + 1
+            and text[start.start() - 1] == "."
+            and text[start.start() - 2].isdigit()
+        ):
             position = start.end()  # "66.7": the digits after the dot are not a number of their own
             continue
-        found = None
-        for end in range(min(len(text), start.start() + _LONGEST_NUMBER), start.start(), -1):
-            match = _NUMBER.fullmatch(text, start.start(), end)
-            if match and _row_end(text, end):
-                found = match
-                break
+        found = _number_at(text, start.start(), lower=False)
+        doubt = False
+        if found is None:
+            found = _number_at(text, start.start(), lower=True)
+            doubt = (
+                found is not None and text[found.end() :].split(" ", 1)[0].rstrip(",") not in _TITLE_OPENINGS
+            )
         if found is None:
             position = start.end()
             continue
-        yield found
+        yield found, doubt
         position = found.end()
 
 
@@ -340,18 +400,19 @@ def parse_legal_basis(text: str) -> tuple[list[dict[str, Any]], list[Mark]]:
         text = text[len(LEGAL_HEADER) :]
     elif text:
         marks.append(Mark(("legal_basis",), "Không thấy tiêu đề bảng căn cứ pháp lý.", text[:200]))
-    rows: list[tuple[str, str, str]] = []
-    start = 0
-    for match in _numbers(text):
+    rows: list[tuple[str, str, str, bool]] = []
+    start, lower_title = 0, False
+    for match, lower_next in _numbers(text):
         title = text[start : match.start()]
         start = match.end()
         if not title.strip() and rows:
             # "Luật 60/2014/QH13" + "60/2014/QH13": the first number belonged to the title.
-            previous_title, previous_digits, previous_tail = rows.pop()
+            previous_title, previous_digits, previous_tail, lower_title = rows.pop()
             title = previous_title + previous_digits + previous_tail
-        rows.append((title, match["digits"], match["tail"]))
+        rows.append((title, match["digits"], match["tail"], lower_title))
+        lower_title = lower_next
     refs: list[dict[str, Any]] = []
-    for title, digits, tail in rows:
+    for title, digits, tail, lower_title in rows:
         path: Path = ("legal_basis", len(refs))
         source = (title[-80:] + digits + tail).strip()
         year = _YEAR_THEN_NUMBER.match(digits)
@@ -359,18 +420,34 @@ def parse_legal_basis(text: str) -> tuple[list[dict[str, Any]], list[Mark]]:
             # "Luật Doanh nghiệp 202076/2025/QH15": the title ends in a year.
             title, digits = title + year[1], year[2]
         elif len(digits.split(".")[0]) > 4:
-            marks.append(Mark((*path, "number"), "Số hiệu dính liền với chữ số cuối của tên văn bản: chỗ tách là phỏng đoán.", source))
+            marks.append(
+                Mark(
+                    (*path, "number"),
+                    "Số hiệu dính liền với chữ số cuối của tên văn bản: chỗ tách là phỏng đoán.",
+                    source,
+                )
+            )
         ref: dict[str, Any] = {"number": digits + tail}
-        if not _NUMBER.fullmatch(ref["number"]):
-            marks.append(Mark((*path, "number"), "Số hiệu không đúng dạng số/năm/cơ quan thường gặp.", source))
         kind = _TYPE_AT_END.search(title)
         if kind and kind.start() > 0 and title[kind.start() - 1] == " ":
-            marks.append(Mark((*path, "type"), f"Không rõ “{kind['type']}” thuộc tên hay thuộc số hiệu văn bản.", source))
+            marks.append(
+                Mark(
+                    (*path, "type"), f"Không rõ “{kind['type']}” thuộc tên hay thuộc số hiệu văn bản.", source
+                )
+            )
             ref["type"] = kind["type"]
         elif kind:
             ref["type"] = kind["type"]
             title = title[: kind.start()]
         title = title.strip()
+        if lower_title:
+            marks.append(
+                Mark(
+                    (*path, "title"),
+                    "Tên văn bản bắt đầu bằng chữ thường: ranh giới với dòng trên là phỏng đoán.",
+                    source,
+                )
+            )
         if "type" not in ref:
             start_type = next((t for t in LEGAL_TYPES if title.lower().startswith(t.lower() + " ")), None)
             if start_type:
@@ -380,7 +457,13 @@ def parse_legal_basis(text: str) -> tuple[list[dict[str, Any]], list[Mark]]:
         refs.append(ref)
     rest = text[start:].strip()
     if rest and rest != EMPTY:
-        marks.append(Mark(("legal_basis", len(refs), "number"), "Dòng căn cứ pháp lý không tách được số hiệu: ghi nguyên văn.", rest))
+        marks.append(
+            Mark(
+                ("legal_basis", len(refs), "number"),
+                "Dòng căn cứ pháp lý không tách được số hiệu: ghi nguyên văn.",
+                rest,
+            )
+        )
         refs.append({"number": rest})
     return refs, marks
 
@@ -391,19 +474,32 @@ def parse_legal_basis(text: str) -> tuple[list[dict[str, Any]], list[Mark]]:
 
 CHROME = ("Từ khóa", "Chọn cơ quan thực hiện", "-- Chọn", "Hệ thống chỉ hiển thị những cơ quan")
 """Page furniture that follows the results on the portal page; it is never a value."""
-_CHROME_TAIL = re.compile(rf"Từ khóa(?:{EMPTY})?Mô tả.*$", re.DOTALL)
-_RESULT_CODE = re.compile(r"Mã: ?(?P<code>KQ\.[A-Za-z0-9]+\.\d{6})")
+_RESULT_CODE = re.compile(r"Mã: ?(?P<code>KQ\.[A-Za-z0-9]+\.\d+)")
+_PAGE_TAIL = re.compile(
+    r"Từ khóa(?P<keywords>.*?)(?:Mô tả(?P<description>.*?))?(?:Chọn cơ quan thực hiện.*)?$", re.DOTALL
+)
 
 
-def strip_chrome(text: str) -> str:
-    """The results without the search form the page shows after them."""
-    return _CHROME_TAIL.sub("", text)
+def split_page_tail(text: str) -> tuple[str, str]:
+    """The results, and the portal's "Mô tả" of the procedure, without the search form the page shows after them.
+
+    The tail starts at "Từ khóa" after the last result code: the keywords
+    (the procedure's name again) are dropped, the description kept when the
+    portal has one.
+    """
+    codes = list(_RESULT_CODE.finditer(text))
+    start = text.find("Từ khóa", codes[-1].end() if codes else 0)
+    if start < 0:
+        return text, ""
+    tail = _PAGE_TAIL.match(text, start)
+    description = (tail["description"] or "").strip() if tail else ""
+    return text[:start], "" if description == EMPTY else description
 
 
-def parse_results(text: str) -> tuple[list[dict[str, Any]], list[Mark]]:
-    """One result per name, with the KQ code the portal gives it."""
+def parse_results(text: str) -> tuple[list[dict[str, Any]], str, list[Mark]]:
+    """One result per name, with the KQ code the portal gives it; and the procedure's description if any."""
     marks: list[Mark] = []
-    body = strip_chrome(text)
+    body, description = split_page_tail(text)
     results: list[dict[str, Any]] = []
     start = 0
     for match in _RESULT_CODE.finditer(body):
@@ -415,13 +511,15 @@ def parse_results(text: str) -> tuple[list[dict[str, Any]], list[Mark]]:
             marks.append(Mark((*path, "name"), "Mã kết quả không có tên kết quả đứng trước.", match[0]))
             result["name"] = match["code"]
         code = match["code"]
-        if code != code.upper():
+        if not re.fullmatch(r"KQ\.[A-Za-z0-9]+\.\d{6}", code):
+            marks.append(Mark((*path, "code"), "Mã kết quả không đủ 6 chữ số: không ghi mã.", match[0]))
+        elif code != code.upper():
             marks.append(Mark((*path, "code"), "Mã kết quả viết thường: đã viết hoa.", match[0]))
-        result["code"] = code.upper()
+            result["code"] = code.upper()
+        else:
+            result["code"] = code
         results.append(result)
     rest = body[start:].strip()
     if rest and rest != EMPTY:
         results.append({"name": rest})
-    if any(piece in body for piece in CHROME):
-        marks.append(Mark(("results",), "Còn chữ của giao diện trang trong kết quả.", body[-200:]))
-    return results, marks
+    return results, description, marks
