@@ -290,7 +290,7 @@ _DECISION_IN_TEXT = re.compile(r"\d{1,5}\.?/QĐ-[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*")
 
 def _decisions(value: str, marks: list[Mark]) -> list[str]:
     """The announcement decisions named, as written; "2267./QĐ-BXD" loses its stray dot, with a mark."""
-    numbers = []
+    numbers: list[str] = []
     for found in _DECISION_IN_TEXT.findall(value):
         number = found.replace("./", "/")
         if number != found:

@@ -59,10 +59,11 @@ _CURRENCY = "|".join(CURRENCIES)
 _FEE = rf"(?P<fee>Miễn phí|{EMPTY}|(?P<amount>\d{{1,3}}(?:,\d{{3}})*|\d+) (?P<currency>{_CURRENCY}))"
 # A row starts where a channel name is followed by something a time cell holds
 # and then by something a fee cell holds; a channel named inside a description
-# ("Trực tiếp tại …") is not followed by both.
+# ("Trực tiếp tại …") is not followed by both. A time without a unit is read
+# as short as it can be: "Trực tuyến120 VNĐ" is 1 and 20 VNĐ (and marked).
 _ROW = re.compile(
     rf"(?P<channel>{'|'.join(CHANNELS)})"
-    rf"(?P<time>{EMPTY}|(?P<value>\d+)(?: ?(?P<unit>{_UNIT}))?|(?P<text>[^\d\n]{{1,80}}?))"
+    rf"(?P<time>{EMPTY}|(?P<value>\d+?)(?: ?(?P<unit>{_UNIT}))?|(?P<text>[^\d\n]{{1,80}}?))"
     rf"{_FEE}"
 )
 _PLACE = re.compile(r"^Tại (?P<place>[^:\n]{3,150}):")
@@ -193,7 +194,11 @@ def _method(row: re.Match[str], rest: str, source: str, path: Path) -> tuple[dic
 DOSSIER_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
 # The quantity cell runs into the cell before it; "nộp 02 bản chính" after a space is prose.
 _QUANTITY = re.compile(r"(?<!\s)(?<!\s\d)(?P<originals>\d) bản chính(?:,(?P<copies>\d) bản sao)?")
-_FORM_FILE = re.compile(r"(?P<form>[A-Za-z0-9][A-Za-z0-9 _.,()%+\-]*\.(?:docx|doc|pdf|xlsx|xls|rar|zip))$")
+_EXTENSION = re.compile(r"\.(?:docx|doc|pdf|xlsx|xls|rar|zip)$", re.IGNORECASE)
+_FORM_FILE = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9 _.,()%+\-]*\.(?:docx|doc|pdf|xlsx|xls|rar|zip)$", re.IGNORECASE
+)
+_LONGEST_FORM = 70
 _ENDS_IN_YEAR = re.compile(r"(?:\d{1,2}/\d{1,2}/|\D)(?:19|20)\d\d$")
 """A name ending in a date or a year ("ngày 28/8/2020", "năm 2025") before the quantity: the split is sure."""
 _BULLET = re.compile(r"^[-+*•–]+\s*")
@@ -283,27 +288,59 @@ def _items(body: str, path: Path) -> tuple[list[dict[str, Any]], list[Mark]]:
     return items, marks
 
 
+def _form_start(text: str, end: int) -> tuple[int, bool]:
+    """Where the form's file name starts in ``text[:end]`` (its extension at ``end``), and whether that is sure.
+
+    The document's name runs into the file name with no space: a lower-case
+    letter or ``;.)`` followed by a capital or a digit is the junction
+    ("… nhà đầu tưMẫu I.1.4.docx"); failing that, digits then a capital
+    ("… ngày 25/01/2026Mau don ….docx"), a doubt.
+    """
+    strong = weak = None
+    for i in range(max(1, end - _LONGEST_FORM), end):
+        before, after = text[i - 1], text[i]
+        if not (after.isupper() or after.isdigit()):
+            continue
+        numbering = (
+            before == "."
+            and after.isdigit()
+            and (text[i - 2 : i - 1].isupper() or text[i - 2 : i - 1].isdigit())
+        )
+        capitalised = before.isupper() and text[i + 1 : i + 2].islower()  # "TT-BNNMTMẫu"
+        if strong is None and (before.islower() or before in ";,.)" or capitalised) and not numbering:
+            strong = i
+        elif weak is None and before.isdigit() and after.isupper():
+            weak = i
+    if strong is not None:
+        return strong, True
+    if weak is not None:
+        return weak, False
+    ascii_tail = _FORM_FILE.search(text[:end] + text[end:])
+    return (ascii_tail.start() if ascii_tail else 0), False
+
+
 def _item(chunk: str, path: Path) -> tuple[dict[str, Any] | None, list[Mark]]:
     marks: list[Mark] = []
     text = chunk.strip()
-    form = _FORM_FILE.search(text)
+    extension = _EXTENSION.search(text)
     item: dict[str, Any] = {}
-    if form:
-        name = text[: form.start()].strip()
-        item_form = form["form"].strip()
-        if name[-1:].isalnum() and name[-1:].isascii():
+    item_form = ""
+    if extension:
+        begin, sure = _form_start(text, extension.start())
+        name, item_form = text[:begin].strip(), text[begin:].strip()
+        if not sure and name:
             marks.append(
                 Mark((*path, "form"), "Ranh giới giữa tên giấy tờ và tên tệp mẫu là phỏng đoán.", text[-200:])
             )
         text = name
     name = _BULLET.sub("", text).strip()
-    if not name and not form:
+    if not name and not item_form:
         return None, []
     if not name:
         marks.append(Mark((*path, "name"), "Giấy tờ chỉ có tên tệp mẫu, không có tên.", chunk.strip()))
         name = item_form
     item["name"] = name
-    if form:
+    if item_form:
         item["form"] = item_form
     return item, marks
 
