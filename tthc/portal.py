@@ -331,15 +331,6 @@ def _agency_ids(get: Any, marks: list[Mark]) -> tuple[dict[str, list[str]], dict
                 ids.append(agency_id)
         if ids:
             agencies[role] = ids
-    if "performing" not in agencies and "deciding" in agencies:
-        agencies = {"performing": list(agencies["deciding"]), **agencies}
-        marks.append(
-            Mark(
-                ("agencies", "performing"),
-                "Bản ghi không ghi cơ quan thực hiện: lấy cơ quan có thẩm quyền.",
-                get("co_quan_co_tham_quyen") or "",
-            )
-        )
     return {"performing": [], **agencies}, names
 
 

@@ -130,10 +130,7 @@ def _method(row: re.Match[str], rest: str, source: str, path: Path) -> tuple[dic
             time["unit"] = TIME_UNITS[row["unit"]]
 
     elif row["text"] is not None:
-        time["note"] = row["text"].strip()
-        marks.append(
-            Mark((*path, "time"), "Thời hạn không phải một số ngày, giờ: ghi lại nguyên văn.", source)
-        )
+        time["note"] = row["text"].strip()  # no number to read; time-invalid asks for one
     fee: dict[str, Any] = {}
     if row["fee"] == "Miễn phí":
         fee["free"] = True
@@ -192,8 +189,9 @@ def _method(row: re.Match[str], rest: str, source: str, path: Path) -> tuple[dic
 # --------------------------------------------------------------------------
 
 DOSSIER_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
-# The quantity cell runs into the cell before it; "nộp 02 bản chính" after a space is prose.
-_QUANTITY = re.compile(r"(?<!\s)(?<!\s\d)(?P<originals>\d) bản chính(?:,(?P<copies>\d) bản sao)?")
+# The quantity cell runs into the cells around it; "nộp 02 bản chính tờ khai",
+# "(01 bản chính hoặc …)" have a space or a parenthesis around them: prose.
+_QUANTITY = re.compile(r"(?<![\s(])(?<![\s(]\d)(?P<originals>\d) bản chính(?:,(?P<copies>\d) bản sao)?(?! \w)")
 _EXTENSION = re.compile(r"\.(?:docx|doc|pdf|xlsx|xls|rar|zip)$", re.IGNORECASE)
 _FORM_FILE = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9 _.,()%+\-]*\.(?:docx|doc|pdf|xlsx|xls|rar|zip)$", re.IGNORECASE
