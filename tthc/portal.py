@@ -10,7 +10,8 @@ The rule it keeps: every value written either appears in the record as it
 stands (after NFC and whitespace normalisation), or carries a :class:`Mark`
 saying why a reviewer should look at it and which source text it came from.
 ``Không có thông tin`` is the portal's empty cell and never becomes a value.
-The flattened tables are read in :mod:`tthc.portal_tables`.
+The flattened tables are read in :mod:`tthc.portal_tables` and
+:mod:`tthc.portal_legal`.
 
 Reading is bounded: a file larger than :data:`MAX_BYTES`, nested deeper than
 :data:`MAX_DEPTH` or holding more than :data:`MAX_RECORDS` records is refused
@@ -22,22 +23,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tthc import text
 from tthc.model import Field
-from tthc.portal_tables import (
-    CHROME,
-    EMPTY,
-    Mark,
-    parse_dossier,
-    parse_legal_basis,
-    parse_methods,
-    parse_results,
-)
+from tthc.portal_legal import parse_legal_basis
+from tthc.portal_tables import CHROME, EMPTY, Mark, parse_dossier, parse_methods, parse_results
 from tthc.rules.procedure_rules import CODE
 
 __all__ = ["CHROME", "Converted", "Mark", "PortalError", "Record", "clean", "is_portal_data", "match_field",
@@ -332,15 +326,3 @@ def _agency_ids(get: Any, marks: list[Mark]) -> tuple[dict[str, list[str]], dict
         if ids:
             agencies[role] = ids
     return {"performing": [], **agencies}, names
-
-
-def values(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """Every leaf of procedure data with its path, for checks over all values written."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from values(value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from values(value, (*path, i))
-    else:
-        yield path, data
