@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tthc import text
-from tthc.model import Field
+from tthc.model import DataPath, Field
 from tthc.portal_legal import parse_legal_basis
 from tthc.portal_tables import CHROME, EMPTY, Mark, parse_dossier, parse_methods, parse_results
 from tthc.rules.procedure_rules import CODE
@@ -69,7 +69,7 @@ class Converted:
     code: str
     data: dict[str, Any]
     marks: list[Mark]
-    missing: list[tuple[str | int, ...]]
+    missing: list[DataPath]
     """Components the schema requires that the record leaves empty: written empty, for the user to fill."""
     upstream_decisions: list[str]
     field_name: str
@@ -267,13 +267,13 @@ def to_procedure(record: Record) -> Converted:
     return Converted(code, data, marks, missing, decisions, field_name, agency_names)
 
 
-_REQUIRED: tuple[tuple[str | int, ...], ...] = (
+_REQUIRED: tuple[DataPath, ...] = (
     ("field",), ("level",), ("decisions",), ("steps",), ("methods",), ("dossier", "cases"), ("subjects",),
     ("agencies", "performing"), ("results",), ("legal_basis",),
 )  # fmt: skip
 
 
-def _at(data: Any, path: tuple[str | int, ...]) -> Any:
+def _at(data: Any, path: DataPath) -> Any:
     for key in path:
         data = data.get(key) if isinstance(data, dict) else None
     return data
