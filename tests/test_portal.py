@@ -164,6 +164,12 @@ def test_one_channel_at_two_places_keeps_both(
         ("trực tiếp", "cơ quan đại diện"),
     ]
     assert methods[1]["fee"] == {"amount": 10, "currency": "USD", "unit": "/bản"}
+    order = list(schema.schema("procedure")["$defs"]["method"]["properties"])
+    assert (
+        list(methods[1])
+        == [key for key in order if key in methods[1]]
+        == ["channel", "time", "fee", "place", "note"]
+    )
     assert methods[0]["time"] == {}  # "Không có thông tin": nothing, for the user to fill
 
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tthc import text
-from tthc.model import DataPath, Field
+from tthc import schema, text
+from tthc.model import LEVELS, DataPath, Field
 from tthc.portal_legal import parse_legal_basis
 from tthc.portal_tables import CHROME, EMPTY, Mark, parse_dossier, parse_methods, parse_results
 from tthc.rules.procedure_rules import CODE
@@ -209,11 +209,11 @@ def _agencies(value: str) -> list[str]:
 # Conversion
 # --------------------------------------------------------------------------
 
-LEVELS = ("Cấp bộ", "Cấp tỉnh", "Cấp huyện", "Cấp xã", "Cơ quan khác")
-KINDS = (
-    "TTHC được giao luật quy định chi tiết", "TTHC không được luật giao cho địa phương quy định", "Loại khác",
-    "TTHC đặc thù", "TTHC tiêu chuẩn", "TTHC liên thông", "TTHC nội bộ", "TTHC nội bộ liên thông",
-)  # fmt: skip
+def _kinds() -> tuple[str, ...]:
+    """The kinds the procedure schema accepts, so that the two cannot drift."""
+    return tuple(schema.schema("procedure")["properties"]["kind"]["enum"])
+
+
 _STEP = re.compile(r"(?:^|\n)(?=Bước \d+\s*[:.])")
 _DECISION = re.compile(r"^\d{1,5}/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$")
 ROLES = (
@@ -242,7 +242,7 @@ def to_procedure(record: Record) -> Converted:
     data["field"] = text.slug(field_name)
     data["level"] = _levels(get("cap_thuc_hien") or "", marks)
     kind = get("loai_thu_tuc") or ""
-    if kind in KINDS:
+    if kind in _kinds():
         data["kind"] = kind
     elif kind:
         marks.append(Mark(("kind",), "Loại thủ tục không có trong danh sách của lược đồ: bỏ qua.", kind))

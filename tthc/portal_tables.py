@@ -169,14 +169,14 @@ def _method(row: re.Match[str], rest: str, source: str, path: DataPath) -> tuple
             marks.append(
                 Mark((*path, "fee", "amount"), "Số tiền khác với số tiền nêu trong diễn giải.", source)
             )
-    description = description.strip()
-    place = _PLACE.match(description)
-    if place:
-        method["place"] = place["place"].strip()
     # An empty time or fee is kept as {}: the source says nothing, and
     # time-invalid / fee-invalid ask for it in the written file.
     method["time"] = time
     method["fee"] = fee
+    description = description.strip()
+    place = _PLACE.match(description)
+    if place:
+        method["place"] = place["place"].strip()
     if description:
         method["note"] = description
     return method, marks
