@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SHARED_DATA
-from tthc import portal, schema
+from tthc import portal, schema, text
 from tthc.model import Field
 from tthc.portal_tables import CHANNELS, CHROME, EMPTY
 
@@ -40,8 +40,8 @@ def converted(records: list[portal.Record]) -> list[tuple[portal.Record, portal.
 
 
 def flat(value: str) -> str:
-    """Text compared the way the rule says: NFC, every run of whitespace one space."""
-    return " ".join(unicodedata.normalize("NFC", value).split())
+    """Text compared the way the rule says: NFC, every run of whitespace one space, no invisible noise."""
+    return " ".join(text.drop_pasted_noise(unicodedata.normalize("NFC", value)).split())
 
 
 def leaves(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
@@ -125,11 +125,15 @@ def test_numbers_amounts_and_times_are_verbatim(
                 assert any(f"{label}{value}" in methods for label in CHANNELS), (conv.code, method)
 
 
-def test_no_value_holds_page_chrome(converted: list[tuple[portal.Record, portal.Converted]]) -> None:
+def test_no_value_holds_page_chrome_or_invisible_noise(
+    converted: list[tuple[portal.Record, portal.Converted]],
+) -> None:
     for _, conv in converted:
         for path, value in leaves(conv.data):
             if isinstance(value, str):
                 assert not any(piece in value for piece in CHROME), (conv.code, path, value[-120:])
+                assert text.drop_pasted_noise(value) == value, (conv.code, path)
+                assert unicodedata.is_normalized("NFC", value), (conv.code, path)
 
 
 def test_one_method_per_channel_row(converted: list[tuple[portal.Record, portal.Converted]]) -> None:

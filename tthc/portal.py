@@ -165,8 +165,8 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 def clean(value: str) -> str:
-    """NFC, runs of spaces as one, no spaces around line breaks, no blank lines; the empty placeholder as ""."""
-    value = text.nfc(value).replace("\r\n", "\n").replace("\r", "\n")
+    """NFC, without pasted noise (the loader refuses it), runs of spaces as one, no blank lines; the placeholder as ""."""
+    value = text.drop_pasted_noise(text.nfc(value).replace("\r\n", "\n").replace("\r", "\n"))
     lines = [_SPACES.sub(" ", line).strip() for line in value.split("\n")]
     joined = "\n".join(line for line in lines if line)
     return "" if joined == EMPTY else joined
@@ -208,6 +208,7 @@ def _agencies(value: str) -> list[str]:
 # --------------------------------------------------------------------------
 # Conversion
 # --------------------------------------------------------------------------
+
 
 def _kinds() -> tuple[str, ...]:
     """The kinds the procedure schema accepts, so that the two cannot drift."""
