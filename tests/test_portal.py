@@ -342,7 +342,7 @@ def test_truncated_json_names_the_line(tmp_path: Path) -> None:
 def test_hostile_json_is_refused_before_it_is_built(tmp_path: Path) -> None:
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
-    with pytest.raises(portal.PortalError, match="lồng quá"):
+    with pytest.raises(portal.PortalError, match="lồng quá sâu"):
         portal.read_records(deep)
     big = tmp_path / "big.json"
     big.write_text(json.dumps([record()] * 50, ensure_ascii=False), "utf-8")

@@ -13,17 +13,19 @@ saying why a reviewer should look at it and which source text it came from.
 The flattened tables are read in :mod:`tthc.portal_tables` and
 :mod:`tthc.portal_legal`.
 
-Reading is bounded: a file larger than :data:`MAX_BYTES`, nested deeper than
-:data:`MAX_DEPTH` or holding more than :data:`MAX_RECORDS` records is refused
-with :class:`PortalError` before it is built, so a hostile file cannot
-exhaust memory. Nothing here prints or writes files.
+Reading is bounded: a file larger than :data:`MAX_BYTES` is refused before
+it is read, JSON nested deeper than the parser's recursion limit is refused
+as it is parsed (records hold strings only), and more than
+:data:`MAX_RECORDS` records are refused before any is converted, each with
+:class:`PortalError`, so a hostile file cannot exhaust memory. Nothing here
+prints or writes files.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,8 +40,6 @@ __all__ = ["CHROME", "Converted", "Mark", "PortalError", "Record", "clean", "is_
            "read_records", "records_from_data", "to_procedure"]  # fmt: skip
 
 MAX_BYTES = 64 * 1024 * 1024
-MAX_DEPTH = 4
-"""A list of records of strings is two levels deep; a little room, no more."""
 MAX_RECORDS = 100_000
 
 KEYS = ("ma_thu_tuc", "ten_thu_tuc", "cach_thuc_thuc_hien", "thanh_phan_ho_so", "trinh_tu_thuc_hien")
@@ -87,27 +87,18 @@ def is_portal_data(data: Any) -> bool:
     return isinstance(first, dict) and all(key in first for key in KEYS)
 
 
-def _depth_within(raw: str, limit: int) -> bool:
-    """Whether no bracket nests deeper than ``limit``, counted before parsing so the parser never recurses far."""
-    depth = 0
-    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', raw):
-        token = match[0]
-        if token in "[{":
-            depth += 1
-            if depth > limit:
-                return False
-        elif token in "]}":
-            depth -= 1
-    return True
+def _number(value: int) -> str:
+    """A count written the Vietnamese way, thousands apart by dots: 64.000.000."""
+    return f"{value:,}".replace(",", ".")
 
 
 def read_records(path: Path, max_bytes: int = MAX_BYTES) -> list[Record]:
-    """The records of a portal JSON file (one record or a list of them), bounded in size and depth."""
+    """The records of a portal JSON file (one record or a list of them), bounded in size."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise PortalError(
-                f"{path.name}: tệp {size:,} byte, vượt giới hạn {max_bytes:,} byte; hãy tách tệp."
+                f"{path.name}: tệp {_number(size)} byte, vượt giới hạn {_number(max_bytes)} byte; hãy tách tệp."
             )
         raw = path.read_bytes()[: max_bytes + 1].decode("utf-8-sig")
     except OSError as error:
@@ -122,17 +113,17 @@ def read_records(path: Path, max_bytes: int = MAX_BYTES) -> list[Record]:
 def records_from_text(raw: str, name: str = "<dữ liệu>") -> list[Record]:
     """The records in JSON text; see :func:`read_records`."""
     if len(raw) > MAX_BYTES:
-        raise PortalError(f"{name}: dữ liệu vượt giới hạn {MAX_BYTES:,} byte; hãy tách tệp.")
-    if not _depth_within(raw, MAX_DEPTH):
-        raise PortalError(f"{name}: JSON lồng quá {MAX_DEPTH} cấp, không phải bản ghi Cổng DVC quốc gia.")
+        raise PortalError(f"{name}: dữ liệu vượt giới hạn {_number(MAX_BYTES)} byte; hãy tách tệp.")
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as error:
         raise PortalError(
             f"{name}, dòng {error.lineno}, cột {error.colno}: JSON hỏng ({error.msg}); tệp có thể bị cắt cụt, hãy tải lại."
         ) from error
-    except RecursionError as error:  # pragma: no cover - the depth check comes first
-        raise PortalError(f"{name}: JSON lồng quá sâu.") from error
+    except RecursionError as error:
+        # The parser counts its own depth and stops long before memory runs
+        # out; records hold strings only, so any nesting past two is not ours.
+        raise PortalError(f"{name}: JSON lồng quá sâu, không phải bản ghi Cổng DVC quốc gia.") from error
     return records_from_data(data, name)
 
 
@@ -145,7 +136,9 @@ def records_from_data(data: Any, name: str = "<dữ liệu>") -> list[Record]:
         )
     items = data if isinstance(data, list) else [data]
     if len(items) > MAX_RECORDS:
-        raise PortalError(f"{name}: {len(items):,} bản ghi, vượt giới hạn {MAX_RECORDS:,}; hãy tách tệp.")
+        raise PortalError(
+            f"{name}: {_number(len(items))} bản ghi, vượt giới hạn {_number(MAX_RECORDS)}; hãy tách tệp."
+        )
     records: list[Record] = []
     for i, item in enumerate(items, 1):
         if not isinstance(item, dict):
@@ -227,7 +220,13 @@ ROLES = (
 
 def to_procedure(record: Record) -> Converted:
     """The record as procedure data plus the marks a reviewer must check."""
-    get = {key: clean(value) for key, value in record.items()}.get
+    cleaned: dict[str, str] = {}
+
+    def get(key: str) -> str:
+        if key not in cleaned:
+            cleaned[key] = clean(record.get(key, ""))
+        return cleaned[key]
+
     code = get("ma_thu_tuc") or ""
     if not code:
         raise PortalError("Bản ghi không có mã thủ tục (ma_thu_tuc): không nhập được; hãy bổ sung mã.")
@@ -314,7 +313,7 @@ def _steps(value: str) -> list[str]:
     return [part.strip() for part in _STEP.split(value) if part.strip()]
 
 
-def _agency_ids(get: Any, marks: list[Mark]) -> tuple[dict[str, list[str]], dict[str, str]]:
+def _agency_ids(get: Callable[[str], str], marks: list[Mark]) -> tuple[dict[str, list[str]], dict[str, str]]:
     agencies: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     for role, key in ROLES:

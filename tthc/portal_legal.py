@@ -33,7 +33,6 @@ _NUMBER = re.compile(
 )
 _DIGITS = re.compile(r"\d+")
 _NEXT_ROW = re.compile(rf"$|\n|\d+(?:\.\d{{1,3}})?/| ?(?:{_TYPES})\b|(?P<word>[^\W\d_]+)")
-_LONGEST_NUMBER = 60
 
 
 _PROSE_AFTER_NUMBER = frozenset(("ngày", "của", "về", "năm", "và", "được", "tại", "theo", "do"))
@@ -57,7 +56,10 @@ def _row_end(text: str, end: int, lower: bool) -> bool:
 
 def _number_at(text: str, start: int, lower: bool) -> re.Match[str] | None:
     """The longest number starting at ``start`` that a row boundary follows; a title in lower case only as a last resort."""
-    for end in range(min(len(text), start + _LONGEST_NUMBER), start, -1):
+    longest = _NUMBER.match(text, start)
+    if longest is None:
+        return None
+    for end in range(longest.end(), start, -1):
         match = _NUMBER.fullmatch(text, start, end)
         if match and _row_end(text, end, lower):
             return match
