@@ -207,6 +207,7 @@ def test_legal_basis_rows(converted: list[tuple[portal.Record, portal.Converted]
 def test_steps_dossier_results_and_decision(converted: list[tuple[portal.Record, portal.Converted]]) -> None:
     conv = by_code(converted, "1.001193")
     assert conv.upstream_decisions == ["163/QĐ-BTP"] == conv.data["decisions"]
+    assert conv.upstream_decisions is not conv.data["decisions"]  # adding the province's keeps the ministry's
     assert conv.field_name == "Hộ tịch" and conv.data["field"] == "ho-tich"
     cases = conv.data["dossier"]["cases"]
     assert [c.get("case") for c in cases] == ["Giấy tờ phải nộp", "Giấy tờ phải xuất trình", "Lưu ý", None]

@@ -227,44 +227,44 @@ def to_procedure(record: Record) -> Converted:
             cleaned[key] = clean(record.get(key, ""))
         return cleaned[key]
 
-    code = get("ma_thu_tuc") or ""
+    code = get("ma_thu_tuc")
     if not code:
         raise PortalError("Bản ghi không có mã thủ tục (ma_thu_tuc): không nhập được; hãy bổ sung mã.")
     if not CODE.match(code):
         raise PortalError(f"Bản ghi có mã thủ tục “{text.clip(code)}” không đúng dạng d.dddddd.")
     marks: list[Mark] = []
     data: dict[str, Any] = {"code": code}
-    name = get("ten_thu_tuc") or ""
+    name = get("ten_thu_tuc")
     if not name:
         raise PortalError(f"Bản ghi {code} không có tên thủ tục (ten_thu_tuc).")
     data["name"] = name
-    field_name = get("linh_vuc") or ""
+    field_name = get("linh_vuc")
     data["field"] = text.slug(field_name)
-    data["level"] = _levels(get("cap_thuc_hien") or "", marks)
-    kind = get("loai_thu_tuc") or ""
+    data["level"] = _levels(get("cap_thuc_hien"), marks)
+    kind = get("loai_thu_tuc")
     if kind in _kinds():
         data["kind"] = kind
     elif kind:
         marks.append(Mark(("kind",), "Loại thủ tục không có trong danh sách của lược đồ: bỏ qua.", kind))
-    decisions = _decisions(get("so_quyet_dinh") or "", marks)
+    decisions = _decisions(get("so_quyet_dinh"), marks)
     data["decisions"] = decisions
-    data["steps"] = _steps(get("trinh_tu_thuc_hien") or "")
-    data["methods"], method_marks = parse_methods(get("cach_thuc_thuc_hien") or "")
-    data["dossier"], dossier_marks = parse_dossier(get("thanh_phan_ho_so") or "")
-    data["subjects"] = list(dict.fromkeys(_split_top(get("doi_tuong_thuc_hien") or "")))
-    data["agencies"], agency_names = _agency_ids(get, marks)
+    data["steps"] = _steps(get("trinh_tu_thuc_hien"))
+    data["methods"], method_marks = parse_methods(get("cach_thuc_thuc_hien"))
+    data["dossier"], dossier_marks = parse_dossier(get("thanh_phan_ho_so"))
+    data["subjects"] = list(dict.fromkeys(_split_top(get("doi_tuong_thuc_hien"))))
+    data["agencies"], agency_names = _agency_ids(get)
     if get("dia_chi_tiep_nhan"):
         data["agencies"]["address"] = get("dia_chi_tiep_nhan")
-    data["results"], description, result_marks = parse_results(get("ket_qua_xu_ly") or "")
-    requirements = (get("yeu_cau_dieu_kien") or "").split("\n")
+    data["results"], description, result_marks = parse_results(get("ket_qua_xu_ly"))
+    requirements = get("yeu_cau_dieu_kien").split("\n")
     if requirements != [""]:
         data["requirements"] = requirements
-    data["legal_basis"], legal_marks = parse_legal_basis(get("can_cu_phap_ly") or "")
+    data["legal_basis"], legal_marks = parse_legal_basis(get("can_cu_phap_ly"))
     if description:
         data["note"] = description
     marks += method_marks + dossier_marks + result_marks + legal_marks
     missing = [path for path in _REQUIRED if not _at(data, path)]
-    return Converted(code, data, marks, missing, decisions, field_name, agency_names)
+    return Converted(code, data, marks, missing, list(decisions), field_name, agency_names)
 
 
 _REQUIRED: tuple[DataPath, ...] = (
@@ -313,12 +313,12 @@ def _steps(value: str) -> list[str]:
     return [part.strip() for part in _STEP.split(value) if part.strip()]
 
 
-def _agency_ids(get: Callable[[str], str], marks: list[Mark]) -> tuple[dict[str, list[str]], dict[str, str]]:
+def _agency_ids(get: Callable[[str], str]) -> tuple[dict[str, list[str]], dict[str, str]]:
     agencies: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     for role, key in ROLES:
         ids = []
-        for agency in _agencies(get(key) or ""):
+        for agency in _agencies(get(key)):
             agency_id = text.slug(agency)
             names[agency_id] = agency
             if agency_id not in ids:
