@@ -82,6 +82,8 @@ class Method:
     """Mức độ 1–4 of NĐ 43/2011, kept for history; NĐ 42/2022 replaced it with ``online``."""
     url: str = ""
     note: str = ""
+    place: str = ""
+    """Where, when one channel has a different time or fee at another place (a mission abroad)."""
 
 
 @dataclass(frozen=True)
@@ -426,6 +428,7 @@ def _method(data: dict[str, Any]) -> Method:
         legacy_level=_int(data, "legacy_level") or None,
         url=_text(get("url")),
         note=_text(get("note")),
+        place=_text(get("place")),
     )
 
 

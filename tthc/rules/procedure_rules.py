@@ -220,15 +220,21 @@ class MethodMissing(_ProcedureRule):
 class MethodDuplicate(_ProcedureRule):
     id = "method-duplicate"
     title = "Kênh thực hiện bị lặp"
-    message = "Kênh “{channel}” được khai hai lần."
-    fix = "Mỗi kênh một mục: gộp hai mục “{channel}”."
+    message = "Kênh “{channel}” được khai hai lần{where}."
+    fix = "Mỗi kênh một mục cho mỗi nơi nộp: gộp hai mục “{channel}”, hoặc ghi place cho từng nơi."
 
     def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
-        seen: set[str] = set()
+        # One channel may appear once per place: chứng thực is "trực tiếp" at the
+        # commune and, at another fee, at a mission abroad.
+        seen: set[tuple[str, str]] = set()
         for i, method in enumerate(proc.methods):
-            if method.channel and method.channel in seen:
-                yield self.finding(proc.file, ("methods", i, "channel"), code=proc.code, channel=method.channel)
-            seen.add(method.channel)
+            key = (method.channel, " ".join(text.nfc(method.place).split()).casefold())
+            if method.channel and key in seen:
+                where = f" tại “{method.place}”" if method.place else ""
+                yield self.finding(
+                    proc.file, ("methods", i, "channel"), code=proc.code, channel=method.channel, where=where
+                )
+            seen.add(key)
 
 
 @register
