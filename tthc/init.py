@@ -89,7 +89,12 @@ def national_fields() -> tuple[NationalField, ...]:
 def search_fields(query: str, fields: Iterable[NationalField]) -> list[NationalField]:
     """Fields where every word of ``query`` begins a word of the name, id or ministry, diacritics optional."""
     words = _words(query)
-    return [f for f in fields if words and all(any(h.startswith(w) for h in _words(f"{f.name} {f.id} {f.ministry}")) for w in words)]
+
+    def hit(f: NationalField) -> bool:
+        hay = _words(f"{f.name} {f.id} {f.ministry}")
+        return all(any(h.startswith(w) for h in hay) for w in words)
+
+    return [f for f in fields if words and hit(f)]
 
 
 def _words(value: str) -> list[str]:
