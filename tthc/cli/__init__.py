@@ -15,6 +15,7 @@ from tthc.cli import (
     export_cmd,
     fmt_cmd,
     import_cmd,
+    init_cmd,
     new_cmd,
     render_cmd,
     rules_cmd,
@@ -43,6 +44,7 @@ main.add_command(validate_cmd.validate)
 main.add_command(schema_cmd.schema)
 main.add_command(rules_cmd.rules)
 main.add_command(fmt_cmd.fmt)
+main.add_command(init_cmd.init)
 main.add_command(new_cmd.new)
 main.add_command(import_cmd.import_)
 main.add_command(export_cmd.export)
