@@ -8,8 +8,13 @@ command from a broken tool.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import shutil
+import subprocess
+import sys
+import termios
 import unicodedata
 from pathlib import Path
 
@@ -144,3 +149,81 @@ def test_commands_shown_parse(name: str) -> None:
             leaf = sub.get_command(sub_context, args[1])
             assert leaf is not None, command
             leaf.make_context(args[1], args[2:])
+
+
+# --------------------------------------------------------------------------
+# The guide's terminal transcripts are what tthc prints
+# --------------------------------------------------------------------------
+
+
+def run(args: list[str], cwd: Path, answers: str | None = None) -> str:
+    """What a user reads after running the real command line; with answers, at a terminal (a pty)."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    env.pop("FORCE_COLOR", None)
+    env.pop("CI", None)  # tthc new asks questions only outside CI
+    command = [sys.executable, "-m", "tthc", *args]
+    if answers is None:
+        done = subprocess.run(
+            command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+        return done.stdout + done.stderr
+    master, slave = os.openpty()
+    mode = termios.tcgetattr(slave)
+    mode[3] &= ~termios.ECHO  # the answers are typed ahead; only the prompts are read back
+    termios.tcsetattr(slave, termios.TCSANOW, mode)
+    with subprocess.Popen(command, cwd=cwd, env=env, stdin=slave, stdout=slave, stderr=slave) as process:
+        os.close(slave)
+        os.write(master, answers.encode("utf-8"))
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=120)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def transcripts() -> list[list[str]]:
+    """The guide's ```text blocks, line by line."""
+    text = (DOCS / "huong-dan.md").read_text("utf-8")
+    return [block.splitlines() for language, block in FENCE.findall(text) if language == "text"]
+
+
+def shown(line: str, output: str, prompt: bool) -> bool:
+    """A transcript line is in the output; "…" stands for what the guide leaves out.
+
+    At a terminal the answers are typed, not printed, so a prompt's answer is
+    dropped and the prompts run on into one another: there a line is looked
+    for anywhere in the output, elsewhere as a whole line.
+    """
+    if prompt and ": " in line and not line.startswith(" "):
+        line = line.rsplit(": ", 1)[0] + ": "
+    pattern = ".*".join(re.escape(part) for part in line.strip().split("…"))
+    if prompt:
+        return re.search(pattern, output) is not None
+    return any(re.fullmatch(pattern, real.strip()) for real in output.splitlines())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is a POSIX thing")
+def test_the_guide_shows_real_output(tmp_path: Path) -> None:
+    from tests.conftest import SAMPLE
+
+    folder = tmp_path / "danh-muc"
+    shutil.copytree(SAMPLE, folder / "catalogue")
+    built = run(["build"], folder)  # the sample is valid: the success message
+    asked = run(["new", "procedure"], folder, answers="1.000000\nĐăng ký lại khai sinh\nho-tich\nxã\n")
+    assert (folder / "catalogue" / "procedures" / "ho-tich" / "1.000000.yaml").is_file(), asked
+    decided = run(["new", "decision", "--number", "1234/QĐ-UBND", "--signed", "01/07/2026"], folder)
+    refused = run(["build"], folder)  # two files to fill in: validation stops the build
+    output = "\n".join([built, decided, refused])
+    blocks = transcripts()
+    assert len(blocks) == 5
+    missing = [line for line in blocks[0] if line.strip() and not shown(line, asked, prompt=True)]
+    for block in blocks[1:]:
+        missing += [line for line in block if line.strip() and not shown(line, output, prompt=False)]
+    assert missing == [], "docs/huong-dan.md shows lines tthc does not print"
