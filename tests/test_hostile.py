@@ -458,7 +458,7 @@ def test_every_category_has_cases() -> None:
     assert {c["category"] for c in CASES} == set(CATEGORIES)
     names = [c["name"] for c in CASES]
     assert len(names) == len(set(names)), "case names must be unique"
-    assert f"a corpus of {len(CASES)} broken" in (PROJECT / "README.md").read_text("utf-8"), "README: Safety"
+    assert f"a corpus of {len(CASES)} broken" in (PROJECT / "docs" / "safety.md").read_text("utf-8"), "docs/safety.md"
 
 
 # --------------------------------------------------------------------------

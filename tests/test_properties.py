@@ -7,7 +7,7 @@ file near a minute. A longer run explores ten times as many examples::
 
     HYPOTHESIS_PROFILE=long python -m pytest tests/test_properties.py
 
-(its last result is noted in the README, under Safety).
+(its last result is noted in docs/safety.md).
 """
 
 from __future__ import annotations
