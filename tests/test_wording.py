@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import SAMPLE
 from tthc import wording
-from tthc.importer import parse_fee, parse_time
+from tthc.cells import parse_fee, parse_time
 from tthc.model import Duration, Fee, build_procedure
 from tthc.source import folder_files
 from tthc.validate import load_catalogue

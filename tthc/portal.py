@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from tthc import schema, text
+from tthc.layout import CODE
 from tthc.model import LEVELS, DataPath, Field
 from tthc.portal_legal import parse_legal_basis
 from tthc.portal_tables import CHROME, EMPTY, Mark, parse_dossier, parse_methods, parse_results
-from tthc.rules.procedure_rules import CODE
 
 __all__ = ["CHROME", "Converted", "Mark", "PortalError", "Record", "clean", "is_portal_data", "match_field",
            "read_records", "records_from_data", "to_procedure"]  # fmt: skip

@@ -59,7 +59,7 @@ def _date(value: str) -> dt.date:
 
 
 def _levels(as_of: dt.date) -> Callable[[str], tuple[str, ...]]:
-    from tthc.importer import parse_levels
+    from tthc.cells import parse_levels
     from tthc.init import InitError, check_levels
 
     def check(value: str) -> tuple[str, ...]:
