@@ -49,8 +49,8 @@ def main() -> int:
     except ImportError as error:
         _emit(args.output, {"skipped": f"tthc has no renderer yet ({error})"})
         return 0
+    from tthc.reading import load_catalogue
     from tthc.source import folder_files
-    from tthc.validate import load_catalogue
 
     t = time.perf_counter()
     if args.fast_load:

@@ -32,8 +32,8 @@ from tthc.diff import (
     word_diff,
 )
 from tthc.model import COMPONENTS, Catalogue, build_procedure
+from tthc.reading import load_catalogue
 from tthc.source import folder_files
-from tthc.validate import load_catalogue
 
 REFORM = "1420/QĐ-UBND"
 REFORM_FILE = "decisions/2025/1420-QĐ-UBND.yaml"
@@ -460,17 +460,17 @@ def test_require_decisions_for_new_abolished_and_replaced(tmp_path: Path) -> Non
 
 
 def test_both_sides_are_checked_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """validate.load_catalogues checks each distinct file of both sides once, and reads them as load_catalogue does."""
-    from tthc import cache, validate
+    """reading.load_catalogues checks each distinct file of both sides once, and reads them as load_catalogue does."""
+    from tthc import cache, reading
 
     before = reform_before(tmp_path / "before")
     after = copy_sample(tmp_path / "after")
     edit(after, BIRTH, lambda d: d.update(name=d["name"] + " (sửa)"))
     sides = [(str(before), list(folder_files(before))), (str(after), list(folder_files(after)))]
     checked: list[str] = []
-    check_file = validate.check_file
-    monkeypatch.setattr(validate, "check_file", lambda file, *a, **k: checked.append(file.path) or check_file(file, *a, **k))
-    (old, old_findings), (new, new_findings) = validate.load_catalogues(sides, cache.Cache())
+    check_file = reading.check_file
+    monkeypatch.setattr(reading, "check_file", lambda file, *a, **k: checked.append(file.path) or check_file(file, *a, **k))
+    (old, old_findings), (new, new_findings) = reading.load_catalogues(sides, cache.Cache())
     distinct = {(f.path, f.data) for _, files in sides for f in files}
     assert len(checked) == len(distinct), "each distinct file once, the unchanged ones not twice"
     assert (old, old_findings) == load_catalogue(str(before), folder_files(before))
@@ -481,14 +481,14 @@ def test_both_sides_are_checked_in_one_pass(tmp_path: Path, monkeypatch: pytest.
 def test_sides_with_other_limits_check_their_own_files(tmp_path: Path) -> None:
     """A side whose tthc.yaml sets other limits cannot use the first side's checks: it checks its files itself,
     under its own limits, and still reads as load_catalogue reads it."""
-    from tthc import cache, validate
+    from tthc import cache, reading
 
     before = copy_sample(tmp_path / "before")
     after = copy_sample(tmp_path / "after")
     edit(after, "tthc.yaml", lambda d: d.update(limits={"max_file_bytes": 2000}))  # every procedure is bigger
     edit(after, BIRTH, lambda d: d.update(name=d["name"] + " (sửa)"))
     sides = [(str(before), list(folder_files(before))), (str(after), list(folder_files(after)))]
-    (old, old_findings), (new, new_findings) = validate.load_catalogues(sides, cache.Cache())
+    (old, old_findings), (new, new_findings) = reading.load_catalogues(sides, cache.Cache())
     assert (old, old_findings) == load_catalogue(str(before), folder_files(before))
     assert (new, new_findings) == load_catalogue(str(after), folder_files(after))
     assert new_findings and not new.procedures, "the new side's own limit refused its procedures"

@@ -26,8 +26,9 @@ from tthc.importer import (
     parse_time,
     read_code,
 )
+from tthc.reading import load_catalogue
 from tthc.source import folder_files
-from tthc.validate import load_catalogue, validate
+from tthc.validate import validate
 
 HEADER = ["STT", "Mã số\nhồ sơ", "TEN THU TUC", "Lĩnh  vực", "Cấp thực hiện", "Thời hạn giải quyết",
           "Phí, lệ phí", "Căn cứ pháp lý", "Số quyết định công bố", "Cơ quan thực hiện", "Cơ quan ban hành"]  # fmt: skip

@@ -15,8 +15,8 @@ from tests.conftest import SAMPLE, SHARED_DATA
 from tthc import scaffold
 from tthc.export import channel_text
 from tthc.importer import CREATED, import_table, parse_time
+from tthc.reading import load_catalogue
 from tthc.source import folder_files
-from tthc.validate import load_catalogue
 
 CASES: list[dict[str, Any]] = YAML(typ="safe").load((Path(__file__).parent / "import" / "times.yaml").read_text("utf-8"))
 

@@ -14,8 +14,8 @@ from tests.conftest import MINIMAL
 from tthc.cli import main
 from tthc.export import HEADERS, channel_text
 from tthc.importer import UNCHANGED, UPDATED, import_table, parse_fee, parse_time
+from tthc.reading import load_catalogue
 from tthc.source import folder_files
-from tthc.validate import load_catalogue
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

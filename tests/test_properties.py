@@ -31,8 +31,9 @@ from tests.conftest import MINIMAL, SAMPLE
 from tests.test_hostile import html_problems
 from tthc import diff, fmt, loader, render, schema
 from tthc.model import COMPONENTS, Catalogue, Document, build_catalogue
+from tthc.reading import load_catalogue
 from tthc.source import folder_files
-from tthc.validate import load_catalogue, validate
+from tthc.validate import validate
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 SCALE = {"ci": 1, "long": 10}[PROFILE]

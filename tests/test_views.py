@@ -431,9 +431,9 @@ def test_stats_view_counted_by_hand() -> None:
 
 def test_stats_view_matches_stats_compute_on_the_sample() -> None:
     from tests.conftest import SAMPLE
+    from tthc.reading import load_catalogue
     from tthc.source import folder_files
     from tthc.stats import compute
-    from tthc.validate import load_catalogue
 
     cat, _ = load_catalogue(str(SAMPLE), folder_files(SAMPLE))
     figures = compute(cat)

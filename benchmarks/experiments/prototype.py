@@ -183,9 +183,9 @@ def validate(root: Path, jobs: int = 1, cache: Path | None = None) -> list[Any]:
     from tthc import locator
     from tthc.findings import REGISTRY
     from tthc.model import Catalogue, Document, build_catalogue
+    from tthc.reading import catalogue_limits as _limits
     from tthc.rules import yaml_rules
     from tthc.source import OUTSIDE, folder_files
-    from tthc.validate import _limits
 
     files = list(folder_files(root))
     limits = _limits(files)

@@ -19,8 +19,8 @@ from pathlib import Path
 from tthc import loader, locator, schema
 from tthc.findings import REGISTRY
 from tthc.model import build_catalogue
+from tthc.reading import catalogue_limits as _limits
 from tthc.source import folder_files
-from tthc.validate import _limits
 
 
 def main(root: Path) -> None:

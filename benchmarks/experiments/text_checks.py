@@ -23,8 +23,8 @@ from typing import Any
 from tthc import text
 from tthc.findings import REGISTRY
 from tthc.model import iter_strings
+from tthc.reading import load_catalogue
 from tthc.source import folder_files
-from tthc.validate import load_catalogue
 
 PLACEHOLDERS = frozenset({"không có thông tin", "đang cập nhật", "n/a", "..."})
 

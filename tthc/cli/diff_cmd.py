@@ -73,7 +73,7 @@ def diff(
     from tthc import diff as core
     from tthc.atomic import write_bytes_atomic
     from tthc.gitsource import SourceError, resolve_sides, same_state_note
-    from tthc.validate import load_catalogues
+    from tthc.reading import load_catalogues
     from tthc.writers import NEEDS_FILE, WRITERS, Context
 
     if fmt in NEEDS_FILE and output is None:

@@ -49,8 +49,8 @@ def load_settings(path: Path | None) -> tuple[Path, Catalogue]:
     New files take their fields and agencies from tthc.yaml, so a broken one
     must be named as the problem rather than reported as "no fields".
     """
+    from tthc.reading import load_catalogue
     from tthc.source import SETTINGS_FILE, folder_files
-    from tthc.validate import load_catalogue
 
     root = catalogue_root((path,) if path else ())
     catalogue, findings = load_catalogue(str(root), folder_files(root))
