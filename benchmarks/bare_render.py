@@ -147,7 +147,8 @@ def _fast_catalogue(root: Path) -> Any:
     import yaml
 
     from tthc.loader import _jsonable
-    from tthc.model import Document, build_catalogue
+    from tthc.model import Document
+    from tthc.records import build_catalogue
     from tthc.source import folder_files
 
     documents = {}

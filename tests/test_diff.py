@@ -31,8 +31,9 @@ from tthc.diff import (
     unannounced,
     word_diff,
 )
-from tthc.model import COMPONENTS, Catalogue, build_procedure
+from tthc.model import COMPONENTS, Catalogue
 from tthc.reading import load_catalogue
+from tthc.records import build_procedure
 from tthc.source import folder_files
 
 REFORM = "1420/QĐ-UBND"

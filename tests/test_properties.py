@@ -30,8 +30,9 @@ from ruamel.yaml import YAML
 from tests.conftest import MINIMAL, SAMPLE
 from tests.test_hostile import html_problems
 from tthc import diff, fmt, loader, render, schema
-from tthc.model import COMPONENTS, Catalogue, Document, build_catalogue
+from tthc.model import COMPONENTS, Catalogue, Document
 from tthc.reading import load_catalogue
+from tthc.records import build_catalogue
 from tthc.source import folder_files
 from tthc.validate import validate
 

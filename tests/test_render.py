@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from tests.test_views import ONLINE_FULL, POSTAL, SETTINGS, proc
 from tthc import parallel, render, templating, views
 from tthc.cli import main
-from tthc.model import Catalogue, build_procedure
+from tthc.model import Catalogue
+from tthc.records import build_procedure
 from tthc.validate import validate
 
 EVIL_SCRIPT = "<script>alert(1)</script>"

@@ -25,12 +25,10 @@ from tthc.model import (
     Document,
     Limits,
     Record,
-    build_catalogue,
-    build_settings,
     doc_is_nfc,
     document_nfc,
-    record_builder,
 )
+from tthc.records import build_catalogue, build_settings, record_builder
 from tthc.rules import yaml_rules  # importing the package registers every rule
 from tthc.source import OUTSIDE, SETTINGS_FILE, SourceFile
 
@@ -230,7 +228,7 @@ def load_catalogue(
     With a ``store``, a file whose content was checked before is not loaded
     again: its data and findings come from the store (:mod:`tthc.cache`).
     ``like`` is the other side of a diff, whose unchanged records are reused
-    (:func:`tthc.model.build_catalogue`).
+    (:func:`tthc.records.build_catalogue`).
     """
     files = list(files)
     limits = catalogue_limits(files)

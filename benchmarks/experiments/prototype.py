@@ -182,8 +182,9 @@ def _save_cache(file: Path, salt: bytes, entries: dict[bytes, Any]) -> None:
 def validate(root: Path, jobs: int = 1, cache: Path | None = None) -> list[Any]:
     from tthc import locator
     from tthc.findings import REGISTRY
-    from tthc.model import Catalogue, Document, build_catalogue
+    from tthc.model import Catalogue, Document
     from tthc.reading import catalogue_limits as _limits
+    from tthc.records import build_catalogue
     from tthc.rules import yaml_rules
     from tthc.source import OUTSIDE, folder_files
 

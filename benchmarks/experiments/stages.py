@@ -18,8 +18,8 @@ from pathlib import Path
 
 from tthc import loader, locator, schema
 from tthc.findings import REGISTRY
-from tthc.model import build_catalogue
 from tthc.reading import catalogue_limits as _limits
+from tthc.records import build_catalogue
 from tthc.source import folder_files
 
 
