@@ -21,19 +21,14 @@ import pytest
 from ruamel.yaml import YAML
 
 from tests.conftest import SAMPLE
-from tthc.diff import (
-    LEGAL_COMPONENTS,
-    Amended,
-    ChangeSet,
-    compare_procedures,
-    diff,
-    is_editorial_text,
-    unannounced,
-    word_diff,
-)
+from tthc.changes import Amended, ChangeSet
+from tthc.diff import diff
+from tthc.editorial import LEGAL_COMPONENTS, is_editorial_text, word_diff
 from tthc.model import COMPONENTS, Catalogue
 from tthc.reading import load_catalogue
+from tthc.record_diff import compare_procedures
 from tthc.records import build_procedure
+from tthc.rules.announcement_rules import unannounced
 from tthc.source import folder_files
 
 REFORM = "1420/QĐ-UBND"
@@ -416,7 +411,9 @@ def test_require_decisions_flags_an_unannounced_amendment(tmp_path: Path) -> Non
     new = copy_sample(tmp_path / "new")
     edit(new, PERMANENT, lambda d: d["methods"][0].update(time={"value": 10, "unit": "ngày làm việc"}))
     (offence,) = unannounced(diff(load(SAMPLE), load(new)))
-    assert offence.code == "1.004222" and offence.group == "amended" and offence.components == ("time",)
+    assert offence.code == "1.004222" and offence.finding.rule == "unannounced-amended" and offence.components == ("time",)
+    code_line = (new / PERMANENT).read_text("utf-8").splitlines().index("code: '1.004222'") + 1
+    assert (offence.finding.file, offence.finding.line) == (PERMANENT, code_line), "at the code, in the new side's file"
     assert "amended" in offence.message and "Thời hạn giải quyết" in offence.message
     assert "1186/QĐ-UBND" in offence.message  # listed there, but that decision is not in the range
 
@@ -433,6 +430,7 @@ def test_require_decisions_names_missing_components(tmp_path: Path) -> None:
     edit(new, PERMANENT, lambda d: d["methods"][0].update(time={"value": 10, "unit": "ngày làm việc"}))
     add_decision(new, "2000/QĐ-UBND", amended=[{"code": "1.004222", "components": ["fee"], "by": "58/2026/NĐ-CP"}])
     (offence,) = unannounced(diff(load(SAMPLE), load(new)))
+    assert offence.finding.rule == "unannounced-components"
     assert offence.components == ("time",) and "Thời hạn giải quyết" in offence.message
 
 
@@ -451,7 +449,10 @@ def test_require_decisions_for_new_abolished_and_replaced(tmp_path: Path) -> Non
     data.update(code="1.099999", name="Giao đất không đấu giá quyền sử dụng đất")
     write(new, "procedures/dat-dai/1.099999.yaml", data)
     offences = unannounced(diff(load(SAMPLE), load(new)))
-    assert sorted((o.code, o.group) for o in offences) == [("1.014201", "abolished"), ("1.099999", "new")]
+    assert sorted((o.code, o.finding.rule) for o in offences) == [
+        ("1.014201", "unannounced-abolished"),
+        ("1.099999", "unannounced-new"),
+    ]
     add_decision(
         new, "2001/QĐ-UBND",
         new=[{"code": "1.099999"}],

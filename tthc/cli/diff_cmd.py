@@ -10,8 +10,8 @@ import click
 from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, open_cache, wants_color
 
 if TYPE_CHECKING:
-    from tthc.diff import Unannounced
     from tthc.model import Catalogue
+    from tthc.rules.announcement_rules import Unannounced
 
 FORMATS = ("text", "json", "markdown", "annex", "docx")
 
@@ -74,6 +74,7 @@ def diff(
     from tthc.atomic import write_bytes_atomic
     from tthc.gitsource import SourceError, resolve_sides, same_state_note
     from tthc.reading import load_catalogues
+    from tthc.rules.announcement_rules import unannounced
     from tthc.writers import NEEDS_FILE, WRITERS, Context
 
     if fmt in NEEDS_FILE and output is None:
@@ -100,7 +101,7 @@ def diff(
         fail(str(error))
     store.save()
     changes = core.diff(catalogues[0], catalogues[1])
-    offences = tuple(core.unannounced(changes)) if require_decisions else None
+    offences = tuple(unannounced(changes)) if require_decisions else None
     to_terminal = output is None and fmt == "text"
     context = Context(
         old_label=sides[0].label,

@@ -1,10 +1,11 @@
 """Every kind of finding, registered in :data:`tthc.findings.REGISTRY` on import.
 
 Adding a rule is one class in one of these modules; its test is a case in
-``tests/rules/``.
+``tests/rules/`` (``tests/diff_rules/`` for the rules of ``tthc diff``).
 """
 
 from tthc.rules import (  # noqa: F401  (imported for their registrations)
+    announcement_rules,
     catalogue_rules,
     decision_rules,
     procedure_rules,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from tthc.diff import Amended, Change, ChangeSet, Replaced
+from tthc.changes import Amended, Change, ChangeSet, Replaced
 from tthc.model import Procedure, Settings
 from tthc.writers.base import GROUPS, KIND_LABELS, Context, by_name, settings_of, show
 
