@@ -513,3 +513,52 @@ def test_reusing_the_old_sides_records_changes_nothing(tmp_path: Path) -> None:
     by_code = reused.by_code()
     assert by_code["1.001193"].name.endswith("(sửa)")
     assert diff(old, reused) == diff(old, fresh)
+
+
+def test_require_decisions_findings_in_sarif_and_json(tmp_path: Path) -> None:
+    """The findings of --require-decisions in validate's formats: registered rules, located, in a file or on stderr."""
+    import json
+
+    import jsonschema
+    from click.testing import CliRunner
+
+    from tests.conftest import SHARED_DATA
+    from tthc.cli import main
+
+    new = copy_sample(tmp_path / "new")
+    edit(new, PERMANENT, lambda d: d["methods"][0].update(time={"value": 10, "unit": "ngày làm việc"}))
+    target = tmp_path / "out" / "diff.sarif"
+    args = ["diff", str(SAMPLE), str(new), "--require-decisions", "--findings-format", "sarif", "--findings-output", str(target)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "Thời hạn giải quyết" in result.stdout, "the text diff on stdout is as before"
+    sarif = json.loads(target.read_text("utf-8"))
+    schema_path = SHARED_DATA / "sarif-schema-2.1.0.json"
+    jsonschema.validate(sarif, json.loads(schema_path.read_text("utf-8")))
+    (found,) = sarif["runs"][0]["results"]
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert found["ruleId"] == "unannounced-amended" == rules[found["ruleIndex"]]["id"]
+    location = found["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"].endswith(PERMANENT)
+    assert location["region"] == {"startLine": 1, "startColumn": 7}, "at the code (the edit wrote it first)"
+    result = CliRunner().invoke(main, [*args[:4], "--findings-format", "json"])
+    report = json.loads(result.stderr)
+    assert result.exit_code == 1 and not report["ok"] and [f["code"] for f in report["findings"]] == ["1.004222"]
+    refused = CliRunner().invoke(main, ["diff", str(SAMPLE), str(new), "--findings-format", "json"])
+    assert refused.exit_code == 2 and "--require-decisions" in refused.stderr
+
+
+def test_the_warning_says_which_broken_files_were_compared_and_which_left_out(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tthc.cli import main
+
+    new = copy_sample(tmp_path / "new")
+    (new / BIRTH).write_text("code: [chưa đóng\n", "utf-8")  # unreadable: not in the model
+    edit(new, PERMANENT, lambda d: d.update(name=12))  # schema error: read, and compared
+    result = CliRunner().invoke(main, ["diff", str(SAMPLE), str(new)])
+    assert result.exit_code == 0, result.output
+    left_out, compared = result.stderr.splitlines()[-2:]
+    assert "1 tệp không đọc được nên không được so sánh: " + BIRTH in left_out
+    assert "1 tệp sai cấu trúc nhưng vẫn được so sánh" in compared and PERMANENT in compared
+    assert "1.004222" in result.stdout, "the schema-broken file's changes are shown"
