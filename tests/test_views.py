@@ -7,14 +7,8 @@ from typing import Any
 import pytest
 
 from tthc import links, views
-from tthc.model import (
-    Catalogue,
-    Duration,
-    Fee,
-    build_decision,
-    build_procedure,
-    build_settings,
-)
+from tthc.model import Catalogue, Duration, Fee
+from tthc.records import build_decision, build_procedure, build_settings
 from tthc.text import fold
 
 SETTINGS: dict[str, Any] = {
