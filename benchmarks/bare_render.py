@@ -49,8 +49,8 @@ def main() -> int:
     except ImportError as error:
         _emit(args.output, {"skipped": f"tthc has no renderer yet ({error})"})
         return 0
+    from tthc.reading import load_catalogue
     from tthc.source import folder_files
-    from tthc.validate import load_catalogue
 
     t = time.perf_counter()
     if args.fast_load:
@@ -147,7 +147,8 @@ def _fast_catalogue(root: Path) -> Any:
     import yaml
 
     from tthc.loader import _jsonable
-    from tthc.model import Document, build_catalogue
+    from tthc.model import Document
+    from tthc.records import build_catalogue
     from tthc.source import folder_files
 
     documents = {}

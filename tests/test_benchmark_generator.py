@@ -124,8 +124,8 @@ def test_second_revision_amends_adds_and_abolishes_in_one_new_decision(revisions
 
 def test_diff_sees_the_second_revision_as_generated(revisions: tuple[Path, Path]) -> None:
     diff = pytest.importorskip("tthc.diff")
+    from tthc.reading import load_catalogue
     from tthc.source import folder_files
-    from tthc.validate import load_catalogue
 
     rev1, rev2 = revisions
     old, _ = load_catalogue(str(rev1), folder_files(rev1))

@@ -16,15 +16,16 @@ from click.testing import CliRunner
 
 from tests.conftest import MINIMAL, SAMPLE, TESTS
 from tests.test_rules import _cases, apply
-from tthc import cache, libyaml, loader, parallel, schema, validate
+from tthc import cache, libyaml, loader, parallel, reading, schema, validate
 from tthc.cli import main
+from tthc.report import Report
 from tthc.source import folder_files
 
 CASES = [param.values[0] for param in _cases()]
 """The declarative rule cases (tests/rules), each an edit of the minimal catalogue."""
 
 
-def _findings(report: validate.Report) -> list[tuple[object, ...]]:
+def _findings(report: Report) -> list[tuple[object, ...]]:
     return [(f.rule, f.severity.value, f.file, f.line, f.column, f.message, f.code) for f in report.findings]
 
 
@@ -136,9 +137,9 @@ def test_entries_kept_by_a_reading_command_do_not_stand_in_for_validation(tmp_pa
     target.write_text(target.read_text("utf-8").replace('code: "1.001193"', "code: 1.001193"), "utf-8")
     expected = _findings(validate.validate(root))
     assert "code-unquoted" in {f[0] for f in expected}, "a per-document rule must have something to say"
-    reading = cache.Cache.open(str(root))
-    catalogue, _ = validate.load_catalogue(str(root), folder_files(root), store=reading)
-    reading.save()
+    kept = cache.Cache.open(str(root))
+    catalogue, _ = reading.load_catalogue(str(root), folder_files(root), store=kept)
+    kept.save()
     assert catalogue.procedures
     again = validate.validate(root, store=cache.Cache.open(str(root)), keep_catalogue=False)
     assert _findings(again) == expected
@@ -146,7 +147,7 @@ def test_entries_kept_by_a_reading_command_do_not_stand_in_for_validation(tmp_pa
     full = cache.Cache.open(str(root))
     validate.validate(root, store=full)
     full.save()
-    served, _ = validate.load_catalogue(str(root), folder_files(root), store=cache.Cache.open(str(root)))
+    served, _ = reading.load_catalogue(str(root), folder_files(root), store=cache.Cache.open(str(root)))
     assert served.procedures == catalogue.procedures and served.decisions == catalogue.decisions
 
 

@@ -21,19 +21,15 @@ import pytest
 from ruamel.yaml import YAML
 
 from tests.conftest import SAMPLE
-from tthc.diff import (
-    LEGAL_COMPONENTS,
-    Amended,
-    ChangeSet,
-    compare_procedures,
-    diff,
-    is_editorial_text,
-    unannounced,
-    word_diff,
-)
-from tthc.model import COMPONENTS, Catalogue, build_procedure
+from tthc.changes import Amended, ChangeSet
+from tthc.diff import diff
+from tthc.editorial import LEGAL_COMPONENTS, is_editorial_text, word_diff
+from tthc.model import COMPONENTS, Catalogue
+from tthc.reading import load_catalogue
+from tthc.record_diff import compare_procedures
+from tthc.records import build_procedure
+from tthc.rules.announcement_rules import unannounced
 from tthc.source import folder_files
-from tthc.validate import load_catalogue
 
 REFORM = "1420/QĐ-UBND"
 REFORM_FILE = "decisions/2025/1420-QĐ-UBND.yaml"
@@ -415,7 +411,9 @@ def test_require_decisions_flags_an_unannounced_amendment(tmp_path: Path) -> Non
     new = copy_sample(tmp_path / "new")
     edit(new, PERMANENT, lambda d: d["methods"][0].update(time={"value": 10, "unit": "ngày làm việc"}))
     (offence,) = unannounced(diff(load(SAMPLE), load(new)))
-    assert offence.code == "1.004222" and offence.group == "amended" and offence.components == ("time",)
+    assert offence.code == "1.004222" and offence.finding.rule == "unannounced-amended" and offence.components == ("time",)
+    code_line = (new / PERMANENT).read_text("utf-8").splitlines().index("code: '1.004222'") + 1
+    assert (offence.finding.file, offence.finding.line) == (PERMANENT, code_line), "at the code, in the new side's file"
     assert "amended" in offence.message and "Thời hạn giải quyết" in offence.message
     assert "1186/QĐ-UBND" in offence.message  # listed there, but that decision is not in the range
 
@@ -432,6 +430,7 @@ def test_require_decisions_names_missing_components(tmp_path: Path) -> None:
     edit(new, PERMANENT, lambda d: d["methods"][0].update(time={"value": 10, "unit": "ngày làm việc"}))
     add_decision(new, "2000/QĐ-UBND", amended=[{"code": "1.004222", "components": ["fee"], "by": "58/2026/NĐ-CP"}])
     (offence,) = unannounced(diff(load(SAMPLE), load(new)))
+    assert offence.finding.rule == "unannounced-components"
     assert offence.components == ("time",) and "Thời hạn giải quyết" in offence.message
 
 
@@ -450,7 +449,10 @@ def test_require_decisions_for_new_abolished_and_replaced(tmp_path: Path) -> Non
     data.update(code="1.099999", name="Giao đất không đấu giá quyền sử dụng đất")
     write(new, "procedures/dat-dai/1.099999.yaml", data)
     offences = unannounced(diff(load(SAMPLE), load(new)))
-    assert sorted((o.code, o.group) for o in offences) == [("1.014201", "abolished"), ("1.099999", "new")]
+    assert sorted((o.code, o.finding.rule) for o in offences) == [
+        ("1.014201", "unannounced-abolished"),
+        ("1.099999", "unannounced-new"),
+    ]
     add_decision(
         new, "2001/QĐ-UBND",
         new=[{"code": "1.099999"}],
@@ -460,17 +462,17 @@ def test_require_decisions_for_new_abolished_and_replaced(tmp_path: Path) -> Non
 
 
 def test_both_sides_are_checked_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """validate.load_catalogues checks each distinct file of both sides once, and reads them as load_catalogue does."""
-    from tthc import cache, validate
+    """reading.load_catalogues checks each distinct file of both sides once, and reads them as load_catalogue does."""
+    from tthc import cache, reading
 
     before = reform_before(tmp_path / "before")
     after = copy_sample(tmp_path / "after")
     edit(after, BIRTH, lambda d: d.update(name=d["name"] + " (sửa)"))
     sides = [(str(before), list(folder_files(before))), (str(after), list(folder_files(after)))]
     checked: list[str] = []
-    check_file = validate.check_file
-    monkeypatch.setattr(validate, "check_file", lambda file, *a, **k: checked.append(file.path) or check_file(file, *a, **k))
-    (old, old_findings), (new, new_findings) = validate.load_catalogues(sides, cache.Cache())
+    check_file = reading.check_file
+    monkeypatch.setattr(reading, "check_file", lambda file, *a, **k: checked.append(file.path) or check_file(file, *a, **k))
+    (old, old_findings), (new, new_findings) = reading.load_catalogues(sides, cache.Cache())
     distinct = {(f.path, f.data) for _, files in sides for f in files}
     assert len(checked) == len(distinct), "each distinct file once, the unchanged ones not twice"
     assert (old, old_findings) == load_catalogue(str(before), folder_files(before))
@@ -481,14 +483,14 @@ def test_both_sides_are_checked_in_one_pass(tmp_path: Path, monkeypatch: pytest.
 def test_sides_with_other_limits_check_their_own_files(tmp_path: Path) -> None:
     """A side whose tthc.yaml sets other limits cannot use the first side's checks: it checks its files itself,
     under its own limits, and still reads as load_catalogue reads it."""
-    from tthc import cache, validate
+    from tthc import cache, reading
 
     before = copy_sample(tmp_path / "before")
     after = copy_sample(tmp_path / "after")
     edit(after, "tthc.yaml", lambda d: d.update(limits={"max_file_bytes": 2000}))  # every procedure is bigger
     edit(after, BIRTH, lambda d: d.update(name=d["name"] + " (sửa)"))
     sides = [(str(before), list(folder_files(before))), (str(after), list(folder_files(after)))]
-    (old, old_findings), (new, new_findings) = validate.load_catalogues(sides, cache.Cache())
+    (old, old_findings), (new, new_findings) = reading.load_catalogues(sides, cache.Cache())
     assert (old, old_findings) == load_catalogue(str(before), folder_files(before))
     assert (new, new_findings) == load_catalogue(str(after), folder_files(after))
     assert new_findings and not new.procedures, "the new side's own limit refused its procedures"
@@ -511,3 +513,52 @@ def test_reusing_the_old_sides_records_changes_nothing(tmp_path: Path) -> None:
     by_code = reused.by_code()
     assert by_code["1.001193"].name.endswith("(sửa)")
     assert diff(old, reused) == diff(old, fresh)
+
+
+def test_require_decisions_findings_in_sarif_and_json(tmp_path: Path) -> None:
+    """The findings of --require-decisions in validate's formats: registered rules, located, in a file or on stderr."""
+    import json
+
+    import jsonschema
+    from click.testing import CliRunner
+
+    from tests.conftest import SHARED_DATA
+    from tthc.cli import main
+
+    new = copy_sample(tmp_path / "new")
+    edit(new, PERMANENT, lambda d: d["methods"][0].update(time={"value": 10, "unit": "ngày làm việc"}))
+    target = tmp_path / "out" / "diff.sarif"
+    args = ["diff", str(SAMPLE), str(new), "--require-decisions", "--findings-format", "sarif", "--findings-output", str(target)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "Thời hạn giải quyết" in result.stdout, "the text diff on stdout is as before"
+    sarif = json.loads(target.read_text("utf-8"))
+    schema_path = SHARED_DATA / "sarif-schema-2.1.0.json"
+    jsonschema.validate(sarif, json.loads(schema_path.read_text("utf-8")))
+    (found,) = sarif["runs"][0]["results"]
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert found["ruleId"] == "unannounced-amended" == rules[found["ruleIndex"]]["id"]
+    location = found["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"].endswith(PERMANENT)
+    assert location["region"] == {"startLine": 1, "startColumn": 7}, "at the code (the edit wrote it first)"
+    result = CliRunner().invoke(main, [*args[:4], "--findings-format", "json"])
+    report = json.loads(result.stderr)
+    assert result.exit_code == 1 and not report["ok"] and [f["code"] for f in report["findings"]] == ["1.004222"]
+    refused = CliRunner().invoke(main, ["diff", str(SAMPLE), str(new), "--findings-format", "json"])
+    assert refused.exit_code == 2 and "--require-decisions" in refused.stderr
+
+
+def test_the_warning_says_which_broken_files_were_compared_and_which_left_out(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tthc.cli import main
+
+    new = copy_sample(tmp_path / "new")
+    (new / BIRTH).write_text("code: [chưa đóng\n", "utf-8")  # unreadable: not in the model
+    edit(new, PERMANENT, lambda d: d.update(name=12))  # schema error: read, and compared
+    result = CliRunner().invoke(main, ["diff", str(SAMPLE), str(new)])
+    assert result.exit_code == 0, result.output
+    left_out, compared = result.stderr.splitlines()[-2:]
+    assert "1 tệp không đọc được nên không được so sánh: " + BIRTH in left_out
+    assert "1 tệp sai cấu trúc nhưng vẫn được so sánh" in compared and PERMANENT in compared
+    assert "1.004222" in result.stdout, "the schema-broken file's changes are shown"

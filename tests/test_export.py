@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from tthc.cli import main
 from tthc.export import FLAT_COLUMNS, HEADERS, channel_text, flat_rows, nested, to_csv, to_json
 from tthc.model import Duration, Fee, Method
+from tthc.reading import load_catalogue
 from tthc.source import folder_files
-from tthc.validate import load_catalogue
 
 SETTINGS = """\
 authority:

@@ -1,13 +1,18 @@
-"""heap.keeping: no collection while long-lived data is built, none of it walked after, no garbage pinned."""
+"""heap.keeping: no collection while long-lived data is built, none of it walked after, no garbage pinned;
+and only when the program said so (the command line does, for one command)."""
 
 from __future__ import annotations
 
 import gc
 import weakref
+from collections.abc import Iterator
 
 import pytest
+from click.testing import CliRunner
 
+from tests.conftest import MINIMAL
 from tthc import heap
+from tthc.cli import main
 
 
 class _Node:
@@ -15,7 +20,39 @@ class _Node:
         self.other: object = None
 
 
-def test_the_collector_is_off_inside_and_as_it_was_after() -> None:
+@pytest.fixture
+def managed() -> Iterator[None]:
+    heap.manage()
+    try:
+        yield
+    finally:
+        heap.manage(False)
+
+
+def test_a_library_caller_keeps_its_collector_untouched() -> None:
+    assert not heap.managed()
+    before = gc.get_freeze_count()
+    with heap.keeping():
+        assert gc.isenabled()
+        kept = [_Node() for _ in range(100)]
+    assert gc.isenabled() and gc.get_freeze_count() == before, "nothing frozen, nothing turned off"
+    del kept
+
+
+def test_the_command_line_steers_the_collector_for_its_command_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tthc import reading
+
+    seen: list[bool] = []
+    load = reading.load
+    monkeypatch.setenv("TTHC_CACHE_DIR", "off")  # a cached report would need no reading
+    monkeypatch.setattr(reading, "load", lambda *a, **k: seen.append(heap.managed()) or load(*a, **k))
+    result = CliRunner().invoke(main, ["validate", str(MINIMAL)])
+    assert result.exit_code == 0, result.output
+    assert seen == [True], "the command ran with the collector in tthc's hands"
+    assert not heap.managed(), "and gave it back when it ended"
+
+
+def test_the_collector_is_off_inside_and_as_it_was_after(managed: None) -> None:
     assert gc.isenabled()
     with heap.keeping():
         assert not gc.isenabled()
@@ -29,13 +66,13 @@ def test_the_collector_is_off_inside_and_as_it_was_after() -> None:
         gc.enable()
 
 
-def test_the_collector_comes_back_when_the_block_fails() -> None:
+def test_the_collector_comes_back_when_the_block_fails(managed: None) -> None:
     with pytest.raises(ValueError), heap.keeping():
         raise ValueError("broken")
     assert gc.isenabled()
 
 
-def test_what_is_built_inside_is_frozen_but_still_freed_when_dropped() -> None:
+def test_what_is_built_inside_is_frozen_but_still_freed_when_dropped(managed: None) -> None:
     before = gc.get_freeze_count()
     with heap.keeping():
         kept = [_Node() for _ in range(1000)]
@@ -45,7 +82,7 @@ def test_what_is_built_inside_is_frozen_but_still_freed_when_dropped() -> None:
     assert probe() is None  # freezing keeps nothing alive: reference counting still frees it
 
 
-def test_a_cycle_left_by_earlier_work_is_collected_not_frozen() -> None:
+def test_a_cycle_left_by_earlier_work_is_collected_not_frozen(managed: None) -> None:
     gc.disable()  # so that no collection between here and the block frees the cycle first
     try:
         a, b = _Node(), _Node()

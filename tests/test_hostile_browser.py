@@ -22,7 +22,8 @@ import pytest
 from tests.test_hostile import CASES, html_problems
 from tthc import render
 from tthc.diff import diff
-from tthc.model import Catalogue, Document, build_catalogue
+from tthc.model import Catalogue, Document
+from tthc.records import build_catalogue
 from tthc.writers import WRITERS, Context
 
 PAYLOADS = [case["payload"] for case in CASES if "payload" in case]

@@ -15,8 +15,9 @@ from tthc.cells import parse_decisions, parse_fee, parse_legal_basis, parse_leve
 from tthc.cli import main
 from tthc.import_rows import CREATED, SKIPPED, UNCHANGED, UPDATED, RowReport
 from tthc.importer import import_table
+from tthc.reading import load_catalogue
 from tthc.source import folder_files
-from tthc.validate import load_catalogue, validate
+from tthc.validate import validate
 
 HEADER = ["STT", "Mã số\nhồ sơ", "TEN THU TUC", "Lĩnh  vực", "Cấp thực hiện", "Thời hạn giải quyết",
           "Phí, lệ phí", "Căn cứ pháp lý", "Số quyết định công bố", "Cơ quan thực hiện", "Cơ quan ban hành"]  # fmt: skip

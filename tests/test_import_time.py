@@ -17,8 +17,8 @@ from tthc.cells import parse_time
 from tthc.export import channel_text
 from tthc.import_rows import CREATED
 from tthc.importer import import_table
+from tthc.reading import load_catalogue
 from tthc.source import folder_files
-from tthc.validate import load_catalogue
 
 CASES: list[dict[str, Any]] = YAML(typ="safe").load((Path(__file__).parent / "import" / "times.yaml").read_text("utf-8"))
 

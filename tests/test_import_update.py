@@ -16,8 +16,8 @@ from tthc.cli import main
 from tthc.export import HEADERS, channel_text
 from tthc.import_rows import UNCHANGED, UPDATED
 from tthc.importer import import_table
+from tthc.reading import load_catalogue
 from tthc.source import folder_files
-from tthc.validate import load_catalogue
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -30,9 +30,11 @@ from ruamel.yaml import YAML
 from tests.conftest import MINIMAL, SAMPLE
 from tests.test_hostile import html_problems
 from tthc import diff, fmt, layout, loader, render, schema, yaml_comments
-from tthc.model import COMPONENTS, Catalogue, Document, build_catalogue
+from tthc.model import COMPONENTS, Catalogue, Document
+from tthc.reading import load_catalogue
+from tthc.records import build_catalogue
 from tthc.source import folder_files
-from tthc.validate import load_catalogue, validate
+from tthc.validate import validate
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 SCALE = {"ci": 1, "long": 10}[PROFILE]

@@ -23,9 +23,10 @@ from tests.test_views import ONLINE_FULL, POSTAL, SETTINGS, proc
 from tthc import parallel, render, templating
 from tthc.catalogue_view import catalogue_view
 from tthc.cli import main
-from tthc.model import Catalogue, build_procedure
+from tthc.model import Catalogue
 from tthc.output_names import file_name
 from tthc.procedure_view import View
+from tthc.records import build_procedure
 from tthc.selection import Filters
 from tthc.text import is_nfc, nfc, sort_key
 from tthc.validate import validate

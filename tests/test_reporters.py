@@ -11,8 +11,9 @@ import pytest
 
 from tests.conftest import SHARED_DATA
 from tests.test_rules import apply
+from tthc.report import Report
 from tthc.reporters import REPORTERS, Context
-from tthc.validate import Report, validate
+from tthc.validate import validate
 
 PROC = "procedures/ho-tich/1.001193.yaml"
 

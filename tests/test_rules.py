@@ -36,19 +36,25 @@ from ruamel.yaml import YAML
 
 from tests import test_rule_specials
 from tests.conftest import MINIMAL
+from tthc.diff import diff
 from tthc.findings import REGISTRY
+from tthc.reading import load_catalogue
+from tthc.rules.announcement_rules import unannounced
+from tthc.source import folder_files
 from tthc.validate import validate
 
 CASES_DIR = Path(__file__).parent / "rules"
+DIFF_CASES_DIR = Path(__file__).parent / "diff_rules"
+"""Cases of the rules that ``tthc diff --require-decisions`` runs on two revisions."""
 
 NOT_DECLARATIVE = {"schema-invalid": "test_schema_invalid_for_a_keyword_without_a_kind"}
 """Rules that no catalogue can trigger, each with the test in
 ``tests/test_rule_specials.py`` that covers it instead."""
 
 
-def _cases() -> list[Any]:
+def _cases(folder: Path = CASES_DIR) -> list[Any]:
     params = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         for case in YAML(typ="safe").load(path.read_text("utf-8")):
             marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
             params.append(pytest.param(case, id=f"{path.stem}: {case['name']}", marks=marks))
@@ -119,10 +125,26 @@ def test_rule_case(case: dict[str, Any], tmp_path: Path) -> None:
         assert any(words in text for text in texts), f"no finding says {words!r}:\n" + "\n".join(texts)
 
 
+@pytest.mark.parametrize("case", _cases(DIFF_CASES_DIR))
+def test_diff_rule_case(case: dict[str, Any], tmp_path: Path) -> None:
+    sides = []
+    for side in ("old", "new"):
+        root = tmp_path / side
+        shutil.copytree(MINIMAL, root)
+        apply(root, case.get(side) or {})
+        sides.append(load_catalogue(str(root), folder_files(root))[0])
+    offences = unannounced(diff(*sides))
+    found = sorted(f"{o.finding.rule} {o.finding.file}:{o.finding.line}:{o.finding.column}" for o in offences)
+    assert found == sorted(case["expect"]), "\n".join(o.message for o in offences)
+    texts = [f"{o.finding.message} {o.finding.fix}" for o in offences]
+    for words in case.get("says", []):
+        assert any(words in text for text in texts), f"no finding says {words!r}:\n" + "\n".join(texts)
+
+
 def test_every_rule_has_a_failing_case() -> None:
     """A rule nobody can trigger is dead code or an untested promise."""
     expected = set()
-    for param in _cases():
+    for param in [*_cases(), *_cases(DIFF_CASES_DIR)]:
         if param.marks:
             continue
         for line in param.values[0]["expect"]:

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from tests.conftest import SAMPLE
 from tthc.cli import main
+from tthc.reading import load_catalogue
 from tthc.source import folder_files
 from tthc.stats import Count, Share, Stats, compute, rows
-from tthc.validate import load_catalogue
 
 EXTRA = {
     # 1.000894: two levels (one of them district), online toàn trình, by post, local time 2 of 4 days (50 %).

@@ -256,8 +256,8 @@ def test_sort_key_nfd_equals_nfc() -> None:
 def _catalogue_texts() -> list[str]:
     """Every string of the sample catalogue: names, steps, notes, legal titles."""
     from tthc.model import iter_strings
+    from tthc.reading import load_catalogue
     from tthc.source import folder_files
-    from tthc.validate import load_catalogue
 
     sample = Path(__file__).resolve().parents[1] / "catalogue"
     catalogue, _ = load_catalogue(str(sample), folder_files(sample))

@@ -10,12 +10,10 @@ from tthc import links, text
 from tthc.catalogue_view import catalogue_view, posting_lists
 from tthc.model import (
     Catalogue,
-    build_decision,
-    build_procedure,
-    build_settings,
 )
 from tthc.output_names import file_name, unique_names
 from tthc.procedure_view import email_link, field_name, link, procedure_view, short_link
+from tthc.records import build_decision, build_procedure, build_settings
 from tthc.selection import FilterError, Filters, select
 from tthc.stats_chart import bar_width
 from tthc.text import fold
@@ -421,9 +419,9 @@ def test_stats_view_counted_by_hand() -> None:
 
 def test_stats_view_matches_stats_compute_on_the_sample() -> None:
     from tests.conftest import SAMPLE
+    from tthc.reading import load_catalogue
     from tthc.source import folder_files
     from tthc.stats import compute
-    from tthc.validate import load_catalogue
 
     cat, _ = load_catalogue(str(SAMPLE), folder_files(SAMPLE))
     figures = compute(cat)

@@ -14,8 +14,10 @@ from click.testing import CliRunner
 
 from tests.conftest import SAMPLE
 from tests.test_diff import add_decision, copy_sample, edit, load, read, reform_before, write
+from tthc.changes import ChangeSet
 from tthc.cli import main
-from tthc.diff import ChangeSet, diff, unannounced
+from tthc.diff import diff
+from tthc.rules.announcement_rules import unannounced
 from tthc.text import sort_key
 from tthc.wording import roman
 from tthc.writers import NEEDS_FILE, WRITERS, Context

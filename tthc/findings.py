@@ -75,7 +75,9 @@ class Rule:
     fix: ClassVar[str] = ""
     tags: ClassVar[tuple[str, ...]] = ()
     layer: ClassVar[str] = "rule"
-    """``yaml``, ``schema`` or ``rule``: which layer of validation reports it."""
+    """``yaml``, ``schema`` or ``rule``: which layer of validation reports it; ``diff`` for the rules
+    that ``tthc diff --require-decisions`` runs on what changed between two revisions
+    (:mod:`tthc.rules.announcement_rules`), which validation never runs."""
     per_document: ClassVar[bool] = False
     """True for a rule that looks at one document's data alone and overrides
     :meth:`check_document`: its findings are then worked out with the file

@@ -11,6 +11,12 @@ that make no cycles, so while they are built the collector is off, and
 afterwards they are frozen (``gc.freeze``): moved where no later walk looks.
 Freezing does not keep anything alive: an object no longer referenced is
 still freed at once, as every object without a cycle is.
+
+The collector belongs to the whole interpreter, so whether tthc may steer it
+is the program's choice, not the library's: the command line says so once,
+with :func:`manage`, as it starts. A program that imports tthc (a test, a
+notebook, a server) and does not call it keeps its collector untouched:
+:func:`keeping` then does nothing.
 """
 
 from __future__ import annotations
@@ -19,21 +25,38 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
-__all__ = ["keeping"]
+__all__ = ["keeping", "manage", "managed"]
+
+_managed = False
+
+
+def manage(on: bool = True) -> None:
+    """Let :func:`keeping` steer the collector in this process (the command line calls it once)."""
+    global _managed
+    _managed = on
+
+
+def managed() -> bool:
+    return _managed
 
 
 @contextlib.contextmanager
 def keeping() -> Iterator[None]:
     """Build data that lives to the end of the run, neither walked while it is built nor after.
 
+    Nothing at all unless the program called :func:`manage`.
+
     What is garbage already is collected first, so that no cycle left by
     earlier work (a broken file's parse tree and errors) is frozen with the
-    rest: in a process that runs many commands, such as the tests, it would
-    never be freed. The block itself must make no cycles; checking files
-    does (jsonschema's errors point to their parents), so it stays outside.
-    The first collection walks only what was not frozen before: cheap after
-    the first block.
+    rest: in a process that runs many commands it would never be freed. The
+    block itself must make no cycles; checking files does (jsonschema's
+    errors point to their parents), so it stays outside. The first
+    collection walks only what was not frozen before: cheap after the first
+    block.
     """
+    if not _managed:
+        yield
+        return
     enabled = gc.isenabled()
     gc.collect()
     gc.disable()

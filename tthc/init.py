@@ -465,7 +465,8 @@ def findings(settings: str) -> list[Finding]:
     that a new catalogue starts with no finding at all.
     """
     from tthc.source import SourceFile
-    from tthc.validate import check_catalogue, load_catalogue
+    from tthc.reading import load_catalogue
+    from tthc.validate import check_catalogue
 
     catalogue, loaded = load_catalogue("", [SourceFile(SETTINGS_FILE, "catalogue", settings.encode("utf-8"))])
     return check_catalogue(catalogue, loaded)

@@ -15,6 +15,7 @@ LAYERS = {
     "yaml": "Tầng 1: đọc tệp (YAML, mã hóa, an toàn)",
     "schema": "Tầng 2: cấu trúc (JSON Schema)",
     "rule": "Tầng 3: quy tắc nghiệp vụ",
+    "diff": "Tầng 4: so sánh hai phiên bản (tthc diff --require-decisions)",
 }
 
 

@@ -1,289 +1,23 @@
-"""The checker: wires a source, the loader, the schema layer and the rules.
+"""The checker: the catalogue as read (:mod:`tthc.reading`), then the rules across files.
 
-It returns a :class:`Report` and prints nothing; reporters turn the report
-into text, JSON, GitHub annotations or SARIF.
+It returns a :class:`~tthc.report.Report` and prints nothing; reporters turn
+the report into text, JSON, GitHub annotations or SARIF.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from tthc import cache, heap, loader, locator, parallel, schema
+from tthc import cache, locator, reading
 from tthc.findings import REGISTRY, Finding, Severity
-from tthc.model import (
-    Catalogue,
-    Document,
-    Limits,
-    Record,
-    build_catalogue,
-    build_settings,
-    doc_is_nfc,
-    document_nfc,
-    record_builder,
-)
-from tthc.rules import yaml_rules  # importing the package registers every rule
-from tthc.source import OUTSIDE, SETTINGS_FILE, SourceFile, folder_files
+from tthc.model import Catalogue
+from tthc.reading import Progress
+from tthc.report import Report
+from tthc.source import folder_files
 
-
-@dataclass(frozen=True)
-class Report:
-    root: str
-    findings: list[Finding]
-    files: int
-    procedures: int
-    decisions: int
-    catalogue: Catalogue | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
-
-    def ok(self, strict: bool = False) -> bool:
-        return self.errors == 0 and not (strict and self.warnings)
-
-
-def _limits(files: list[SourceFile]) -> Limits:
-    """Limits come from tthc.yaml itself, read first with the default limits."""
-    for file in files:
-        if file.path == SETTINGS_FILE and file.data is not None:
-            data = loader.load(file.path, file.kind, file.data).document.data
-            return build_settings(file.path, data).limits
-    return Limits()
-
-
-Progress = Callable[[int, int], None]
-"""Called with (files done, files in all) as loading goes on."""
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What one file gives on its own: the document and the findings that need no other file."""
-
-    document: Document
-    findings: tuple[Finding, ...]
-    """YAML and schema layers."""
-    rule_findings: tuple[Finding, ...] | None
-    """Rules of one document (:attr:`tthc.findings.Rule.per_document`); None when not run."""
-
-
-def check_file(file: SourceFile, limits: Limits, rules: bool = True) -> FileResult:
-    """Load one file and run every check that needs that file alone (the rules only if ``rules``)."""
-    if file.data is None:
-        rule = yaml_rules.OutsideCatalogue if file.error == OUTSIDE else yaml_rules.Unreadable
-        finding = rule.finding(file.path, reason=file.error).located(1, 1)
-        return FileResult(Document(file.path, file.kind, None), (finding,), ())
-    loaded = loader.load(file.path, file.kind, file.data, limits)
-    document, findings = loaded.document, list(loaded.findings)
-    if document.data is None:
-        return FileResult(document, tuple(findings), ())
-    # NFD text is the text-not-nfc rule's one finding, not also every enum's.
-    findings.extend(schema.check(file.path, file.kind, document_nfc(document)))
-    if not rules:
-        return FileResult(document, tuple(findings), None)
-    rule_findings = tuple(f for rule in REGISTRY.document_checks() for f in rule.check_document(document))
-    return FileResult(document, tuple(findings), rule_findings)
-
-
-def _pack(result: FileResult) -> tuple[Any, ...]:
-    """A result as plain data for the cache (tthc.cache keeps only what marshal can write)."""
-    doc = result.document
-    return (
-        doc.data,
-        (2 if doc_is_nfc(doc) else 1) if doc.text else 0,
-        tuple(_pack_finding(f) for f in result.findings),
-        None if result.rule_findings is None else tuple(_pack_finding(f) for f in result.rule_findings),
-    )
-
-
-def _unpack(file: SourceFile, packed: Any) -> FileResult | None:
-    """The cached result of ``file``, or None when the entry is not one (then the file is checked anew)."""
-    try:
-        data, text_kind, findings, rule_findings = packed
-        source = file.data if text_kind and file.data is not None else ""
-        return FileResult(
-            Document(file.path, file.kind, data, source, nfc=text_kind == 2),
-            tuple(map(_unpack_finding, findings)),
-            None if rule_findings is None else tuple(map(_unpack_finding, rule_findings)),
-        )
-    except (TypeError, ValueError):  # not an entry of this shape; the text is decoded later, from the same bytes
-        return None
-
-
-def _pack_finding(f: Finding) -> tuple[Any, ...]:
-    return tuple(f.severity.value if name == "severity" else getattr(f, name) for name in _FINDING_FIELDS)
-
-
-def _unpack_finding(packed: Any) -> Finding:
-    values = dict(zip(_FINDING_FIELDS, packed, strict=True))
-    values["severity"] = Severity(values["severity"])
-    return Finding(**values)
-
-
-_FINDING_FIELDS = tuple(field.name for field in dataclasses.fields(Finding))
-
-
-def _file_key(file: SourceFile, limits: Limits) -> bytes:
-    return cache.key(file.path, file.kind, file.error, repr(limits), file.data if file.data is not None else b"\0")
-
-
-@dataclass(frozen=True)
-class Loaded:
-    catalogue: Catalogue
-    findings: list[Finding]
-    """YAML and schema layers."""
-    rule_findings: list[Finding]
-    """Rules of one document."""
-
-
-def _load(
-    root: str,
-    files: list[SourceFile],
-    progress: Progress | None,
-    store: cache.Cache | None,
-    limits: Limits,
-    keys: list[bytes],
-    like: Catalogue | None = None,
-    rules: bool = True,
-    also: Mapping[bytes, SourceFile] | None = None,
-) -> Loaded:
-    """Every file checked (or taken from ``store`` under its key in ``keys``), and the model built.
-
-    Without ``rules`` the per-document rules are not run (a quarter of the
-    time of checking a file) and an entry kept without them will do.
-    ``also`` are more files to check in the same pass, by key, only for
-    ``store``: those of a diff's other side that this one lacks.
-
-    Each file's record is built as soon as its check comes back, while the
-    workers check the files after it: built after the last one, the records
-    were a fifth of a cold validate, with one core idle.
-    """
-    results: list[FileResult | None] = [None] * len(files)
-    records: dict[str, Record | None] = {}
-    build = record_builder(like)
-    if store is not None:
-        with heap.keeping():  # the records live to the end of the run
-            for i, (file, k) in enumerate(zip(files, keys, strict=True)):
-                if (packed := store.get(k)) is not None:
-                    result = _unpack(file, packed)
-                    results[i] = result if result is None or not rules or result.rule_findings is not None else None
-    todo = [i for i, result in enumerate(results) if result is None]
-    done = len(files) - len(todo)
-    others = list((also or {}).items())
-    misses = [files[i] for i in todo] + [file for _, file in others]
-    # A broken file checked in this process leaves cycles behind (a parse tree, errors): only what workers
-    # check comes back as plain data, safe to keep from collection.
-    with heap.keeping() if parallel.workers_for(len(misses)) else contextlib.nullcontext():
-        for j, packed in enumerate(_check_files(misses, limits, rules)):
-            if j >= len(todo):
-                assert store is not None  # ``also`` is only for the store
-                store.put(others[j - len(todo)][0], packed)
-                continue
-            i = todo[j]
-            result = results[i] = _unpack(files[i], packed) or check_file(files[i], limits, rules)
-            records[files[i].path] = build(result.document)
-            if store is not None:
-                store.put(keys[i], packed)
-            done += 1
-            if progress:
-                progress(done, len(files))
-    with heap.keeping():
-        documents: dict[str, Document] = {}
-        findings: list[Finding] = []
-        rule_findings: list[Finding] = []
-        for checked in results:
-            assert checked is not None  # every miss was checked above
-            documents[checked.document.file] = checked.document
-            findings.extend(checked.findings)
-            rule_findings.extend(checked.rule_findings or ())
-        return Loaded(build_catalogue(root, documents, like, records), findings, rule_findings)
-
-
-def _check_files(files: list[SourceFile], limits: Limits, rules: bool) -> Iterator[tuple[Any, ...]]:
-    """The result of every file, in order, packed as the cache keeps it; in workers when there are many.
-
-    Packed, because that is what a worker sends and what the store keeps:
-    diff only stores what it checks, and unpacking each result here to pack
-    it again was a second of this process's time at 10,000 files.
-    """
-    workers = parallel.workers_for(len(files))
-    if not workers:
-        for file in files:
-            yield _pack(check_file(file, limits, rules))
-        return
-    with parallel.pool(workers) as pool:
-        chunks = parallel.chunks(files)
-        packed_chunks = pool.map(_check_chunk, chunks, [limits] * len(chunks), [rules] * len(chunks))
-        yield from (packed for chunk in packed_chunks for packed in chunk)
-
-
-def _check_chunk(files: Sequence[SourceFile], limits: Limits, rules: bool) -> list[tuple[Any, ...]]:
-    """A worker's part: plain data, cheap to send back (the same form the cache keeps)."""
-    return [_pack(check_file(file, limits, rules)) for file in files]
-
-
-def load_catalogue(
-    root: str,
-    files: Iterable[SourceFile],
-    progress: Progress | None = None,
-    store: cache.Cache | None = None,
-    like: Catalogue | None = None,
-) -> tuple[Catalogue, list[Finding]]:
-    """Load every file (YAML and schema layers); build the model.
-
-    The rules are not run: the commands that only read a catalogue (diff,
-    stats, export) report what keeps a file out of the model, not what
-    ``tthc validate`` would say of it.
-
-    With a ``store``, a file whose content was checked before is not loaded
-    again: its data and findings come from the store (:mod:`tthc.cache`).
-    ``like`` is the other side of a diff, whose unchanged records are reused
-    (:func:`tthc.model.build_catalogue`).
-    """
-    files = list(files)
-    limits = _limits(files)
-    keys = [_file_key(file, limits) for file in files] if store is not None else []
-    loaded = _load(root, files, progress, store, limits, keys, like, rules=False)
-    return loaded.catalogue, loaded.findings
-
-
-def load_catalogues(
-    sides: Sequence[tuple[str, list[SourceFile]]], store: cache.Cache
-) -> list[tuple[Catalogue, list[Finding]]]:
-    """:func:`load_catalogue` for catalogues that share most files (a diff's sides, as (root, files)).
-
-    Every file that ``store`` lacks is checked once, in one pass over the
-    cores, whichever side it is on: the first side's load checks the later
-    sides' own files too (when their limits are the same), and the later
-    sides find them in the store. Each catalogue reuses the records of the
-    one before it (``like``).
-    """
-    plans = []
-    for root, files in sides:
-        limits = _limits(files)
-        plans.append((root, files, limits, [_file_key(file, limits) for file in files]))
-    first_limits, first_keys = plans[0][2], set(plans[0][3])
-    also = {
-        k: file
-        for _, files, limits, keys in plans[1:]
-        if limits == first_limits
-        for file, k in zip(files, keys, strict=True)
-        if k not in first_keys and k not in store
-    }
-    out: list[tuple[Catalogue, list[Finding]]] = []
-    for n, (root, files, limits, keys) in enumerate(plans):
-        like = out[-1][0] if out else None
-        loaded = _load(root, files, None, store, limits, keys, like, rules=False, also=None if n else also)
-        out.append((loaded.catalogue, loaded.findings))
-    return out
+__all__ = ["check_catalogue", "validate"]
 
 
 def check_catalogue(
@@ -333,12 +67,12 @@ def validate(
     ``validate`` command) is what allows it; ``build`` needs the model.
     """
     files = list(folder_files(root))
-    limits = _limits(files)
-    keys = [_file_key(file, limits) for file in files] if store is not None else []
+    limits = reading.catalogue_limits(files)
+    keys = [reading.file_key(file, limits) for file in files] if store is not None else []
     report_key = cache.key(b"report", *keys) if store is not None else b""
     if store is not None and not keep_catalogue and (report := _cached_report(store, report_key, keys, root)):
         return _only(report, root, only)
-    loaded = _load(str(root), files, progress, store, limits, keys)
+    loaded = reading.load(str(root), files, progress, store, limits, keys)
     catalogue = loaded.catalogue
     report = Report(
         root=str(root),
@@ -349,7 +83,7 @@ def validate(
         catalogue=catalogue,
     )
     if store is not None:
-        store.put(report_key, (tuple(map(_pack_finding, report.findings)), report.files, report.procedures, report.decisions))
+        store.put(report_key, (tuple(map(reading.pack_finding, report.findings)), report.files, report.procedures, report.decisions))
     return _only(report, root, only)
 
 
@@ -359,7 +93,7 @@ def _cached_report(store: cache.Cache, report_key: bytes, keys: list[bytes], roo
         return None
     try:
         findings, files, procedures, decisions = packed
-        report = Report(str(root), [_unpack_finding(f) for f in findings], files, procedures, decisions)
+        report = Report(str(root), [reading.unpack_finding(f) for f in findings], files, procedures, decisions)
     except (TypeError, ValueError):
         return None
     for k in keys:  # still in use: kept when the store is written back

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from tthc import __version__
+from tthc import __version__, heap
 from tthc.cli import (
     diff_cmd,
     export_cmd,
@@ -29,7 +29,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="tthc", message="%(prog)s %(version)s")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """tthc: quản lý bộ danh mục thủ tục hành chính (TTHC) bằng YAML.
 
     \b
@@ -38,6 +39,9 @@ def main() -> None:
       1  có lỗi (hoặc cảnh báo khi dùng --strict)
       2  lệnh không chạy được (tùy chọn sai, không tìm thấy danh mục)
     """
+    # The one place that lets tthc steer the interpreter's collector (tthc.heap), for this command only.
+    heap.manage()
+    ctx.call_on_close(lambda: heap.manage(False))
 
 
 main.add_command(validate_cmd.validate)

@@ -54,8 +54,8 @@ def load_settings(path: Path | None) -> tuple[Path, Catalogue]:
     must be named as the problem rather than reported as "no fields".
     """
     from tthc.layout import SETTINGS_FILE
+    from tthc.reading import load_catalogue
     from tthc.source import folder_files
-    from tthc.validate import load_catalogue
 
     root = catalogue_root((path,) if path else ())
     catalogue, findings = load_catalogue(str(root), folder_files(root))

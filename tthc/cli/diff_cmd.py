@@ -7,13 +7,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, open_cache, wants_color
+from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, display_prefix, fail, open_cache, wants_color
 
 if TYPE_CHECKING:
-    from tthc.diff import Unannounced
+    from tthc.findings import Finding
+    from tthc.gitsource import Side
     from tthc.model import Catalogue
+    from tthc.rules.announcement_rules import Unannounced
 
 FORMATS = ("text", "json", "markdown", "annex", "docx")
+FINDINGS_FORMATS = ("text", "json", "github", "sarif")
+"""Those of ``tthc validate``, for the findings of --require-decisions."""
+SHOWN_FILES = 5
 
 
 @click.command()
@@ -39,6 +44,15 @@ FORMATS = ("text", "json", "markdown", "annex", "docx")
     " Vi phạm: mã thoát 1.",
 )
 @click.option(
+    "--findings-format", type=click.Choice(FINDINGS_FORMATS), default="text", show_default=True,
+    help="Với --require-decisions: định dạng các phát hiện, như tthc validate -f. text: kết luận như trên;"
+    " json, github (annotations), sarif: ghi ra stderr, hoặc vào tệp --findings-output.",
+)
+@click.option(
+    "--findings-output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Với --require-decisions: ghi các phát hiện (theo --findings-format) vào tệp này.",
+)
+@click.option(
     "--catalogue", type=click.Path(file_okay=False, path_type=Path),
     help="Thư mục danh mục trong cây làm việc (mặc định: tìm tthc.yaml từ thư mục hiện tại đi lên, rồi"
     " ./catalogue); revision và số quyết định được đọc ở cùng đường dẫn đó trong git.",
@@ -50,6 +64,8 @@ def diff(
     output: Path | None,
     exit_code: bool,
     require_decisions: bool,
+    findings_format: str,
+    findings_output: Path | None,
     catalogue: Path | None,
 ) -> None:
     """So sánh hai bộ danh mục (diff): thủ tục mới, sửa đổi, thay thế, bãi bỏ.
@@ -73,11 +89,14 @@ def diff(
     from tthc import diff as core
     from tthc.atomic import write_bytes_atomic
     from tthc.gitsource import SourceError, resolve_sides, same_state_note
-    from tthc.validate import load_catalogues
+    from tthc.reading import load_catalogues
+    from tthc.rules.announcement_rules import unannounced
     from tthc.writers import NEEDS_FILE, WRITERS, Context
 
     if fmt in NEEDS_FILE and output is None:
         fail(f"định dạng {fmt} là tệp nhị phân: chỉ rõ tệp cần ghi bằng --output, ví dụ -o phu-luc.{fmt}.")
+    if (findings_format != "text" or findings_output is not None) and not require_decisions:
+        fail("--findings-format và --findings-output chỉ dùng cùng --require-decisions.")
     try:
         sides = resolve_sides(old, new, catalogue)
         if (note := same_state_note(sides)) is not None:
@@ -86,13 +105,7 @@ def diff(
         store = open_cache(sides[1].root)  # one store for both sides: they share most files
         loaded_sides = load_catalogues([(side.root, list(side.files())) for side in sides], store)
         for side, (loaded, findings) in zip(sides, loaded_sides, strict=True):
-            broken = sum(1 for f in findings if f.severity.value == "error")
-            if broken:
-                click.echo(
-                    f"tthc: cảnh báo: {side.label} có {broken} lỗi khi đọc tệp; các tệp lỗi bị bỏ qua khi so sánh"
-                    " (chạy tthc validate để xem).",
-                    err=True,
-                )
+            _warn_broken(side.label, loaded, findings)
             if not loaded.documents:
                 raise SourceError(f"“{side.label}” không có tệp nào của bộ danh mục.")
             catalogues.append(loaded)
@@ -100,7 +113,7 @@ def diff(
         fail(str(error))
     store.save()
     changes = core.diff(catalogues[0], catalogues[1])
-    offences = tuple(core.unannounced(changes)) if require_decisions else None
+    offences = tuple(unannounced(changes)) if require_decisions else None
     to_terminal = output is None and fmt == "text"
     context = Context(
         old_label=sides[0].label,
@@ -118,7 +131,9 @@ def diff(
             sys.stdout.flush()
     except OSError as error:
         fail(f"không ghi được “{output or 'stdout'}”: {error.strerror or error}.")
-    if offences is not None and (fmt not in ("text", "markdown") or output is not None):
+    if offences is not None and findings_format != "text":
+        _write_findings(offences, catalogues[1], sides[1], findings_format, findings_output)
+    elif offences is not None and (fmt not in ("text", "markdown") or output is not None):
         _report_offences(offences)
     if offences:
         sys.exit(EXIT_FINDINGS)
@@ -140,3 +155,66 @@ def _report_offences(offences: tuple[Unannounced, ...]) -> None:
     console = Console(file=buffer, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True)
     write_unannounced(console, offences)
     click.echo(buffer.getvalue(), err=True, nl=False)
+
+
+def _warn_broken(label: str, catalogue: Catalogue, findings: list[Finding]) -> None:
+    """Say which files with errors were left out of the comparison, and which were compared all the same.
+
+    A file that cannot be read (YAML, encoding, size) has no data and is
+    not in the model; one whose data breaks the schema still is, as far as
+    its values can be read, and its changes are shown.
+    """
+    from tthc.text import sort_key
+
+    broken = {f.file for f in findings if f.severity.value == "error"}
+    left_out = sorted(
+        (file for file in broken if (doc := catalogue.documents.get(file)) is None or doc.data is None), key=sort_key
+    )
+    compared = sorted(broken.difference(left_out), key=sort_key)
+    if left_out:
+        click.echo(
+            f"tthc: cảnh báo: {label}: {len(left_out)} tệp không đọc được nên không được so sánh: {_files(left_out)}"
+            " (chạy tthc validate để xem lỗi).",
+            err=True,
+        )
+    if compared:
+        click.echo(
+            f"tthc: cảnh báo: {label}: {len(compared)} tệp sai cấu trúc nhưng vẫn được so sánh theo những giá trị"
+            f" đọc được: {_files(compared)} (chạy tthc validate để xem lỗi).",
+            err=True,
+        )
+
+
+def _files(files: list[str]) -> str:
+    shown = ", ".join(files[:SHOWN_FILES])
+    return shown + (f" và {len(files) - SHOWN_FILES} tệp khác" if len(files) > SHOWN_FILES else "")
+
+
+def _write_findings(
+    offences: tuple[Unannounced, ...], catalogue: Catalogue, side: Side, fmt: str, output: Path | None
+) -> None:
+    """The findings of --require-decisions as tthc validate reports findings: to ``output``, or stderr."""
+    import io
+
+    from tthc.atomic import write_text_atomic
+    from tthc.report import Report
+    from tthc.reporters import REPORTERS, Context
+
+    report = Report(
+        root=side.label,
+        findings=[o.finding for o in offences],
+        files=len(catalogue.documents),
+        procedures=len(catalogue.procedures),
+        decisions=len(catalogue.decisions),
+    )
+    folder = side.folder or (side.repo.top / side.prefix if side.repo is not None else None)
+    prefix = display_prefix(folder) if folder is not None else ""
+    buffer = io.StringIO()
+    REPORTERS[fmt](report, buffer, Context(prefix, color=False))
+    try:
+        if output is not None:
+            write_text_atomic(output, buffer.getvalue())
+        else:
+            click.echo(buffer.getvalue(), err=True, nl=False)
+    except OSError as error:
+        fail(f"không ghi được “{output}”: {error.strerror or error}.")

@@ -32,8 +32,8 @@ def export(path: Path | None, fmt: str, flat: bool, output: Path | None) -> None
     """
     from tthc.atomic import write_bytes_atomic
     from tthc.export import to_csv, to_json, to_xlsx
+    from tthc.reading import load_catalogue
     from tthc.source import folder_files
-    from tthc.validate import load_catalogue
 
     if fmt == "xlsx" and output is None:
         fail("định dạng xlsx cần --output TỆP.xlsx (không in tệp Excel ra màn hình).")

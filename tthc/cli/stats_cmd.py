@@ -116,9 +116,9 @@ def stats(path: Path | None, fmt: str) -> None:
     Thủ tục thực hiện ở nhiều cấp được đếm ở mỗi cấp. PATH: thư mục danh mục.
     Mã thoát 1 nếu có tệp không đọc được (số liệu khi đó chưa đủ).
     """
+    from tthc.reading import load_catalogue
     from tthc.source import folder_files
     from tthc.stats import compute, rows
-    from tthc.validate import load_catalogue
 
     root = catalogue_root((path,) if path else ())
     store = open_cache(root)

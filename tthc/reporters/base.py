@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from tthc.findings import Finding
-from tthc.validate import Report
+from tthc.report import Report
 
 
 @dataclass(frozen=True)

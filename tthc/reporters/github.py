@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import TextIO
 
 from tthc.findings import Severity
+from tthc.report import Report
 from tthc.reporters import text
 from tthc.reporters.base import Context
 from tthc.text import printable
-from tthc.validate import Report
 
 
 def _escape_data(value: str) -> str:

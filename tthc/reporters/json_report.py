@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from tthc.report import Report
 from tthc.reporters.base import Context
-from tthc.validate import Report
 
 
 def as_dict(report: Report, strict: bool = False) -> dict[str, object]:

@@ -7,8 +7,8 @@ from typing import Any, TextIO
 
 from tthc import __version__
 from tthc.findings import REGISTRY, Severity
+from tthc.report import Report
 from tthc.reporters.base import Context
-from tthc.validate import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 

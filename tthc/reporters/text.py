@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.text import Text
 
 from tthc.findings import Severity
+from tthc.report import Report
 from tthc.reporters.base import Context
 from tthc.text import printable
-from tthc.validate import Report
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 

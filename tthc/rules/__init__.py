@@ -1,7 +1,7 @@
 """Every kind of finding, registered in :data:`tthc.findings.REGISTRY` on import.
 
 Adding a rule is one class in one of these modules; its test is a case in
-``tests/rules/``.
+``tests/rules/`` (``tests/diff_rules/`` for the rules of ``tthc diff``).
 """
 
 from tthc.rules import (  # noqa: F401  (imported for their registrations)
@@ -12,3 +12,7 @@ from tthc.rules import (  # noqa: F401  (imported for their registrations)
     text_rules,
     yaml_rules,
 )
+
+# isort: split
+# Last: the rules of tthc diff follow those of validation in listings (SARIF, tthc rules).
+from tthc.rules import announcement_rules  # noqa: F401

@@ -8,7 +8,7 @@ Rendered through :func:`tthc.templating.environment` (autoescaping on, so a
 from __future__ import annotations
 
 from tthc import text
-from tthc.diff import ChangeSet
+from tthc.changes import ChangeSet
 from tthc.templating import environment
 from tthc.writers import annex_view
 from tthc.writers.base import Context

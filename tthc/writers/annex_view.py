@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from tthc import text
-from tthc.diff import Amended, ChangeSet, Replaced
+from tthc.changes import Amended, ChangeSet, Replaced
 from tthc.model import LEVELS, Catalogue, Decision, LegalRef, Procedure, Settings
 from tthc.wording import (
     capitalised,

@@ -1,6 +1,6 @@
 """What every diff writer receives, and the wording they share.
 
-A writer turns a :class:`~tthc.diff.ChangeSet` into bytes (UTF-8 text, or a
+A writer turns a :class:`~tthc.changes.ChangeSet` into bytes (UTF-8 text, or a
 Word file): one signature for every format lets the command write any of them
 to stdout or, atomically, to a file. :func:`show` says a changed value the way
 Vietnamese documents do ("05 ngày làm việc", "50.000 đồng", "Miễn phí"),
@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tthc import wording
-from tthc.diff import Change, ChangeSet, Unannounced
+from tthc.changes import Change, ChangeSet
 from tthc.model import Settings
+from tthc.rules.announcement_rules import Unannounced
 
 
 @dataclass(frozen=True)

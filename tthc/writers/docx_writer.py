@@ -21,7 +21,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from tthc.diff import ChangeSet
+from tthc.changes import ChangeSet
 from tthc.text import xml_safe
 from tthc.writers import annex_view
 from tthc.writers.base import Context

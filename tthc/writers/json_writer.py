@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tthc.diff import ChangeSet
+from tthc.changes import ChangeSet
 from tthc.model import Decision
 from tthc.writers.base import Context
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from tthc.diff import Amended, Change, ChangeSet, Replaced
+from tthc.changes import Amended, Change, ChangeSet, Replaced
 from tthc.model import Procedure, Settings
 from tthc.wording import date_text, in_vietnamese_order
 from tthc.writers.base import GROUPS, KIND_LABELS, Context, settings_of, show

@@ -14,8 +14,9 @@ import io
 from rich.console import Console
 from rich.text import Text
 
-from tthc.diff import Amended, Change, ChangeSet, Replaced, Unannounced
+from tthc.changes import Amended, Change, ChangeSet, Replaced
 from tthc.model import Procedure, Settings
+from tthc.rules.announcement_rules import Unannounced
 from tthc.text import printable as p
 from tthc.wording import date_text, in_vietnamese_order
 from tthc.writers.base import GROUPS, KIND_LABELS, Context, settings_of, show
