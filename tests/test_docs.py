@@ -29,7 +29,7 @@ PAGES = sorted(
     [PROJECT / "README.md", PROJECT / "ARCHITECTURE.md", PROJECT / "CHANGELOG.md", *DOCS.glob("*.md")]
 )
 # Commands described before the branch that adds them is merged; the lead empties this at merge.
-PENDING_COMMANDS = frozenset({"init"})
+PENDING_COMMANDS: frozenset[str] = frozenset()
 
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)

@@ -464,8 +464,8 @@ def findings(settings: str) -> list[Finding]:
     only the whole rule book sees (mojibake, invisible characters …), so
     that a new catalogue starts with no finding at all.
     """
-    from tthc.source import SourceFile
     from tthc.reading import load_catalogue
+    from tthc.source import SourceFile
     from tthc.validate import check_catalogue
 
     catalogue, loaded = load_catalogue("", [SourceFile(SETTINGS_FILE, "catalogue", settings.encode("utf-8"))])
