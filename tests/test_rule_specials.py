@@ -9,6 +9,8 @@ needing a declarative case only because this module tests it.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -77,3 +79,27 @@ def test_rule_patterns_mirror_the_schemas() -> None:
     assert procedure_rules.CODE.pattern == procedure["properties"]["code"]["pattern"]
     assert decision_rules.NUMBER.pattern == procedure["$defs"]["decision_number"]["pattern"]
     assert decision_rules.NUMBER.pattern == schema.schema("decision")["properties"]["number"]["pattern"]
+
+
+_RUN_TWICE = re.compile(r"(?<![\d./])(\d{1,4}(?:\.\d{1,3})?/(?:\d{4}/)?[^\s/]+?)\1")
+"""A legal number the portal's flattened table wrote twice in a row ("…QH1354/2014/QH13"):
+the repetition shows where the number ends, which the run-in title after it hides."""
+
+
+def test_legal_number_accepts_the_portals_real_symbols(real_records: list[dict[str, str]]) -> None:
+    """Every number the portal's legal-basis tables give whole passes, QĐ-TTg among them."""
+    numbers = {
+        match.group(1)
+        for record in real_records
+        for match in _RUN_TWICE.finditer(unicodedata.normalize("NFC", record["can_cu_phap_ly"]))
+    }
+    assert len(numbers) > 100
+    assert {"10/2018/QĐ-TTg", "07/2016/QD-TTg", "38/2001/PL-UBTVQH10"} <= numbers
+    assert sorted(n for n in numbers if not procedure_rules.LEGAL_NUMBER.match(n)) == []
+
+
+def test_legal_number_still_refuses_the_portals_mistakes(real_records: list[dict[str, str]]) -> None:
+    """Decision numbers the portal mistyped ("2267./QĐ-BXD", "SỐ 64/QĐ-NHNN") are not numbers."""
+    numbers = {record["so_quyet_dinh"] for record in real_records}
+    wrong = sorted(n for n in numbers if not procedure_rules.LEGAL_NUMBER.match(n))
+    assert wrong == ["2267./QĐ-BXD", "QĐ/0001-BCA", "SỐ 64/QĐ-NHNN"]

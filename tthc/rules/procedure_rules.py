@@ -14,7 +14,6 @@ from tthc.links import SPACE_OR_CONTROL, is_email, safe_url
 from tthc.model import DISTRICT, REFORM_DATE, Catalogue, Document, Duration, Procedure, code_text
 
 CODE = re.compile(r"^(\d\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?|TAM-[0-9A-Za-z-]{1,32})$")
-LEGAL_NUMBER = re.compile(r"^\d{1,4}(\.\d{1,3})?/(\d{4}/)?[A-ZĐ]+\d*(-[A-ZĐ0-9]+)*$")
 
 
 class _ProcedureRule(Rule):
@@ -492,6 +491,14 @@ class FeeCurrency(_ProcedureRule):
                     proc.file, ("methods", i, "fee", "currency"), code=proc.code,
                     channel=method.channel, currency=method.fee.currency,
                 )
+
+
+_SYMBOL_PART = r"[A-ZĐ](?:[A-ZĐ0-9]*[A-ZĐ][a-z]|[A-ZĐ0-9]*)"
+LEGAL_NUMBER = re.compile(rf"^\d{{1,4}}(\.\d{{1,3}})?/(\d{{4}}/)?{_SYMBOL_PART}(-{_SYMBOL_PART})*$")
+"""Số/năm/ký hiệu. A part of the symbol is capitals and digits, and may end in
+one small letter after two capitals: Thủ tướng's decisions are QĐ-TTg (TT is
+Thông tư), a report TTr; a symbol in small letters (nđ-cp) or run into the
+next word (NĐ-CPLuật) is still a mistake."""
 
 
 @register
