@@ -451,7 +451,9 @@ class FeeInvalid(_ProcedureRule):
             path: tuple[str | int, ...] = ("methods", i, "fee")
             if fee.free and fee.amount:
                 why = "vừa ghi miễn phí vừa ghi số tiền"
-            elif not fee.free and fee.amount is None:
+            elif not fee.free and fee.amount is None and not council_sets_fee(fee.note):
+                # “Mức lệ phí do Hội đồng nhân dân tỉnh quyết định” is how the law
+                # states a fee whose amount each province sets: the sheet prints the note.
                 why = "chưa ghi số tiền hay miễn phí"
             elif fee.amount is not None and fee.amount < 0:
                 why, path = "có số tiền âm", (*path, "amount")
@@ -462,6 +464,104 @@ class FeeInvalid(_ProcedureRule):
                 path = (*path, "amount")
             if why:
                 yield self.finding(proc.file, path, code=proc.code, channel=method.channel, why=why)
+
+
+_COUNCIL = re.compile(r"hội đồng nhân dân|hđnd", re.IGNORECASE)
+_WAIVED = re.compile(r"miễn|không thu", re.IGNORECASE)
+
+
+def council_sets_fee(note: str) -> str:
+    """The clause of ``note`` that names the provincial council as setting the fee, or "".
+
+    “Mức lệ phí do Hội đồng nhân dân tỉnh quyết định”, “theo Nghị quyết của
+    HĐND tỉnh”: the amount is the council's, and a note saying so states the
+    fee as the law does when each province sets its own amount.
+    """
+    for clause in re.split(r"[;\n]|\.(?!\d)", text.nfc(note)):
+        if _COUNCIL.search(clause):
+            return " ".join(clause.split())
+    return ""
+
+
+def _waived_first(note: str) -> bool:
+    """Whether ``note`` states an exemption before it names the council.
+
+    “Miễn lệ phí khi đăng ký đúng hạn; các trường hợp khác theo mức do HĐND
+    tỉnh quyết định” is a free procedure with exceptions; “Miễn lệ phí theo
+    Nghị quyết của HĐND tỉnh” an exemption the council granted. “Mức lệ phí do
+    HĐND tỉnh quyết định; miễn cho hộ nghèo” is a fee with exemptions.
+    """
+    council = _COUNCIL.search(text.nfc(note))
+    return council is not None and _WAIVED.search(text.nfc(note)[: council.start()]) is not None
+
+
+@register
+class FeeFreeByCouncil(_ProcedureRule):
+    id = "fee-free-council"
+    title = "Ghi miễn phí nhưng mức thu do Hội đồng nhân dân tỉnh quyết định"
+    message = "Phí, lệ phí của kênh “{channel}” ghi miễn phí (free: true), nhưng ghi chú nói mức thu do Hội đồng nhân dân tỉnh quyết định (“{clause}”); tờ niêm yết sẽ in “Miễn phí”."
+    fix = "Bỏ free: true và ghi số tiền theo nghị quyết của Hội đồng nhân dân tỉnh (amount, basis: số nghị quyết); chưa có mức thu thì chỉ giữ ghi chú: fee: {{note: Mức lệ phí do Hội đồng nhân dân tỉnh quyết định}}."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        for i, method in enumerate(proc.methods):
+            fee = method.fee
+            if fee is None or fee.free is not True or fee.amount is not None:
+                continue  # free and an amount both: fee-invalid says so
+            clause = council_sets_fee(fee.note)
+            if clause and not _waived_first(fee.note):
+                yield self.finding(
+                    proc.file, ("methods", i, "fee", "free"), code=proc.code,
+                    channel=method.channel, clause=text.clip(clause, 80),
+                )
+
+
+_NOTE_AMOUNT = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:[. ]\d{3})+|\d+)(?:,(\d+))?\s*(nghìn|ngàn|triệu)?\s*(?:đồng|vnđ|vnd|đ)(?!\w)",
+    re.IGNORECASE,
+)
+_SCALE = {"nghìn": 1000, "ngàn": 1000, "triệu": 1_000_000}
+
+
+def note_amounts(note: str) -> list[tuple[str, float]]:
+    """(as written, in đồng) of every amount of money a fee's note writes: “15.000 đồng/lần”, “1,5 triệu đồng”."""
+    found = []
+    for match in _NOTE_AMOUNT.finditer(text.nfc(note)):
+        whole, fraction, scale = match.group(1), match.group(2) or "", (match.group(3) or "").casefold()
+        if fraction and not scale and len(fraction) == 3:
+            whole, fraction = whole + fraction, ""  # 15,000 đồng: a thousands comma
+        value = float(f"{re.sub(r'[. ]', '', whole)}.{fraction or 0}") * _SCALE.get(scale, 1)
+        found.append((" ".join(match.group(0).split()), value))
+    return found
+
+
+def _sums(values: list[float]) -> set[float]:
+    """Every total of some of ``values``: a fee of 500.000 đồng may be 400.000 đồng of phí and 100.000 of lệ phí."""
+    totals: set[float] = set()
+    for value in values[:12]:
+        totals |= {value} | {value + total for total in totals}
+    return totals
+
+
+@register
+class FeeNoteAmount(_ProcedureRule):
+    id = "fee-note-amount"
+    severity = Severity.WARNING
+    title = "Số tiền khác số tiền viết trong ghi chú"
+    message = "Phí, lệ phí của kênh “{channel}” ghi số tiền {amount} đồng nhưng ghi chú viết {written}; tờ niêm yết in cả hai."
+    fix = "Sửa amount hoặc ghi chú cho khớp văn bản quy định phí; nếu ghi chú nói về một khoản khác (phí cấp bản sao…), ghi rõ tên khoản đó."
+
+    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+        for i, method in enumerate(proc.methods):
+            fee = method.fee
+            if fee is None or fee.amount is None or fee.currency != "VND" or not fee.note:
+                continue
+            written = note_amounts(fee.note)
+            if written and fee.amount not in _sums([value for _, value in written]):
+                yield self.finding(
+                    proc.file, ("methods", i, "fee", "amount"), code=proc.code, channel=method.channel,
+                    amount=f"{fee.amount:,.0f}".replace(",", "."),
+                    written=", ".join(f"“{as_written}”" for as_written, _ in written),
+                )
 
 
 @functools.cache
