@@ -133,8 +133,18 @@ def _in_feedback(doc: Document, path: tuple[str | int, ...]) -> bool:
 
 
 class _PlaceholderRule(Rule):
+    """One walk over a document's placeholders; each rule keeps those of its kind and place."""
+
     tags: ClassVar[tuple[str, ...]] = ("text",)
     per_document = True
+
+    def keeps(self, in_feedback: bool, never_true: bool) -> bool:
+        raise NotImplementedError
+
+    def check_document(self, doc: Document) -> Iterator[Finding]:
+        for path, value, (what, never_true) in _values(doc):
+            if self.keeps(_in_feedback(doc, path), never_true):
+                yield self.finding(doc.file, path, value=text.clip(value.strip()), what=what)
 
 
 @register
@@ -145,10 +155,8 @@ class Placeholder(_PlaceholderRule):
     message = "“{value}” {what}."
     fix = "Điền nội dung thật hoặc xóa khóa này nếu thủ tục không có thành phần đó."
 
-    def check_document(self, doc: Document) -> Iterator[Finding]:
-        for path, value, (what, never_true) in _values(doc):
-            if not never_true and not _in_feedback(doc, path):
-                yield self.finding(doc.file, path, value=text.clip(value.strip()), what=what)
+    def keeps(self, in_feedback: bool, never_true: bool) -> bool:
+        return not in_feedback and not never_true
 
 
 @register
@@ -158,10 +166,8 @@ class SampleValue(_PlaceholderRule):
     message = "“{value}” {what}; tờ niêm yết và trang tra cứu sẽ in nguyên như vậy."
     fix = "Thay bằng thông tin thật (đối chiếu quyết định công bố, cơ quan thực hiện); chưa có thì xóa khóa nếu khóa không bắt buộc."
 
-    def check_document(self, doc: Document) -> Iterator[Finding]:
-        for path, value, (what, never_true) in _values(doc):
-            if never_true and not _in_feedback(doc, path):
-                yield self.finding(doc.file, path, value=text.clip(value.strip()), what=what)
+    def keeps(self, in_feedback: bool, never_true: bool) -> bool:
+        return not in_feedback and never_true
 
 
 @register
@@ -172,9 +178,5 @@ class FeedbackPlaceholder(_PlaceholderRule):
     fix = "Ghi thông tin thật của cơ quan tiếp nhận phản ánh, kiến nghị; người dân cũng gửi được trực tuyến ở mục Phản ánh kiến nghị của Cổng Dịch vụ công quốc gia (website: https://dichvucong.gov.vn/)."
     tags = ("text", "catalogue")
 
-    def check_document(self, doc: Document) -> Iterator[Finding]:
-        if doc.kind != "catalogue":
-            return
-        for path, value, (what, _) in _values(doc):
-            if _in_feedback(doc, path):
-                yield self.finding(doc.file, path, value=text.clip(value.strip()), what=what)
+    def keeps(self, in_feedback: bool, never_true: bool) -> bool:
+        return in_feedback
