@@ -29,19 +29,22 @@ PORTAL_FILLERS = frozenset({"không có thông tin", "đang cập nhật", "n/a"
 """Whole values the national portal shows for a component it has no content for."""
 
 _ONLY_DOTS = re.compile(r"[\s.…_\-–]*(?:…|\.\.\.)[\s.…_\-–]*")
-_SAMPLE_MARK = re.compile(r"\(\s*mẫu\s*\)", re.IGNORECASE)
+_SAMPLE_MARK = re.compile(r"\(\s*mẫu\)", re.IGNORECASE)
 _TO_FILL = re.compile(r"cần\s+điền", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"…+|\.{3,}")
 _PHONE_IN_TEXT = re.compile(r"(?<![\w.,/])(?:\+\s?84|0)[\d .\-]{6,}\d(?!\w)")
 _PHONE_XS = re.compile(r"(?<![\w.,/])(?:\+\s?84|0)\d{0,4}[ .\-]?x{2,}[x .\-]*", re.IGNORECASE)
 _RUNS = ("1234567", "9876543")
 
-_SOURCE_HINT = re.compile(
-    r"…|\.\.\.|\(\s*mẫu\s*\)|cần\s+điền|không có thông tin|chưa có thông tin|đang cập nhật|n/a|phone"
-    r"|(?<![\w.,/\-])(?:\+\s?84|0)[\d .\-]{6,}\d|(?<![\w.,/])0\d{0,4}[ .\-]?xx",
-    re.IGNORECASE,
+_PHONE_MARKS = ("1234567", "123 456", "123.456", "9876543", "0000000", "000 000", "000.000", "xx", "XX")
+"""What a made-up phone number written in text has (0123456789, 0123 456 789, 0000 000 000, 09xx…)."""
+_SOURCE_MARKS = (
+    "…", "...", "mẫu)", "Mẫu)", "MẪU)", "ần điền", "ẦN ĐIỀN", "có thông tin", "CÓ THÔNG TIN",
+    "ang cập nhật", "ANG CẬP NHẬT", "n/a", "N/A", "phone", *_PHONE_MARKS,
 )
-"""Something in a file's source that any placeholder needs: without it, no value is walked."""
+"""Text that any placeholder a value can hold contains, as written in the source (any case a
+person types): a file without one is not walked. Plain substring tests: a regular expression
+over every file cost more than the rest of validation."""
 
 
 def placeholder(value: str, phone: bool = False) -> tuple[str, bool] | None:
@@ -56,14 +59,14 @@ def placeholder(value: str, phone: bool = False) -> tuple[str, bool] | None:
         return "là chữ giữ chỗ chép từ Cổng DVC, không phải nội dung", False
     if _ONLY_DOTS.fullmatch(stripped):
         return "chỉ có dấu ba chấm, không phải nội dung", False
-    if _SAMPLE_MARK.search(value):
+    if "(" in value and _SAMPLE_MARK.search(value):
         return "có dấu “(mẫu)”: giá trị minh họa, không phải thông tin thật", True
-    if _TO_FILL.search(value):
+    if ("điền" in value or "ĐIỀN" in value) and _TO_FILL.search(value):
         return "còn chữ “CẦN ĐIỀN”: mục này chưa được điền", True
-    number = _example_phone(value, phone)
+    number = _example_phone(value, phone) if phone or any(mark in value for mark in _PHONE_MARKS) else None
     if number:
         return f"có số điện thoại ví dụ “{number}”, không phải số thật", True
-    if _blank_ellipsis(value):
+    if ("…" in value or "..." in value) and _blank_ellipsis(value):
         return "có dấu ba chấm đứng thay cho chữ còn thiếu", False
     return None
 
@@ -118,7 +121,7 @@ def _values(doc: Document) -> Iterator[tuple[tuple[str | int, ...], str, tuple[s
     """(path, value, what) of every placeholder value of a document; keys are names, not content."""
     if doc.data is None:
         return
-    if text.yaml_source_plain(doc.text) and not _SOURCE_HINT.search(doc.text):
+    if text.yaml_source_plain(doc.text) and not any(mark in doc.text for mark in _SOURCE_MARKS):
         return
     for path, value, key in iter_strings(doc.data):
         if key:
@@ -133,50 +136,44 @@ def _in_feedback(doc: Document, path: tuple[str | int, ...]) -> bool:
 
 
 class _PlaceholderRule(Rule):
-    """One walk over a document's placeholders; each rule keeps those of its kind and place."""
-
     tags: ClassVar[tuple[str, ...]] = ("text",)
-    per_document = True
-
-    def keeps(self, in_feedback: bool, never_true: bool) -> bool:
-        raise NotImplementedError
-
-    def check_document(self, doc: Document) -> Iterator[Finding]:
-        for path, value, (what, never_true) in _values(doc):
-            if self.keeps(_in_feedback(doc, path), never_true):
-                yield self.finding(doc.file, path, value=text.clip(value.strip()), what=what)
 
 
 @register
 class Placeholder(_PlaceholderRule):
+    """Walks a document once and reports all three kinds of placeholder, each under its own rule."""
+
     id = "text-placeholder"
     severity = Severity.WARNING
     title = "Giá trị giữ chỗ thay cho nội dung"
     message = "“{value}” {what}."
     fix = "Điền nội dung thật hoặc xóa khóa này nếu thủ tục không có thành phần đó."
+    per_document = True
 
-    def keeps(self, in_feedback: bool, never_true: bool) -> bool:
-        return not in_feedback and not never_true
+    def check_document(self, doc: Document) -> Iterator[Finding]:
+        for path, value, (what, never_true) in _values(doc):
+            rule: type[Rule] = (
+                FeedbackPlaceholder if _in_feedback(doc, path) else SampleValue if never_true else Placeholder
+            )
+            yield rule.finding(doc.file, path, value=text.clip(value.strip()), what=what)
 
 
 @register
 class SampleValue(_PlaceholderRule):
+    """Reported by :class:`Placeholder`'s walk."""
+
     id = "text-sample-value"
     title = "Giá trị mẫu, mục cần điền hoặc số điện thoại ví dụ còn sót"
     message = "“{value}” {what}; tờ niêm yết và trang tra cứu sẽ in nguyên như vậy."
     fix = "Thay bằng thông tin thật (đối chiếu quyết định công bố, cơ quan thực hiện); chưa có thì xóa khóa nếu khóa không bắt buộc."
 
-    def keeps(self, in_feedback: bool, never_true: bool) -> bool:
-        return not in_feedback and never_true
-
 
 @register
 class FeedbackPlaceholder(_PlaceholderRule):
+    """Reported by :class:`Placeholder`'s walk."""
+
     id = "feedback-placeholder"
     title = "Hộp tiếp nhận phản ánh, kiến nghị còn giá trị giữ chỗ"
     message = "“{value}” {what}; hộp “Tiếp nhận phản ánh, kiến nghị” in trên mọi tờ niêm yết của danh mục."
     fix = "Ghi thông tin thật của cơ quan tiếp nhận phản ánh, kiến nghị; người dân cũng gửi được trực tuyến ở mục Phản ánh kiến nghị của Cổng Dịch vụ công quốc gia (website: https://dichvucong.gov.vn/)."
     tags = ("text", "catalogue")
-
-    def keeps(self, in_feedback: bool, never_true: bool) -> bool:
-        return in_feedback
