@@ -127,6 +127,8 @@ class Unreadable(_YamlRule):
 
 
 _KEY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BARE_FLOW_ITEM = re.compile(r"\{[^{}\n]*,[ \t]*[^\s\"'\[{][^:,{}\n]*[,}]")
+"""An item of a ``{…}`` on one line with no “:”: a file without one has no key the comma made."""
 
 
 @register
@@ -147,7 +149,7 @@ class FlowComma(Rule):
     per_document = True
 
     def check_document(self, doc: Document) -> Iterator[Finding]:
-        if doc.text and "{" not in doc.text:
+        if doc.text and not _BARE_FLOW_ITEM.search(doc.text):
             return
         yield from self._walk(doc, doc.data, ())
 
