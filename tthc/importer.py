@@ -38,6 +38,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from tthc import fmt, scaffold, text
 from tthc.model import DISTRICT, LEVELS, REFORM_DATE, Catalogue, Procedure
 from tthc.rules.decision_rules import final_state
+from tthc.rules.fee_rules import council_states_fee
 from tthc.rules.procedure_rules import CODE
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
@@ -258,6 +259,8 @@ def _fee_statement(original: str) -> tuple[dict[str, Any] | None, str]:
         if not _FREE.match(folded):
             fee["note"] = original
         return fee, ""
+    if council_states_fee(original):  # the council sets the amount: the note is the fee, as tthc writes it
+        return {"note": original}, ""
     amounts = _AMOUNT.findall(text.fold(original))
     with_currency = [a for a in amounts if a[1]]
     if with_currency:  # "50.000 đồng (Thông tư 85/2019/TT-BTC)": the numbers of the text are not amounts

@@ -71,6 +71,20 @@ def council_sets_fee(note: str) -> str:
     return ""
 
 
+def council_states_fee(note: str) -> bool:
+    """Whether ``note`` gives the fee as the council's before it writes any amount.
+
+    “Mức lệ phí do HĐND tỉnh quyết định; … bản sao 8.000 đồng/bản” is a fee
+    stated by its note (the amount is for copies); “50.000 đồng theo Nghị
+    quyết của HĐND tỉnh” is an amount with its source.
+    """
+    clause = council_sets_fee(note)
+    if not clause:
+        return False
+    amount = _NOTE_AMOUNT.search(text.nfc(note))
+    return amount is None or " ".join(text.nfc(note).split()).find(clause) < amount.start()
+
+
 def _waived_first(note: str) -> bool:
     """Whether ``note`` states an exemption before it names the council.
 
