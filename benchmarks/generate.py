@@ -572,6 +572,10 @@ def _method(rng: random.Random, template: dict[str, Any], pools: Pools, code: st
         fee = {"free": True}
         if "note" in fee_t:
             fee["note"] = mix(rng, pools.text("fee_note"))
+    if "note" in fee_t:
+        # A note mixed from other fees would contradict this one (its own amount, a fee the
+        # council sets: tthc's fee rules report both); the draws above keep the rest as it was.
+        fee = dict(fee_t)
     method["fee"] = fee
     if "online" in template:
         method["online"] = template["online"]

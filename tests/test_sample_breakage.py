@@ -33,12 +33,15 @@ CASES = [
     ("online link not https", KHAI_SINH, ["url: https://dichvucong", "url: http://dichvucong"], "online-url", 25),
     ("negative time", KHAI_SINH, ["time: {unit: trong ngày}\n    fee: {free: true}\n    online", "time: {value: -3, unit: ngày làm việc}\n    fee: {free: true}\n    online"], "time-invalid", 22),
     ("fee written with a thousands dot", KHAI_SINH, ["fee: {free: true}\n    online", "fee: {amount: 8.000}\n    online"], "fee-invalid", 23),
-    ("date the Vietnamese way", DECISION, ['signed: "2026-06-15"', "signed: 15/06/2026"], "schema-format", 8),
-    ("effective before signed", DECISION, ['effective: "2026-07-01"', 'effective: "2026-06-01"'], "decision-dates", 9),
+    ("date the Vietnamese way", DECISION, ['signed: "2026-06-15"', "signed: 15/06/2026"], "schema-format", 5),
+    ("effective before signed", DECISION, ['effective: "2026-07-01"', 'effective: "2026-06-01"'], "decision-dates", 6),
     ("unknown key", KHAI_SINH, ["kind: TTHC", "knd: TTHC"], "schema-unknown-key", 6),
     ("decomposed Unicode pasted", KHAI_SINH, ["name: Đăng ký khai sinh", unicodedata.normalize("NFD", "name: Đăng ký khai sinh")], "text-not-nfc", 3),
     ("VNI mojibake pasted", KHAI_SINH, ["name: Đăng ký khai sinh", "name: Ñaêng kyù khai sinh"], "text-mojibake", 3),
     ("tab indentation", KHAI_SINH, ["  sets: 1", "\tsets: 1"], "yaml-tab", 31),
+    ("sample phone left in the feedback box", "tthc.yaml", ['  phone: ""', "  phone: (mẫu) 0232 3800 000"], "feedback-placeholder", 107),
+    ("free while the council sets the fee", "procedures/ho-tich/1.004873.yaml", ['    fee:\n      note: "Mức', '    fee:\n      free: true\n      note: "Mức'], "fee-free-council", 23),
+    ("colon in a note written in { }", KHAI_SINH, ["fee: {free: true}\n    online", "fee: {amount: 8000, note: Lệ phí: 8.000 đồng}\n    online"], "yaml-syntax", 23),
 ]
 
 

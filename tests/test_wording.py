@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from tests.conftest import SAMPLE
 from tthc import wording
 from tthc.cells import parse_fee, parse_time
-from tthc.model import Duration, Fee, build_procedure
+from tthc.model import Duration, Fee
+from tthc.reading import load_catalogue
+from tthc.records import build_procedure
 from tthc.source import folder_files
-from tthc.validate import load_catalogue
 
 UNITS = ("ngày làm việc", "ngày", "giờ làm việc", "giờ", "tháng")
 """The units a record may give a value in (``trong ngày`` has none)."""

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from tthc import text
+from tthc.fee_notes import council_states_fee
 from tthc.layout import CODE
 from tthc.model import LEVELS
 
@@ -192,6 +193,8 @@ def _fee_statement(original: str) -> tuple[dict[str, Any] | None, str]:
         if not _FREE.match(folded):
             fee["note"] = original
         return fee, ""
+    if council_states_fee(original):  # the council sets the amount: the note is the fee, as tthc writes it
+        return {"note": original}, ""
     amounts = _AMOUNT.findall(text.fold(original))
     with_currency = [a for a in amounts if a[1]]
     if with_currency:  # "50.000 đồng (Thông tư 85/2019/TT-BTC)": the numbers of the text are not amounts

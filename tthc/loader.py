@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +123,38 @@ def explain(problem: str) -> str:
         if needle in problem:
             return f"{vietnamese} ({problem})"
     return problem
+
+
+_FLOW_KEY = re.compile(r"[{,]\s*([A-Za-z_]\w*):\s")
+_NEXT_FLOW_KEY = re.compile(r",\s*[A-Za-z_]\w*:\s")
+
+
+def flow_colon(line: str, column: int, problem: str) -> str | None:
+    """The problem of a “: ” inside a value written in ``{…}``, with the value quoted, or None.
+
+    ``tthc new`` writes fees and times in flow style (``fee: {amount: 50000}``);
+    a note typed into one (``note: Lệ phí: 50.000 đồng``) ends the mapping at
+    its colon, and ruamel says only that a comma or ``}`` was expected. The
+    person needs the cause and the line as it should read.
+    """
+    at = column - 1
+    if line[at : at + 2].rstrip() != ":" or "expected ',' or '}'" not in problem:
+        return None
+    keys = [match for match in _FLOW_KEY.finditer(line) if match.end() <= at]
+    if not keys:
+        return None
+    key = keys[-1]
+    following = _NEXT_FLOW_KEY.search(line, at)
+    end = following.start() if following else line.rfind("}")
+    if end <= at:
+        return None
+    value = line[key.end() : end].strip()
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (
+        f"giá trị của “{key.group(1)}” có dấu hai chấm mà chưa đặt trong dấu nháy; trong {{ }}, “: ” ngăn tên khóa"
+        f" với giá trị và “,” ngăn các khóa, nên văn bản có dấu hai chấm hay dấu phẩy phải đặt trong dấu nháy kép:"
+        f" {key.group(1)}: {quoted} ({problem})"
+    )
 
 
 def _position(error: MarkedYAMLError) -> tuple[int, int]:
@@ -320,7 +353,8 @@ def load(file: str, kind: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> L
         problem = error.problem or str(error).splitlines()[0]
         tab = "cannot start any token" in problem or "tab character" in problem
         rule = R.Tab if tab and "\t" in _line(source, line) else R.Syntax
-        return _failed(file, kind, source, rule.finding(file, problem=explain(problem)).located(line, column))
+        described = flow_colon(_line(source, line), column, problem) or explain(problem)
+        return _failed(file, kind, source, rule.finding(file, problem=described).located(line, column))
     except RecursionError:
         # The events know where the limit was crossed; the built data does not.
         deep = [f for f in _scan_events(file, source, limits) if f.rule == R.TooDeep.id]

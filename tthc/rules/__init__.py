@@ -7,6 +7,8 @@ Adding a rule is one class in one of these modules; its test is a case in
 from tthc.rules import (  # noqa: F401  (imported for their registrations)
     catalogue_rules,
     decision_rules,
+    fee_rules,
+    placeholder_rules,
     procedure_rules,
     schema_rules,
     text_rules,

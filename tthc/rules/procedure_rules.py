@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -13,8 +12,6 @@ from tthc.findings import Finding, Rule, Severity, register
 from tthc.layout import CODE
 from tthc.links import SPACE_OR_CONTROL, is_email, safe_url
 from tthc.model import DISTRICT, REFORM_DATE, Catalogue, Document, Duration, Procedure, code_text
-
-LEGAL_NUMBER = re.compile(r"^\d{1,4}(\.\d{1,3})?/(\d{4}/)?[A-ZĐ]+\d*(-[A-ZĐ0-9]+)*$")
 
 
 class _ProcedureRule(Rule):
@@ -437,67 +434,12 @@ class LocalTimeLonger(_ProcedureRule):
                 )
 
 
-@register
-class FeeInvalid(_ProcedureRule):
-    id = "fee-invalid"
-    title = "Phí, lệ phí không hợp lệ"
-    message = "Phí, lệ phí của kênh “{channel}” {why}."
-    fix = "Ghi fee: {{amount: 50000}} (số tiền bằng đồng, không dấu chấm) hoặc fee: {{free: true, note: …}}."
-
-    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
-        for i, method in enumerate(proc.methods):
-            fee = method.fee
-            why = None
-            if fee is None:
-                continue  # the schema reports the missing fee
-            written = method_data(proc, i).get("fee")
-            if fee.amount is None and isinstance(written, dict) and "amount" in written:
-                continue  # an amount that is not a number (“1.000.000”): the schema says so, at the amount
-            if isinstance(written, dict) and "free" in written and not isinstance(written["free"], bool):
-                continue  # free: yes is text to YAML 1.2: the schema says so, at the word
-            path: tuple[str | int, ...] = ("methods", i, "fee")
-            if fee.free and fee.amount:
-                why = "vừa ghi miễn phí vừa ghi số tiền"
-            elif not fee.free and fee.amount is None:
-                why = "chưa ghi số tiền hay miễn phí"
-            elif fee.amount is not None and fee.amount < 0:
-                why, path = "có số tiền âm", (*path, "amount")
-            elif isinstance(fee.amount, float) and fee.currency == "VND":
-                # YAML reads 50.000 as 50.0: a dot in an amount of đồng is a
-                # thousands separator or a fraction, wrong either way.
-                why = f"ghi số tiền có dấu chấm, YAML đọc thành {fee.amount:g} đồng (đồng không có phần lẻ; 50.000 đồng viết là 50000)"
-                path = (*path, "amount")
-            if why:
-                yield self.finding(proc.file, path, code=proc.code, channel=method.channel, why=why)
-
-
-@functools.cache
-def _schema_currencies() -> frozenset[str]:
-    """The currencies the procedure schema accepts, so that the two cannot drift."""
-    from tthc import schema  # not at the top: tthc.schema imports this package
-
-    fee = schema.schema("procedure")["$defs"]["fee"]
-    return frozenset(fee["properties"]["currency"]["enum"])
-
-
-@register
-class FeeCurrency(_ProcedureRule):
-    id = "fee-currency"
-    severity = Severity.WARNING
-    title = "Phí, lệ phí không tính bằng đồng"
-    message = "Phí, lệ phí kênh “{channel}” tính bằng {currency}; thủ tục cấp tỉnh, cấp xã thu bằng đồng."
-    fix = "Kiểm tra lại văn bản quy định phí; nếu đúng là ngoại tệ, giữ nguyên."
-
-    def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
-        allowed = _schema_currencies()
-        for i, method in enumerate(proc.methods):
-            # A currency the schema refuses (EUR) is its error; this warning at
-            # the same place would claim it and let the catalogue pass.
-            if method.fee and method.fee.currency != "VND" and method.fee.currency in allowed:
-                yield self.finding(
-                    proc.file, ("methods", i, "fee", "currency"), code=proc.code,
-                    channel=method.channel, currency=method.fee.currency,
-                )
+_SYMBOL_PART = r"[A-ZĐ](?:[A-ZĐ0-9]*[A-ZĐ][a-z]|[A-ZĐ0-9]*)"
+LEGAL_NUMBER = re.compile(rf"^\d{{1,4}}(\.\d{{1,3}})?/(\d{{4}}/)?{_SYMBOL_PART}(-{_SYMBOL_PART})*$")
+"""Số/năm/ký hiệu. A part of the symbol is capitals and digits, and may end in
+one small letter after two capitals: Thủ tướng's decisions are QĐ-TTg (TT is
+Thông tư), a report TTr; a symbol in small letters (nđ-cp) or run into the
+next word (NĐ-CPLuật) is still a mistake."""
 
 
 @register

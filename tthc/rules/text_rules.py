@@ -11,8 +11,6 @@ from tthc import text
 from tthc.findings import Finding, Rule, Severity, register
 from tthc.model import Catalogue, Document, doc_is_nfc, iter_strings
 
-PLACEHOLDERS = frozenset({"không có thông tin", "đang cập nhật", "n/a", "..."})
-
 
 class _TextRule(Rule):
     """A rule over every text of one document.
@@ -91,19 +89,3 @@ class Invisible(_TextRule):
             if found:
                 names = ", ".join(dict.fromkeys(name for _, name in found))
                 yield self.finding(doc.file, path, at_key=key, chars=names)
-
-
-@register
-class Placeholder(_TextRule):
-    id = "text-placeholder"
-    severity = Severity.WARNING
-    title = "Giá trị giữ chỗ thay cho nội dung"
-    message = "“{value}” là chữ giữ chỗ (chép từ Cổng DVC), không phải nội dung."
-    fix = "Điền nội dung thật hoặc xóa khóa này nếu thủ tục không có thành phần đó."
-
-    def check_document(self, doc: Document) -> Iterator[Finding]:
-        if text.yaml_source_plain(doc.text) and not any(p in doc.text.casefold() for p in PLACEHOLDERS):
-            return
-        for path, value, key in iter_strings(doc.data):
-            if not key and value.strip().casefold() in PLACEHOLDERS:
-                yield self.finding(doc.file, path, value=value.strip())

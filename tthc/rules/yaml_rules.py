@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import ClassVar
 
-from tthc.findings import Rule, register
+from tthc.findings import Finding, Rule, register
+from tthc.model import Document
 
 
 class _YamlRule(Rule):
@@ -121,3 +124,49 @@ class Unreadable(_YamlRule):
     title = "Không đọc được tệp"
     message = "Không đọc được tệp: {reason}."
     fix = "Kiểm tra quyền đọc tệp và ổ đĩa."
+
+
+_KEY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BARE_FLOW_ITEM = re.compile(r"\{[^{}\n]*,[ \t]*[^\s\"'\[{][^:,{}\n]*[,}]")
+"""An item of a ``{…}`` on one line with no “:”: a file without one has no key the comma made."""
+
+
+@register
+class FlowComma(Rule):
+    """Run on the loaded data, not by the loader: the file is valid YAML, only not what was meant.
+
+    In ``{…}`` (the style ``tthc new`` writes fees and times in) a comma ends
+    a value: ``fee: {amount: 50000, note: 50.000 đồng, nộp khi nhận}`` reads
+    as a key “nộp khi nhận” with no value. The schema would call it an
+    unknown key; this error at the same key says why, and claims it.
+    """
+
+    id = "yaml-flow-comma"
+    title = "Dấu phẩy trong { } tách văn bản thành khóa mới"
+    message = "Dấu phẩy trong {{ }} kết thúc giá trị của “{previous}”, nên YAML đọc “{key}” thành một khóa không có giá trị."
+    fix = 'Đặt cả văn bản trong dấu nháy kép: {previous}: "{joined}"'
+    tags = ("yaml",)
+    per_document = True
+
+    def check_document(self, doc: Document) -> Iterator[Finding]:
+        if doc.text and not _BARE_FLOW_ITEM.search(doc.text):
+            return
+        yield from self._walk(doc, doc.data, ())
+
+    def _walk(self, doc: Document, value: object, path: tuple[str | int, ...]) -> Iterator[Finding]:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from self._walk(doc, item, (*path, i))
+        if not isinstance(value, dict):
+            return
+        previous: tuple[str, object] | None = None
+        for key, item in value.items():
+            if (
+                item is None and isinstance(key, str) and not _KEY_NAME.fullmatch(key)
+                and previous is not None and isinstance(previous[1], str)
+                and (not doc.text or re.search(rf",\s*{re.escape(key)}\s*[,}}]", doc.text))
+            ):
+                joined = f"{previous[1]}, {key}".replace("\\", "\\\\").replace('"', '\\"')
+                yield self.finding(doc.file, (*path, key), at_key=True, key=key, previous=previous[0], joined=joined)
+            yield from self._walk(doc, item, (*path, key))
+            previous = (str(key), item)
