@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tthc import fmt, text
+from tthc import collation, fmt, text
 from tthc.importer import suggest_field_id
 
 MINISTRIES = {
@@ -80,7 +80,7 @@ def collect(shared: Path, sample: Path) -> list[dict[str, str]]:
 
     taken = set(sample_ids.values())
     entries = []
-    for name in sorted(ministries, key=text.sort_key):
+    for name in sorted(ministries, key=collation.sort_key):
         ident = sample_ids.get(name)
         if ident is None:
             base = ident = suggest_field_id(name)
@@ -92,7 +92,7 @@ def collect(shared: Path, sample: Path) -> list[dict[str, str]]:
         if name in sample_codes:
             entry["code"] = sample_codes[name]
         if ministries[name]:
-            entry["ministry"] = ", ".join(sorted(ministries[name], key=text.sort_key))
+            entry["ministry"] = ", ".join(sorted(ministries[name], key=collation.sort_key))
         entries.append(entry)
     return entries
 

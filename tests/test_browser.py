@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import SAMPLE
 from tests.test_render import EVIL_ATTR, EVIL_SCRIPT, evil_catalogue, loaded
-from tthc import render, text
+from tthc import collation, render, text
 
 
 class Watched:
@@ -138,7 +138,7 @@ def test_sorting_keeps_vietnamese_order(site: Path, watched: Watched) -> None:
     page = watched.page
     page.goto(url(site / "index.html"))
     names = [row[1] for row in visible_rows(page)]
-    assert names == sorted(names, key=text.sort_key)
+    assert names == sorted(names, key=collation.sort_key)
     page.get_by_role("button", name="Mã số").click()
     codes = [row[0] for row in visible_rows(page)]
     assert codes == sorted(codes)
@@ -147,7 +147,7 @@ def test_sorting_keeps_vietnamese_order(site: Path, watched: Watched) -> None:
     assert [row[0] for row in visible_rows(page)] == sorted(codes, reverse=True)
     page.get_by_role("button", name="Lĩnh vực").click()
     fields = [row[2] for row in visible_rows(page)]
-    assert fields == sorted(fields, key=text.sort_key)
+    assert fields == sorted(fields, key=collation.sort_key)
     page.get_by_role("button", name="Tên thủ tục").click()
     assert [row[1] for row in visible_rows(page)] == names
 

@@ -17,8 +17,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from tests.conftest import PROJECT, SAMPLE, SHARED_DATA
+from tthc import collation, text
 from tthc import init as core
-from tthc import text
 from tthc.cli import init_cmd, main
 from tthc.validate import validate
 
@@ -319,7 +319,7 @@ def test_the_fields_list_loads_and_every_entry_has_a_name_and_an_id() -> None:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", f.id), f
     assert len({f.id for f in fields}) == len(fields)
     assert len({f.name for f in fields}) == len(fields)
-    assert [f.name for f in fields] == text.sort_vi(f.name for f in fields)
+    assert [f.name for f in fields] == collation.sort_vi(f.name for f in fields)
     sample = yaml.safe_load((SAMPLE / "tthc.yaml").read_text("utf-8"))["fields"]
     by_name = {f.name: f for f in fields}
     assert {(s["name"], s["id"]) for s in sample} <= {(f.name, f.id) for f in fields}

@@ -23,12 +23,13 @@ from tests.test_views import ONLINE_FULL, POSTAL, SETTINGS, proc
 from tthc import parallel, render, templating
 from tthc.catalogue_view import catalogue_view
 from tthc.cli import main
+from tthc.collation import sort_key
 from tthc.model import Catalogue
 from tthc.output_names import file_name
 from tthc.procedure_view import View
 from tthc.records import build_procedure
 from tthc.selection import Filters
-from tthc.text import is_nfc, nfc, sort_key
+from tthc.text import is_nfc, nfc
 from tthc.validate import validate
 
 EVIL_SCRIPT = "<script>alert(1)</script>"

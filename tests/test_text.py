@@ -11,20 +11,10 @@ from typing import Any
 
 import pytest
 
-from tthc import text
-from tthc.text import (
-    detect_mojibake,
-    fold,
-    guess_encoding,
-    invisible_chars,
-    is_nfc,
-    nfc,
-    repair_mojibake,
-    slug,
-    sort_key,
-    sort_vi,
-    vi_key,
-)
+from tthc import collation, encodings, text
+from tthc.collation import sort_key, sort_vi, vi_key
+from tthc.encodings import detect_mojibake, guess_encoding, repair_mojibake
+from tthc.text import fold, invisible_chars, is_nfc, nfc, slug
 
 RECORDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-procedures" / "records.json"
 
@@ -44,9 +34,9 @@ def records() -> list[dict[str, Any]]:
 # --- encoders built from the module's byte tables (test-side, independent of
 # --- the decoders under test) ----------------------------------------------
 
-TCVN3_ENCODE = {u: chr(b) for b, u in text._TCVN3_BYTES.items()}
-VNI_LETTER_ENCODE = {u: chr(b) for b, u in text._VNI_LETTER_BYTES.items()}
-VNI_MARK_ENCODE = {value: pair for pair, value in text._VNI_MARK_BYTES.items()}
+TCVN3_ENCODE = {u: chr(b) for b, u in encodings._TCVN3_BYTES.items()}
+VNI_LETTER_ENCODE = {u: chr(b) for b, u in encodings._VNI_LETTER_BYTES.items()}
+VNI_MARK_ENCODE = {value: pair for pair, value in encodings._VNI_MARK_BYTES.items()}
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
@@ -280,7 +270,7 @@ def test_sort_key_per_character_equals_the_full_walk() -> None:
     pieces = [*AWKWARD, "á", "\u0323", "9", " ", "-", "đ", "Ư", "\u0301"]
     corpus += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
     for value in corpus:
-        assert sort_key(value) == text.sort_key_of_clusters(value), repr(value)
+        assert sort_key(value) == collation.sort_key_of_clusters(value), repr(value)
         assert fold(value) == _fold_by_marks(value), repr(value)
 
 

@@ -16,9 +16,9 @@ from tests.conftest import SAMPLE
 from tests.test_diff import add_decision, copy_sample, edit, load, read, reform_before, write
 from tthc.changes import ChangeSet
 from tthc.cli import main
+from tthc.collation import sort_key
 from tthc.diff import diff
 from tthc.rules.announcement_rules import unannounced
-from tthc.text import sort_key
 from tthc.wording import roman
 from tthc.writers import NEEDS_FILE, WRITERS, Context
 from tthc.writers.annex import render

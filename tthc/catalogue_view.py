@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from tthc import text, wording
+from tthc import collation, text, wording
 from tthc.decision_view import decision_view
 from tthc.model import LEVELS, Catalogue, Procedure
 from tthc.output_names import DECISION_DIR, LIST_DIR, decision_names, procedure_names, slug_name, unique_names
@@ -26,8 +26,8 @@ from tthc.procedure_view import (
 )
 from tthc.stats_chart import stats_view
 
-_name_key = functools.lru_cache(maxsize=4096)(text.sort_key)
-""":func:`tthc.text.sort_key` for the names of fields and agencies: a few hundred names, each
+_name_key = functools.lru_cache(maxsize=4096)(collation.sort_key)
+""":func:`tthc.collation.sort_key` for the names of fields and agencies: a few hundred names, each
 asked for by every procedure's search entry and every posting list, so each key is computed once.
 (Procedure names are sorted once per view, one key each, and are not kept.)"""
 

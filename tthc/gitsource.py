@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from tthc import text
+from tthc import collation, text
 from tthc.layout import (
     DECISIONS,
     PROCEDURES,
@@ -216,7 +216,7 @@ class GitRepo:
         if not paths:
             known = sorted(
                 {number_of_file(p) for p in history.replace("\n", "").split("\0") if p.endswith(YAML_SUFFIXES)},
-                key=text.sort_key,
+                key=collation.sort_key,
             )
             listing = f" Các quyết định có trong lịch sử: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}." if known else ""
             shallow = " " + _SHALLOW_HINT if self.shallow else ""

@@ -36,7 +36,7 @@ import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from tthc import __version__, fmt, text
+from tthc import __version__, collation, fmt, text
 from tthc.findings import Finding
 from tthc.model import DEFAULT_PORTAL_URL, DISTRICT, LEVELS, REFORM_DATE
 from tthc.source import SETTINGS_FILE
@@ -247,7 +247,7 @@ def settings_text(answers: Answers) -> str:
     doc["levels"] = levels
     doc["fields"] = CommentedSeq(
         CommentedMap((k, v) for k, v in (("id", f.id), ("name", f.name), ("code", f.code)) if v)
-        for f in sorted(answers.fields, key=lambda f: text.sort_key(f.name))
+        for f in sorted(answers.fields, key=lambda f: collation.sort_key(f.name))
     )
     doc["agencies"] = CommentedSeq(_agencies(answers))
     feedback = CommentedMap(

@@ -32,7 +32,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from ruamel.yaml.reader import ReaderError
 
-from tthc import libyaml, schema, text
+from tthc import encodings, libyaml, schema
 from tthc.findings import Finding, Rule
 from tthc.model import Document, Limits
 from tthc.rules import yaml_rules as R
@@ -183,7 +183,7 @@ def decode(file: str, raw: bytes, limits: Limits) -> tuple[str | None, list[Find
     if len(raw) > limits.max_file_bytes:
         return None, [R.FileTooLarge.finding(file, size=len(raw), limit=limits.max_file_bytes)]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
-        guess = text.guess_encoding(raw)
+        guess = encodings.guess_encoding(raw)
         if guess is None:
             return None, [R.BinaryFile.finding(file)]
         return None, [R.NotUtf8.finding(file, encoding=guess).located(1, 1)]
@@ -191,7 +191,7 @@ def decode(file: str, raw: bytes, limits: Limits) -> tuple[str | None, list[Find
         decoded = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line, column = _line_of_offset(raw, error.start)
-        guess = text.guess_encoding(raw) or "không rõ"
+        guess = encodings.guess_encoding(raw) or "không rõ"
         return None, [R.NotUtf8.finding(file, encoding=guess).located(line, column)]
     return decoded, []
 

@@ -4,7 +4,7 @@ Each row of "Căn cứ pháp lý" is a title and a number run together with no
 separator: ``…Trung ương85/2019/TT-BTCNghị định sửa đổi …104/2022/NĐ-CP``.
 A number cell is recognised by what can follow it: the next row's number, a
 type of legal text, or a word that opens a title (a capitalised Vietnamese
-syllable, checked by :func:`tthc.text._is_vi_syllable` so that "TT-BCAngày"
+syllable, checked by :func:`tthc.encodings.is_vi_syllable` so that "TT-BCAngày"
 is not cut into "TT-BC" + "Angày"). The number is kept whole; where the cut
 is a guess the row carries a :class:`~tthc.portal_tables.Mark`.
 """
@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tthc.encodings import is_vi_syllable as is_vi_syllable
 from tthc.model import DataPath
 from tthc.portal_tables import EMPTY, Mark
-from tthc.text import _is_vi_syllable as is_vi_syllable
 
 LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
 LEGAL_TYPES = (

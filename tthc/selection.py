@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tthc import text
+from tthc import collation, text
 from tthc.model import Catalogue, Procedure
 from tthc.procedure_view import agency_view, field_name, unique_procedures
 
@@ -29,7 +29,7 @@ class Filters:
 def _choices(known: dict[str, str]) -> str:
     """"Hộ tịch (ho-tich); Chứng thực (chung-thuc)": names contain commas, so a semicolon separates."""
     shown = {label if label == key else f"{label} ({key})" for key, label in known.items()}
-    return "; ".join(text.sort_vi(shown)) or "(không có)"
+    return "; ".join(collation.sort_vi(shown)) or "(không có)"
 
 
 def _resolve(wanted: str, known: dict[str, str], what: str) -> str:

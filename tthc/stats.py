@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from tthc import text, wording
+from tthc import collation, wording
 from tthc.model import DISTRICT, LEVELS, Catalogue, Procedure
 
 
@@ -145,7 +145,7 @@ def compute(catalogue: Catalogue) -> Stats:
     by_field = tuple(
         sorted(
             (Count(fid, wording.field_name(settings, fid), fields[fid]) for fid in field_ids),
-            key=lambda c: (-c.count, text.sort_key(c.label)),
+            key=lambda c: (-c.count, collation.sort_key(c.label)),
         )
     )
 
@@ -157,7 +157,7 @@ def compute(catalogue: Catalogue) -> Stats:
     by_agency = tuple(
         sorted(
             (Count(aid, agency_label(aid), n) for aid, n in agencies.items()),
-            key=lambda c: (-c.count, text.sort_key(c.label)),
+            key=lambda c: (-c.count, collation.sort_key(c.label)),
         )
     )
 

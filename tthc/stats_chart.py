@@ -58,7 +58,7 @@ def stats_view(catalogue: Catalogue, procedures: Sequence[Procedure] | None = No
     before Cấp xã, :data:`~tthc.model.LEVELS`); the online and postal groups
     from the most to the least service, with "không" last; fields by count,
     largest first, ties in Vietnamese alphabetical order
-    (:func:`tthc.text.sort_key`): a bar chart is read for what is biggest,
+    (:func:`tthc.collation.sort_key`): a bar chart is read for what is biggest,
     and a reader looking a field up by name has the "Lĩnh vực" filter and
     the alphabetical listing just above it.
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tthc import text
+from tthc import encodings, text
 from tthc.cells import header_key
 
 
@@ -122,7 +122,7 @@ def read_csv(path: Path) -> Table:
         raw = path.read_bytes()
     except OSError as error:
         raise ImportFailure(f"Không đọc được “{path}”: {error.strerror or error}.") from error
-    guess = text.guess_encoding(raw)
+    guess = encodings.guess_encoding(raw)
     notes: list[str] = []
     if guess is None:
         raise ImportFailure(f"“{path.name}” không phải tệp văn bản CSV (có vẻ là tệp nhị phân).")

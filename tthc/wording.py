@@ -13,7 +13,7 @@ Conventions (Vietnamese usage, NĐ 30/2020/NĐ-CP for documents):
 - amounts in đồng say "đồng", other currencies keep their code: "25,5 USD";
 - dates "20/11/2014"; in a decision's heading "ngày 05 tháng 01 năm 2025";
 - lists a person reads are in Vietnamese alphabetical order
-  (:func:`tthc.text.sort_key`), the code breaking ties.
+  (:func:`tthc.collation.sort_key`), the code breaking ties.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from tthc import text
+from tthc import collation
 from tthc.model import Duration, Fee, Procedure, Settings, parse_date
 
 T = TypeVar("T")
@@ -305,12 +305,12 @@ def per_channel(
 
 def in_vietnamese_order(items: Iterable[T], name: Callable[[T], str]) -> list[T]:
     """Vietnamese alphabetical order of ``name``, then ``code`` (when items have one), for every list a person reads."""
-    return sorted(items, key=lambda item: (text.sort_key(name(item)), getattr(item, "code", "")))
+    return sorted(items, key=lambda item: (collation.sort_key(name(item)), getattr(item, "code", "")))
 
 
-def procedure_key(procedure: Procedure) -> tuple[text.SortKey, str]:
+def procedure_key(procedure: Procedure) -> tuple[collation.SortKey, str]:
     """A procedure's place in a list: Vietnamese order of names, the code breaking ties."""
-    return text.sort_key(procedure.name), procedure.code
+    return collation.sort_key(procedure.name), procedure.code
 
 
 def sort_procedures(procedures: Iterable[Procedure]) -> list[Procedure]:
@@ -326,4 +326,4 @@ def field_name(settings: Settings, field_id: str) -> str:
 
 def sort_by_field(procedures: Iterable[Procedure], settings: Settings) -> list[Procedure]:
     """Vietnamese order of field name, then procedure name, then code: the order a printed list is scanned in."""
-    return sorted(procedures, key=lambda p: (text.sort_key(field_name(settings, p.field)), *procedure_key(p)))
+    return sorted(procedures, key=lambda p: (collation.sort_key(field_name(settings, p.field)), *procedure_key(p)))

@@ -164,7 +164,7 @@ def _warn_broken(label: str, catalogue: Catalogue, findings: list[Finding]) -> N
     not in the model; one whose data breaks the schema still is, as far as
     its values can be read, and its changes are shown.
     """
-    from tthc.text import sort_key
+    from tthc.collation import sort_key
 
     broken = {f.file for f in findings if f.severity.value == "error"}
     left_out = sorted(

@@ -7,7 +7,7 @@ import shlex
 from collections.abc import Iterator
 from typing import ClassVar
 
-from tthc import text
+from tthc import encodings, text
 from tthc.findings import Finding, Rule, Severity, register
 from tthc.model import Catalogue, Document, doc_is_nfc, iter_strings
 
@@ -64,9 +64,9 @@ class Mojibake(_TextRule):
 
     def check_document(self, doc: Document) -> Iterator[Finding]:
         for path, value, key in iter_strings(doc.data):
-            encoding = text.detect_mojibake(value)
+            encoding = encodings.detect_mojibake(value)
             if encoding:
-                repaired = text.repair_mojibake(value) or "?"
+                repaired = encodings.repair_mojibake(value) or "?"
                 yield self.finding(
                     doc.file, path, at_key=key, sample=text.clip(value), encoding=encoding, repaired=text.clip(repaired)
                 )

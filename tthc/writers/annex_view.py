@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from tthc import text
+from tthc import collation, text
 from tthc.changes import Amended, ChangeSet, Replaced
 from tthc.model import LEVELS, Catalogue, Decision, LegalRef, Procedure, Settings
 from tthc.wording import (
@@ -236,7 +236,7 @@ def _main_groups(
             by_field.setdefault(_field_name(proc, settings), []).append((proc, note))
         number = 0
         fields: list[FieldGroup] = []
-        for j, name in enumerate(sorted(by_field, key=text.sort_key)):
+        for j, name in enumerate(sorted(by_field, key=collation.sort_key)):
             out_rows: list[Row] = []
             for proc, note in sorted(by_field[name], key=lambda pn: procedure_key(pn[0])):
                 number += 1
@@ -314,7 +314,7 @@ def _field_name(proc: Procedure, settings: Settings) -> str:
 
 def _fields_named(procs: list[Procedure], settings: Settings, old_settings: Settings) -> list[str]:
     names = {_field_name(p, settings) if p.field in settings.fields else _field_name(p, old_settings) for p in procs}
-    return sorted((n for n in names if n), key=text.sort_key)
+    return sorted((n for n in names if n), key=collation.sort_key)
 
 
 def _agencies(proc: Procedure, settings: Settings) -> list[str]:
