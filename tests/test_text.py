@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tthc import collation, encodings, text
+from tthc import collation, encodings
 from tthc.collation import sort_key, sort_vi, vi_key
 from tthc.encodings import detect_mojibake, guess_encoding, repair_mojibake
 from tthc.text import fold, invisible_chars, is_nfc, nfc, slug
