@@ -10,6 +10,7 @@ and an escape code in a name must not rewrite the reviewer's terminal.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.text import Text
@@ -41,9 +42,9 @@ def write(changes: ChangeSet, context: Context) -> bytes:
             Text.assemble(("✓ Không có khác biệt", "bold green"), f" ({changes.unchanged} thủ tục không đổi).")
         )
     else:
-        _new(console, changes, settings)
+        _listed(console, "new", changes.new, settings)
         _amended(console, changes, settings, old_settings, context.color)
-        _abolished(console, changes, old_settings)
+        _listed(console, "abolished", changes.abolished, old_settings)
         _decisions(console, changes)
     if changes.moved:
         console.print()
@@ -77,12 +78,14 @@ def _where(proc: Procedure, settings: Settings) -> str:
     return p(" · ".join(part for part in (", ".join(proc.levels), field.name if field else proc.field) if part))
 
 
-def _new(console: Console, changes: ChangeSet, settings: Settings) -> None:
-    if not changes.new:
+def _listed(console: Console, group: str, procedures: Sequence[Procedure], settings: Settings) -> None:
+    """New or abolished procedures: one line each, in Vietnamese order of their names."""
+    if not procedures:
         return
-    _heading(console, GROUPS["new"], len(changes.new), "green")
-    for proc in in_vietnamese_order(list(changes.new), lambda p: p.name):
-        console.print(Text.assemble(("  + ", "green"), (p(proc.code), "bold"), f"  {p(proc.name)}", (f"  [{_where(proc, settings)}]", "dim")))
+    sign, colour = ("+", "green") if group == "new" else ("-", "red")
+    _heading(console, GROUPS[group], len(procedures), colour)
+    for proc in in_vietnamese_order(list(procedures), lambda p: p.name):
+        console.print(Text.assemble((f"  {sign} ", colour), (p(proc.code), "bold"), f"  {p(proc.name)}", (f"  [{_where(proc, settings)}]", "dim")))
 
 
 def _amended(console: Console, changes: ChangeSet, settings: Settings, old_settings: Settings, color: bool) -> None:
@@ -152,12 +155,6 @@ def _words(change: Change, color: bool) -> Text:
     return line
 
 
-def _abolished(console: Console, changes: ChangeSet, settings: Settings) -> None:
-    if not changes.abolished:
-        return
-    _heading(console, GROUPS["abolished"], len(changes.abolished), "red")
-    for proc in in_vietnamese_order(list(changes.abolished), lambda p: p.name):
-        console.print(Text.assemble(("  - ", "red"), (p(proc.code), "bold"), f"  {p(proc.name)}", (f"  [{_where(proc, settings)}]", "dim")))
 
 
 def _decisions(console: Console, changes: ChangeSet) -> None:
