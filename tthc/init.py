@@ -38,8 +38,8 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from tthc import __version__, collation, fmt, text
 from tthc.findings import Finding
+from tthc.layout import SETTINGS_FILE
 from tthc.model import DEFAULT_PORTAL_URL, DISTRICT, LEVELS, REFORM_DATE
-from tthc.source import SETTINGS_FILE
 
 WORKFLOW_FILE = ".github/workflows/tthc.yml"
 PRE_COMMIT_FILE = ".pre-commit-config.yaml"

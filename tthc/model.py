@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tthc import text
+from tthc.layout import SETTINGS_FILE
 
 LEVELS = ("Cấp bộ", "Cấp tỉnh", "Cấp huyện", "Cấp xã", "Cơ quan khác")
 DataPath = tuple[str | int, ...]
@@ -251,7 +252,7 @@ class Limits:
 
 @dataclass(frozen=True)
 class Settings:
-    file: str = "tthc.yaml"
+    file: str = SETTINGS_FILE
     authority: str = ""
     province: str = ""
     as_of: dt.date | None = None

@@ -8,10 +8,10 @@ functions; the writers only join these names to their output folder.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from tthc import text
+from tthc.layout import is_safe_name
 from tthc.model import Decision, Procedure
 
 PROCEDURE_DIR = "thu-tuc"
@@ -20,7 +20,6 @@ DECISION_DIR = "quyet-dinh"
 """Folder of the per-decision pages of the site."""
 LIST_DIR = "danh-muc"
 """Folder of the posting lists (one per level and per one-stop shop)."""
-_SAFE_NAME = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z_-]|\.(?!\.))*")
 
 def file_name(code: str) -> str:
     """A file name (without extension) for a procedure code or any identifier.
@@ -30,7 +29,7 @@ def file_name(code: str) -> str:
     a leading dot or ".." is reduced to an ASCII slug, so an output path can
     never climb out of its folder whatever the catalogue says.
     """
-    if len(code) <= 100 and _SAFE_NAME.fullmatch(code):
+    if len(code) <= 100 and is_safe_name(code):
         return code
     return slug_name(code, "khong-ma")
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from tthc import cache, heap, loader, parallel, schema
 from tthc.findings import REGISTRY, Finding, Severity
+from tthc.layout import SETTINGS_FILE
 from tthc.model import (
     Catalogue,
     Document,
@@ -30,7 +31,7 @@ from tthc.model import (
 )
 from tthc.records import build_catalogue, build_settings, record_builder
 from tthc.rules import yaml_rules  # importing the package registers every rule
-from tthc.source import OUTSIDE, SETTINGS_FILE, SourceFile
+from tthc.source import OUTSIDE, SourceFile
 
 
 def catalogue_limits(files: list[SourceFile]) -> Limits:

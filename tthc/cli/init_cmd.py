@@ -208,8 +208,8 @@ def init(
           --feedback-phone "0232 3822 123" --feedback-email kiemsoattthc@quangtri.gov.vn
     """
     from tthc import init as core
+    from tthc.layout import SETTINGS_FILE
     from tthc.model import DEFAULT_PORTAL_URL
-    from tthc.source import SETTINGS_FILE
 
     try:
         top = core.repository_top(folder)
