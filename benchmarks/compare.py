@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 5000])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", default="1")
+    parser.add_argument("--output", type=Path, help="also write the report here, after every round")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="tthc-compare-"))
     sides = {"before": B.export_revision(args.before, work / "before")}
@@ -76,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
                         if not home.exists():
                             runner.run(cmd, work, _env(sides[side], home))  # primes the cache
                     samples.setdefault((size, side, label), []).append(runner.run(cmd, work, _env(sides[side], home)))
-    print(report(samples, args, B.machine(), B.load_average()))
+        if args.output:  # what the rounds so far give, should a long run be cut short
+            args.output.write_text(report(samples, args, B.machine(), B.load_average(), k + 1) + "\n", "utf-8")
+    print(report(samples, args, B.machine(), B.load_average(), args.rounds))
     return 0
 
 
@@ -88,9 +91,9 @@ def _env(source: Path, home: Path) -> dict[str, str]:
 
 
 def report(samples: dict[tuple[int, str, str], list[B.Sample]], args: argparse.Namespace, machine: str,
-           load: str) -> str:
+           load: str, rounds: int) -> str:
     after = args.after or "working tree"
-    lines = [f"`benchmarks/compare.py --before {args.before}` (after: {after}), {args.rounds} rounds, "
+    lines = [f"`benchmarks/compare.py --before {args.before}` (after: {after}), {rounds} rounds, "
              f"{machine}, load average at end {load}.", "",
              "| size | command | before: wall s (CPU s) | after: wall s (CPU s) | before / check-jsonschema, wall (CPU) "
              "| after / check-jsonschema, wall (CPU) |", "|---:|---|---:|---:|---:|---:|"]
