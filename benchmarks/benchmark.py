@@ -13,6 +13,11 @@ in a temporary folder, then measures, on the same files and in the same run:
   own procedure schema over the same procedure files;
 * warm ``tthc validate`` (second run, nothing changed), and after one file
   changed, against the same check-jsonschema time;
+* the same, cold and warm, with the text and the JSON reporter, on a
+  catalogue as a first import leaves it (``generate.py --findings``: every
+  procedure file has 2 to 7 findings, 3.5 on average), against
+  check-jsonschema on those files: findings must cost as little as the
+  checks that make them;
 * ``tthc diff OLD NEW`` between the two revisions, against cold validate;
 * ``tthc build`` (sheets + site) against the bare Jinja2 rendering of the
   same templates with the same data, in memory (benchmarks/bare_render.py);
@@ -292,6 +297,11 @@ LABELS = {
     "build": "tthc build (sheets + site)",
     "build_warm": "tthc build after tthc validate (info)",
     "bare": "bare Jinja2 render (in memory)",
+    "cjs_findings": "check-jsonschema, first import (findings in every file)",
+    "cold_findings": "tthc validate, first import, cold",
+    "cold_findings_json": "tthc validate -f json, first import, cold",
+    "warm_findings": "tthc validate, first import, warm",
+    "warm_findings_json": "tthc validate -f json, first import, warm",
 }
 
 
@@ -306,7 +316,7 @@ class SizeBench:
     6.6 times as long for 5 times the files.
     """
 
-    STEPS = ("cjs", "validate", "diff", "build", "bare")
+    STEPS = ("cjs", "validate", "findings", "diff", "build", "bare")
 
     def __init__(
         self, size: int, work: Path, runner: Runner, args: argparse.Namespace, tthc: list[str], cjs: list[str],
@@ -323,6 +333,12 @@ class SizeBench:
              "--revision2", str(self.rev2), "--seed", args.seed],
             check=True, stdout=subprocess.DEVNULL,
         )
+        self.firsts = self.base / "first-import"
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), "--procedures", str(size), "--out", str(self.firsts),
+             "--findings", "--seed", args.seed],
+            check=True, stdout=subprocess.DEVNULL,
+        )
         generated = time.perf_counter() - start
         self.procedures = sorted(p.relative_to(self.rev1).as_posix() for p in (self.rev1 / "procedures").rglob("*.yaml"))
         size_mb = sum(p.stat().st_size for p in self.rev1.rglob("*.yaml")) / 1e6
@@ -337,8 +353,8 @@ class SizeBench:
         print(f"   {self.result.size:,}: {what} …", file=sys.stderr)
 
     def forget_caches(self) -> None:
-        """Remove anything tthc may have left in the catalogue root (a cache folder, say)."""
-        for entry in self.rev1.iterdir():
+        """Remove anything tthc may have left in a catalogue root (a cache folder, say)."""
+        for entry in [*self.rev1.iterdir(), *self.firsts.iterdir()]:
             if entry.name not in self.pristine:
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
@@ -377,6 +393,22 @@ class SizeBench:
         found += [str(p.relative_to(self.warm_home)) for p in self.warm_home.rglob("*") if p.is_file()][:3]
         seen = "cache seen: " + ", ".join(found) if found else "no cache files seen"
         m["warm"].note = "; ".join(x for x in (m["warm"].note, seen) if x)
+
+    def findings(self) -> None:
+        """Cold and warm validate, text and JSON, where every file has findings, against check-jsonschema there."""
+        self._say("check-jsonschema and tthc validate on the first import (findings in every file)")
+        m, base = self.result.measures, self.base
+        files = sorted(p.relative_to(self.firsts).as_posix() for p in (self.firsts / "procedures").rglob("*.yaml"))
+        m["cjs_findings"] = _check_jsonschema(
+            self.runner, self.cjs_command, self.schema, files, self.firsts, self.repeat, self.long)
+        home = base / "home-findings"
+        for suffix, extra in (("", []), ("_json", ["-f", "json"])):
+            validate = [*self.tthc, "validate", *extra, str(self.firsts)]
+            m["cold" + "_findings" + suffix] = measure(self.runner, validate, self.repeat, self.long, cwd=base,
+                                                       env=self.fresh_env)
+            self.runner.run(validate, base, _env(home))  # primes the cache
+            m["warm" + "_findings" + suffix] = measure(self.runner, validate, self.repeat, self.long, cwd=base,
+                                                       env=lambda _: _env(home))
 
     def diff(self) -> None:
         self._say("tthc diff")
@@ -441,7 +473,8 @@ def _check_jsonschema(
     if len(batches) > 1:
         result.note = (result.note + "; " if result.note else "") + f"{len(batches)} calls (argument list limit)"
     if {s.exit for s in result.samples} != {0}:
-        result.note += f"; exit {sorted({s.exit for s in result.samples})}"
+        exits = f"exit {sorted({s.exit for s in result.samples})}"
+        result.note = f"{result.note}; {exits}" if result.note else exits
     return result
 
 
@@ -513,6 +546,12 @@ def report(results: list[SizeResult], help_: Measure, meta: dict[str, str]) -> s
         ("diff of two revisions / cold validate", "diff", "cold", TARGETS["diff"]),
         ("build (sheets + site) / bare Jinja2 render", "build", "bare", TARGETS["build"]),
         ("build after validate, warm cache / bare Jinja2 render (info)", "build_warm", "bare", None),
+        ("first import: cold validate / check-jsonschema", "cold_findings", "cjs_findings", TARGETS["cold"]),
+        ("first import: cold validate -f json / check-jsonschema", "cold_findings_json", "cjs_findings",
+         TARGETS["cold"]),
+        ("first import: warm validate / check-jsonschema", "warm_findings", "cjs_findings", TARGETS["warm"]),
+        ("first import: warm validate -f json / check-jsonschema", "warm_findings_json", "cjs_findings",
+         TARGETS["warm"]),
     ]
     for label, a, b, target in rows:
         wall, cpu = _ratio(m[a], m[b]), _ratio(m[a], m[b], cpu=True)

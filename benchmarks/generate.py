@@ -21,11 +21,19 @@ The catalogue imitates the sample catalogue (``catalogue/`` in the repository):
   (they have no file); every procedure lists exactly the decisions that name
   it, oldest first.
 
+``--findings`` writes a catalogue as a province's first import leaves it
+instead (see :func:`to_fill`): no decision has been written yet and every
+procedure has ``decisions: []  # CẦN ĐIỀN``, so every procedure file has at
+least two findings (``schema-empty`` and the cross-file
+``procedure-not-announced``), and some have more components left to fill,
+as ``tthc new`` and the importers leave them (an empty required list, a
+processing time without its number, a fee without its amount).
+
 ``--revision2 DIR`` also writes a second revision of the same catalogue: about
 1 % of the procedures amended (fee, processing time, steps or dossier), about
 0.3 % new and 0.2 % abolished, with one new decision that lists them all.
 
-Both trees validate with ``tthc validate`` (0 errors, 0 warnings). Output is a
+Without ``--findings``, both trees validate with ``tthc validate`` (0 errors, 0 warnings). Output is a
 pure function of N, the seed and the sample catalogue: two runs give
 byte-identical trees. Randomness comes only from ``random.Random`` seeded with
 strings (hashed with SHA-512 by Python, independent of PYTHONHASHSEED).
@@ -117,6 +125,7 @@ STANDARD_DECISION_BASIS = ("63/2010/NĐ-CP", "92/2017/NĐ-CP", "02/2017/TT-VPCP"
 
 TIME_VALUES = (1, 2, 3, 5, 5, 7, 10, 10, 15, 20, 30, 45, 60)
 MONTH_VALUES = (1, 2, 3, 6)
+TODO = "CẦN ĐIỀN"
 FEE_AMOUNTS = (5000, 8000, 10000, 15000, 20000, 30000, 50000, 100000, 150000, 200000, 500000, 1000000)
 
 
@@ -184,8 +193,25 @@ def _emit_map(data: dict[str, Any], indent: int, out: list[str], first_prefix: s
         _emit_entry(f"{lead}{key}:", value, indent, out)
 
 
+@dataclass(frozen=True)
+class ToFill:
+    """A component left to fill: written in flow style and marked ``# CẦN ĐIỀN``, as :mod:`tthc.scaffold` writes it."""
+
+    value: list[Any] | dict[str, Any]
+    hint: str = ""
+
+    def line(self) -> str:
+        if isinstance(self.value, dict):
+            flow = "{" + ", ".join(f"{k}: {_scalar(v, flow=True)}" for k, v in self.value.items()) + "}"
+        else:
+            flow = "[" + ", ".join(_scalar(v, flow=True) for v in self.value) + "]"
+        return f"{flow}  # {TODO}" + (f": {self.hint}" if self.hint else "")
+
+
 def _emit_entry(head: str, value: Any, indent: int, out: list[str]) -> None:
-    if _is_scalar(value):
+    if isinstance(value, ToFill):
+        out.append(f"{head} {value.line()}")
+    elif _is_scalar(value):
         out.append(f"{head} {_scalar(value)}")
     elif isinstance(value, list):
         if not value:
@@ -671,6 +697,33 @@ def make_procedure(plan: Plan, pools: Pools, i: int, seed: str) -> dict[str, Any
     return data
 
 
+LEFT_TO_FILL = (("steps", 0.3), ("time", 0.3), ("fee", 0.25), ("subjects", 0.15), ("results", 0.15),
+                ("legal_basis", 0.3))
+"""Components a first import leaves to fill besides ``decisions``, and the share of files missing each."""
+
+
+def to_fill(data: dict[str, Any], rng: random.Random) -> None:
+    """Leave components of a record to fill, as ``tthc new`` and the importers do when the source lacks them.
+
+    ``decisions`` always (no decision is written yet: one ``schema-empty``
+    and one ``procedure-not-announced`` per file); each component of
+    :data:`LEFT_TO_FILL` in about its share of files.
+    """
+    data["decisions"] = ToFill([])
+    for component, share in LEFT_TO_FILL:
+        if rng.random() >= share:
+            continue
+        if component == "time":
+            method = data["methods"][0]
+            unit = method["time"]["unit"]  # “trong ngày” needs no number: left to fill, it would be no finding
+            method["time"] = ToFill({"unit": "ngày làm việc" if unit == "trong ngày" else unit}, "số lượng, ví dụ value: 5")
+            method.pop("local_time", None)  # nothing to be shorter than
+        elif component == "fee":
+            data["methods"][0]["fee"] = ToFill({}, "amount: 50000 hoặc free: true")
+        else:
+            data[component] = ToFill([])
+
+
 def procedure_bytes(data: dict[str, Any]) -> bytes:
     level = "cả cấp tỉnh và cấp xã" if len(data["level"]) > 1 else data["level"][0].lower()
     name = data["name"] if len(data["name"]) <= 80 else data["name"][:80].rsplit(" ", 1)[0] + "…"
@@ -856,10 +909,17 @@ def _fresh(out: Path) -> None:
 
 
 def generate(
-    procedures: int, out: Path, seed: str = "1", revision2: Path | None = None, sample: Path = DEFAULT_SAMPLE
+    procedures: int,
+    out: Path,
+    seed: str = "1",
+    revision2: Path | None = None,
+    sample: Path = DEFAULT_SAMPLE,
+    findings: bool = False,
 ) -> Summary:
     if procedures < 1:
         raise ValueError("procedures must be at least 1")
+    if findings and revision2 is not None:
+        raise ValueError("a first import has no second revision: --findings and --revision2 do not go together")
     pools = load_pools(sample)
     plan = make_plan(pools, procedures, seed)
     rev2 = plan_revision2(plan, seed) if revision2 is not None else None
@@ -871,13 +931,15 @@ def generate(
     for root in roots:
         _write(root, "tthc.yaml", settings)
     total += len(settings)
-    for dec in plan.decisions:
+    for dec in [] if findings else plan.decisions:
         blob = decision_bytes(decision_data(plan, pools, dec, seed))
         total += len(blob)
         for root in roots:
             _write(root, dec.path, blob)
     for i in range(procedures):
         data = make_procedure(plan, pools, i, seed)
+        if findings:
+            to_fill(data, random.Random(f"{seed}/findings/{i}"))
         blob = procedure_bytes(data)
         total += len(blob)
         _write(out, procedure_path(data), blob)
@@ -887,7 +949,7 @@ def generate(
             amend(data, rev2.amended[i], pools, random.Random(f"{seed}/revision2/{i}"), rev2.decision.number)
             blob = procedure_bytes(data)
         _write(revision2, procedure_path(data), blob)
-    summary = Summary(procedures, len(plan.decisions), len({p.field for p in plan.procs[:procedures]}), total)
+    summary = Summary(procedures, 0 if findings else len(plan.decisions), len({p.field for p in plan.procs[:procedures]}), total)
     if rev2 is not None and revision2 is not None:
         for i in rev2.new:
             data = make_procedure(plan, pools, i, seed)
@@ -917,8 +979,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", default="1", help="seed (any text); same seed, same bytes")
     parser.add_argument("--revision2", type=Path, help="also write a second revision of the catalogue here")
     parser.add_argument("--sample", type=Path, default=DEFAULT_SAMPLE, help="sample catalogue to imitate")
+    parser.add_argument("--findings", action="store_true",
+                        help="a first import: every procedure file has findings (no decisions, components to fill)")
     args = parser.parse_args(argv)
-    summary = generate(args.procedures, args.out, args.seed, args.revision2, args.sample)
+    if args.findings and args.revision2:
+        parser.error("--findings and --revision2 do not go together")
+    summary = generate(args.procedures, args.out, args.seed, args.revision2, args.sample, args.findings)
     line = (f"{summary.procedures} procedures, {summary.decisions} decisions, {summary.fields} fields, "
             f"{summary.bytes / 1e6:.1f} MB in {args.out}")
     if summary.revision2:

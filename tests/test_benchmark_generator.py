@@ -133,3 +133,35 @@ def test_diff_sees_the_second_revision_as_generated(revisions: tuple[Path, Path]
     changes = diff.diff(old, new)
     assert (len(changes.new), len(changes.abolished), len(changes.amended)) == (1, 1, 2)
     assert len(changes.decisions_added) == 1
+
+
+def test_first_import_has_findings_in_every_procedure_file(tmp_path: Path) -> None:
+    """``--findings``: the catalogue a first import leaves, every file with the findings ``tthc new`` leaves."""
+    generate.generate(200, tmp_path / "first", seed="7", findings=True)
+    report = validate(tmp_path / "first")
+    files = {p.relative_to(tmp_path / "first").as_posix() for p in (tmp_path / "first" / "procedures").rglob("*.yaml")}
+    assert report.procedures == len(files) == 200
+    by_file: dict[str, set[tuple[str, str]]] = {}
+    for f in report.findings:
+        by_file.setdefault(f.file, set()).add((f.rule, "/".join(map(str, f.path))))
+    assert set(by_file) == files
+    assert all({("procedure-not-announced", "code"), ("schema-empty", "decisions")} <= kinds for kinds in by_file.values())
+    rules = {rule for kinds in by_file.values() for rule, _ in kinds}
+    assert rules == {"procedure-not-announced", "schema-empty", "time-invalid", "fee-invalid"}
+    emptied = {path for kinds in by_file.values() for rule, path in kinds if rule == "schema-empty"}
+    assert emptied == {"decisions", "steps", "subjects", "results", "legal_basis"}
+    placed = [f for f in report.findings if f.line is not None and f.line > 1]
+    assert len(placed) == len(report.findings)  # every finding at its own line, none left at the top
+
+
+def test_first_import_is_deterministic_and_refuses_a_second_revision(tmp_path: Path) -> None:
+    generate.generate(50, tmp_path / "a", seed="7", findings=True)
+    generate.generate(50, tmp_path / "b", seed="7", findings=True)
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    assert "decisions: []  # CẦN ĐIỀN".encode() in (tmp_path / "a" / _first(tmp_path / "a")).read_bytes()
+    with pytest.raises(ValueError):
+        generate.generate(50, tmp_path / "c", seed="7", findings=True, revision2=tmp_path / "d")
+
+
+def _first(root: Path) -> str:
+    return next(p.relative_to(root).as_posix() for p in sorted((root / "procedures").rglob("*.yaml")))

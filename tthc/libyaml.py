@@ -151,7 +151,8 @@ if AVAILABLE:
     _Loader.add_constructor(_TAG + "merge", _decline)
 
 
-_FLOW_START = re.compile(r"[\[{]")
+_FLOW_REST = re.compile("[\\[{][^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*")
+"""From the first bracket of a line to its end; a line ends where :meth:`str.splitlines` ends it."""
 _FLOW_COLON = re.compile(r":(?!\s|$)")
 
 
@@ -163,14 +164,37 @@ def _flow_differs(source: str) -> bool:
     ``:`` not followed by a space after a bracket on its line, and any flow
     collection that goes on to another line, is left to the full loader.
     """
-    for line in source.splitlines():
-        start = _FLOW_START.search(line)
-        if start is None:
-            continue
-        rest = line[start.start() :]
+    for found in _FLOW_REST.finditer(source):  # lines without a bracket are skipped in C: most of them
+        rest = found.group()
         if _FLOW_COLON.search(rest) or rest.count("[") + rest.count("{") != rest.count("]") + rest.count("}"):
             return True
     return False
+
+
+def _screen(source: str) -> None:
+    """:class:`Unsure` for a document the two libyamls may read differently, or when there is no libyaml."""
+    if not AVAILABLE:
+        raise Unsure("libyaml is not available")
+    if source.startswith("%") or "\n%" in source:  # a %YAML 1.1 directive changes the rules
+        raise Unsure("directive")
+    if _flow_differs(source):
+        raise Unsure("flow collection with a colon")
+
+
+def compose(source: str) -> Any:
+    """The node tree of one YAML document (None when it is empty), with marks; :class:`Unsure` when in doubt.
+
+    Tags are resolved as :func:`load` resolves them (YAML 1.2). This is
+    :mod:`tthc.locator`'s parse: the marks are where findings point.
+    """
+    _screen(source)
+    loader = _Loader(source)
+    try:
+        return loader.get_single_node()
+    except Exception as error:  # any YAML error: ruamel's composer decides
+        raise Unsure(str(error)) from error
+    finally:
+        loader.dispose()
 
 
 def load(source: str, max_depth: int = 1000) -> Any:
@@ -178,12 +202,7 @@ def load(source: str, max_depth: int = 1000) -> Any:
 
     Dates come as ISO text; RecursionError when collections nest ``max_depth`` deep.
     """
-    if not AVAILABLE:
-        raise Unsure("libyaml is not available")
-    if source.startswith("%") or "\n%" in source:  # a %YAML 1.1 directive changes the rules
-        raise Unsure("directive")
-    if _flow_differs(source):
-        raise Unsure("flow collection with a colon")
+    _screen(source)
     loader = _Loader(source)
     try:
         node = loader.get_single_node()

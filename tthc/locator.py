@@ -1,10 +1,15 @@
 """Turn a path inside a YAML document into a line and column.
 
 Only files that have findings are parsed again here, so that a clean
-catalogue never pays for it. They are composed into nodes, which carry their
-marks, by the same C parser that loaded them: the round-trip parser knows
-positions too but is pure Python, and on a file of a few hundred kilobytes of
-flow lists it takes minutes, which a hostile or pasted file must not cost.
+catalogue never pays for it. A first import has findings in every file,
+though, and then this is a parse of every file: it goes through libyaml's
+composer in C (:func:`tthc.libyaml.compose`), whose nodes carry their marks,
+at a quarter of the cost of ruamel's composer and resolver in Python
+(benchmarks/README.md, "Findings in every file"). Where that composer is not
+sure to read the file as the loader did (see :func:`tthc.libyaml.compose`),
+or a mapping on the way has a key that is not plain text (``1:``, ``yes:``,
+``2025-01-01:``, ``<<:``), ruamel composes it and builds the keys with its
+own YAML 1.2 constructor, as before.
 Only files the loader accepted get here, so their nesting is within limits.
 """
 
@@ -13,52 +18,103 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import yaml as _pyyaml
 from ruamel.yaml import YAML
+from ruamel.yaml import nodes as _ruamel
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from tthc import libyaml
 from tthc.findings import Finding, Path
 from tthc.text import nfc
 
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
 
+_SCALAR = (_ruamel.ScalarNode, _pyyaml.ScalarNode)
+_MAPPING = (_ruamel.MappingNode, _pyyaml.MappingNode)
+_SEQUENCE = (_ruamel.SequenceNode, _pyyaml.SequenceNode)
+_COLLECTION = _MAPPING + _SEQUENCE
+
+
+class _NotText(Exception):
+    """A key that libyaml's tree holds as its tag and characters only; ruamel's tree builds it."""
+
 
 def _yaml() -> YAML:
     return YAML(typ="safe", pure=False)
 
 
-def _tree(text: str, yaml: YAML) -> Node | None:
-    try:
-        node: Node | None = yaml.compose(text)
-    except (YAMLError, RecursionError):
+class _Tree:
+    """One file's composed nodes, from libyaml while every key on the way is text, else from ruamel."""
+
+    def __init__(self, text: str, yaml: YAML) -> None:
+        self.text, self.yaml = text, yaml
+        self.ruamel = False
+        try:
+            self.root: Any = libyaml.compose(text)
+        except libyaml.Unsure:
+            self._fall_back()
+
+    def _fall_back(self) -> None:
+        self.ruamel = True
+        try:
+            self.root = self.yaml.compose(self.text)
+        except (YAMLError, RecursionError):
+            self.root = None
+
+    def walk(self, path: Path) -> list[tuple[Any, Any]]:
+        """(key node or None for a list item, node) of each step of ``path`` that exists, from the top."""
+        try:
+            return self._walk(path)
+        except _NotText:
+            self._fall_back()
+            return self._walk(path)
+
+    def _walk(self, path: Path) -> list[tuple[Any, Any]]:
+        steps: list[tuple[Any, Any]] = []
+        node = self.root
+        for step in path:
+            down = self._down(node, step)
+            if down is None:
+                break
+            steps.append(down)
+            node = down[1]
+        return steps
+
+    def _down(self, node: Any, step: str | int) -> tuple[Any, Any] | None:
+        """(key node or None for a list item, child node) one step down, or None where the path ends."""
+        if isinstance(node, _MAPPING):
+            return self._child(node, step)
+        if isinstance(node, _SEQUENCE) and isinstance(step, int) and 0 <= step < len(node.value):
+            return None, node.value[step]
         return None
-    return node
 
+    def _child(self, node: Any, step: str | int) -> tuple[Any, Any] | None:
+        """(key node, value node) of ``step`` in a mapping; the last one wins, as in the loaded data.
 
-def _key(yaml: YAML, node: Node) -> Any:
-    """A mapping key as the loader built it (``1:`` is the number 1), to match path steps."""
-    if not isinstance(node, ScalarNode) or node.tag == _STR:
-        return node.value
-    try:
-        return yaml.constructor.construct_object(node, deep=True)
-    except (YAMLError, ValueError, TypeError):
-        return node.value
+        Findings name keys in NFC (the model and the schema see NFC text), and the
+        file may spell them in NFD.
+        """
+        want = nfc(step) if isinstance(step, str) else step
+        found = None
+        for key, value in node.value:
+            have = self._key(key)
+            if (nfc(have) if isinstance(have, str) else have) == want:
+                found = (key, value)
+        return found
 
-
-def _child(yaml: YAML, node: Node, step: str | int) -> tuple[Node, Node] | None:
-    """(key node, value node) of ``step`` in a mapping; the last one wins, as in the loaded data.
-
-    Findings name keys in NFC (the model and the schema see NFC text), and the
-    file may spell them in NFD.
-    """
-    want = nfc(step) if isinstance(step, str) else step
-    found = None
-    for key, value in node.value:
-        have = _key(yaml, key)
-        if (nfc(have) if isinstance(have, str) else have) == want:
-            found = (key, value)
-    return found
+    def _key(self, node: Any) -> Any:
+        """A mapping key as the loader built it (``1:`` is the number 1), to match path steps."""
+        if isinstance(node, _SCALAR) and node.tag == _STR:
+            return node.value
+        if not self.ruamel:
+            raise _NotText
+        if not isinstance(node, _ruamel.ScalarNode):
+            return node.value
+        try:
+            return self.yaml.constructor.construct_object(node, deep=True)
+        except (YAMLError, ValueError, TypeError):
+            return node.value
 
 
 def written(text: str, path: Path) -> str | None:
@@ -67,26 +123,15 @@ def written(text: str, path: Path) -> str | None:
     A number YAML read where text belongs has lost how it was typed
     (``1.000650`` is 1.00065); the node still holds the digits as written.
     """
-    yaml = _yaml()
-    node = _tree(text, yaml)
-    for step in path:
-        down = _down(yaml, node, step)
-        if down is None:
-            return None
-        node = down[1]
-    return node.value if isinstance(node, ScalarNode) and not node.style else None
+    tree = _Tree(text, _yaml())
+    steps = tree.walk(path)
+    if len(steps) < len(path):
+        return None
+    node = steps[-1][1] if steps else tree.root
+    return node.value if isinstance(node, _SCALAR) and not node.style else None
 
 
-def _down(yaml: YAML, node: Node | None, step: str | int) -> tuple[Node | None, Node] | None:
-    """(key node or None for a list item, child node) one step down, or None where the path ends."""
-    if isinstance(node, MappingNode):
-        return _child(yaml, node, step)
-    if isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-        return None, node.value[step]
-    return None
-
-
-def position(tree: Node | None, path: Path, at_key: bool = False, yaml: YAML | None = None) -> tuple[int, int]:
+def position(tree: _Tree, path: Path, at_key: bool = False) -> tuple[int, int]:
     """1-based (line, column) of the node at ``path``, or of its deepest existing parent.
 
     A scalar points at its value; a block mapping or list reached through a key
@@ -94,17 +139,12 @@ def position(tree: Node | None, path: Path, at_key: bool = False, yaml: YAML | N
     value (``code:``), which has no place of its own.
     """
     line, column = 0, 0
-    node = tree
-    yaml = yaml or _yaml()
-    for i, step in enumerate(path):
-        down = _down(yaml, node, step)
-        if down is None:
-            break
-        key, node = down
+    steps = tree.walk(path)
+    for i, (key, node) in enumerate(steps):
         use_key = key is not None and (
             (at_key and i == len(path) - 1)
-            or (isinstance(node, ScalarNode) and node.tag == _NULL and not node.value)
-            or isinstance(node, MappingNode | SequenceNode)
+            or (isinstance(node, _SCALAR) and node.tag == _NULL and not node.value)
+            or isinstance(node, _COLLECTION)
         )
         mark = key.start_mark if use_key and key is not None else node.start_mark
         line, column = mark.line, mark.column
@@ -112,18 +152,24 @@ def position(tree: Node | None, path: Path, at_key: bool = False, yaml: YAML | N
 
 
 def locate(findings: Iterable[Finding], texts: dict[str, str]) -> list[Finding]:
-    """Fill in positions of findings that lack them, parsing each file at most once."""
-    trees: dict[str, Node | None] = {}
-    yaml = _yaml()  # building one costs more than locating a finding
-    out = []
-    for finding in findings:
+    """Fill in positions of findings that lack them, parsing each file once.
+
+    A file's findings are located together and its nodes let go before the
+    next file is parsed: a first import has findings in every file, and the
+    trees of thousands of files kept to the end were walked again and again
+    by the cycle collector, which made parsing half as slow again.
+    """
+    out = list(findings)
+    by_file: dict[str, list[int]] = {}
+    for n, finding in enumerate(out):
         if finding.line is None:
-            text = texts.get(finding.file)
-            if text is None:
-                finding = finding.located(1, 1)
+            if finding.file in texts:
+                by_file.setdefault(finding.file, []).append(n)
             else:
-                if finding.file not in trees:
-                    trees[finding.file] = _tree(text, yaml)
-                finding = finding.located(*position(trees[finding.file], finding.path, finding.at_key, yaml))
-        out.append(finding)
+                out[n] = finding.located(1, 1)
+    yaml = _yaml()  # building one costs more than locating a finding
+    for file, places in by_file.items():
+        tree = _Tree(texts[file], yaml)
+        for n in places:
+            out[n] = out[n].located(*position(tree, out[n].path, out[n].at_key))
     return out
