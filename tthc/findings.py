@@ -37,7 +37,7 @@ class Finding:
 
     ``path`` is where the problem is inside the file; ``line`` and ``column``
     (1-based) are filled in later by the locator, only for files that have
-    findings, because finding positions needs the slow round-trip parser.
+    findings, because finding positions means composing the file again (through libyaml, in C).
     """
 
     rule: str
