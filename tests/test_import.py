@@ -514,6 +514,8 @@ def test_numbers_as_export_writes_them(value: str, expected: dict[str, object]) 
         ("0,5 đồng", {"amount": 0.5}),
         ("100 EUR", {"amount": 100, "currency": "EUR"}),
         ("50.000 VNĐ", {"amount": 50000}),
+        ("50.000 dong", {"amount": 50000}),
+        ("25 usd", {"amount": 25, "currency": "USD"}),
     ],
 )
 def test_amounts_as_export_writes_them(value: str, expected: dict[str, object]) -> None:

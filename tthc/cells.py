@@ -220,6 +220,8 @@ def parse_time(value: str) -> tuple[dict[str, Any] | None, str]:
     duration: dict[str, Any]
     if matches:
         number, unit_key = matches.pop()
+        if unit_key in ("ngay", "gio") and re.search(rf"{re.escape(number)}\s*{unit_key}\W+lam viec", text.fold(original)):
+            return None, f"{cell} không rõ {dict(_UNITS)[unit_key]} làm việc hay {dict(_UNITS)[unit_key]}; ghi liền, ví dụ “{number} {dict(_UNITS)[unit_key]} làm việc”"
         duration = {"value": read_number(number), "unit": dict(_UNITS)[unit_key]}
         bare = re.fullmatch(rf"{re.escape(number)}\s*{unit_key}", text.fold(lead_plain)) is not None
     elif same_day:
@@ -241,7 +243,7 @@ def parse_time(value: str) -> tuple[dict[str, Any] | None, str]:
 
 
 _FREE = re.compile(r"^(mien phi|mien le phi|mien|khong|khong thu|khong co|khong thu phi|0|0 dong|0d)$")
-_AMOUNT = re.compile(rf"(?<![\d.,])({NUMBER})\s*((?i:đồng|vnđ|vnd|đ)|[A-Z]{{3}})?(?!\w)")
+_AMOUNT = re.compile(rf"(?<![\d.,])({NUMBER})\s*((?i:đồng|dong|vnđ|vnd|usd|đ|d)|[A-Z]{{3}})?(?!\w)")
 """An amount and its currency as written: "50.000 đồng", "1.500.000đ", "50.000 VNĐ", "25,5 USD", "100 EUR"."""
 
 
@@ -304,7 +306,7 @@ def _fee_statement(original: str) -> tuple[dict[str, Any] | None, str]:
     return fee, ""
 
 
-_CURRENCIES = {"dong": "VND", "vnd": "VND", "d": "VND"}
+_CURRENCIES = {"dong": "VND", "vnd": "VND", "d": "VND", "usd": "USD"}
 """Currency words and their codes; any other three capitals ("USD", "EUR") are a code themselves."""
 
 
