@@ -213,26 +213,23 @@ def test_every_sample_fee_reads_back(fee: Fee) -> None:
         assert (read["amount"], read.get("currency", "VND")) == (fee.amount, fee.currency)
 
 
-# What wording writes that the importer cannot read back yet (importer.py is not
-# this module's to change): strict, so the day the importer reads them this fails
-# and the mark must go.
+# What wording writes with a decimal comma, thousands dots or another currency
+# reads back as the same value, with no note.
 
 
-@pytest.mark.xfail(strict=True, reason="parse_time keeps the whole cell as a note when the number has a decimal comma")
 def test_half_a_day_reads_back_without_a_note() -> None:
     assert parse_time(wording.duration_text(Duration(0.5, "ngày"))) == ({"value": 0.5, "unit": "ngày"}, "")
 
 
-@pytest.mark.xfail(strict=True, reason="parse_time reads the thousands dot of 1.000 as a decimal point")
 def test_a_thousand_days_read_back() -> None:
     assert parse_time(wording.duration_text(Duration(1000, "ngày"))) == ({"value": 1000, "unit": "ngày"}, "")
 
 
-@pytest.mark.xfail(strict=True, reason="parse_fee reads only whole amounts: 25,5 USD comes back as 5 USD")
 def test_a_fee_with_cents_reads_back() -> None:
     assert parse_fee(wording.fee_text(Fee(25.5, "USD"))) == ({"amount": 25.5, "currency": "USD"}, "")
+    assert parse_fee(wording.fee_text(Fee(1234.5))) == ({"amount": 1234.5}, "")
+    assert parse_fee(wording.fee_text(Fee(0.5))) == ({"amount": 0.5}, "")
 
 
-@pytest.mark.xfail(strict=True, reason="parse_fee knows only đồng and USD: 100 EUR comes back as 100 đồng")
 def test_a_fee_in_euro_reads_back() -> None:
     assert parse_fee(wording.fee_text(Fee(100, "EUR"))) == ({"amount": 100, "currency": "EUR"}, "")

@@ -15,7 +15,7 @@ from typing import Any
 
 from tthc import text
 from tthc.fee_notes import council_states_fee
-from tthc.layout import CODE
+from tthc.layout import CODE, LEGAL_NUMBER_IN_TEXT
 from tthc.model import LEVELS
 
 
@@ -60,6 +60,85 @@ def heading_level(heading: str) -> str | None:
     return next((level for word, level in _LEVEL_WORDS.items() if word.startswith("cap ") and word in folded), None)
 
 
+NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
+"""A number as cells write it: "1.000" and "1,000" (thousands), "0,5" and "1.234,5" (decimal comma), "1.5".
+
+A dot or comma followed by exactly three digits groups thousands, as
+Vietnamese (and export) writes them; otherwise it is the decimal mark.
+"""
+
+
+def read_number(value: str) -> int | float:
+    """The number :data:`NUMBER` matched: "1.000" → 1000, "0,5" → 0.5, "1.234,5" → 1234.5."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", value):
+        value = value.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", value):
+        value = value.replace(",", "")
+    else:
+        value = value.replace(",", ".")
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+_DISTRICT_OFFICES = (
+    "tu phap", "tai nguyen va moi truong", "lao dong thuong binh va xa hoi", "giao duc va dao tao", "y te",
+    "noi vu", "tai chinh ke hoach", "nong nghiep va phat trien nong thon", "van hoa va thong tin",
+    "quan ly do thi", "kinh te va ha tang", "kinh te ha tang", "dan toc", "thanh tra",
+)  # fmt: skip
+"""The specialised offices (phòng) of a district People's Committee, which ended with the district on 1/7/2025."""
+_HEAD = re.compile(r"^(?:chu tich|giam doc|truong|thu truong|nguoi dung dau)\s+")
+_COMMITTEE = r"(?:uy ban nhan dan|ubnd)"
+
+
+def agency_level(name: str) -> tuple[str | None, str]:
+    """The level an agency's name states, for a sheet without a level column: (level, "") or (None, why).
+
+    Only names whose level is part of the name: a Bộ or Cục is Cấp bộ, a Sở or
+    the provincial committee Cấp tỉnh, the commune committee ("UBND cấp
+    xã/phường") Cấp xã. A district office ("Phòng Tư pháp", "UBND cấp huyện")
+    gives none: the district level ended on 1/7/2025 and which level took its
+    procedure is for the person to say. Any other name gives none either.
+    """
+    key = _HEAD.sub("", header_key(name))
+    shown = f"“{' '.join(name.split())}”"
+    district = f"{shown} là cơ quan cấp huyện, không còn từ 01/7/2025; ghi cấp thực hiện theo cơ quan nhận lại thủ tục"
+    if re.search(r"\bcap huyen\b", key) or re.match(rf"{_COMMITTEE} (?:huyen|quan|thi xa)\b", key):
+        return None, district
+    if key.startswith("phong "):
+        office = key.removeprefix("phong ")
+        if any(office == o or office.startswith(o + " ") for o in _DISTRICT_OFFICES):
+            return None, district
+        return None, f"không suy ra được cấp thực hiện từ {shown}"
+    if re.match(rf"{_COMMITTEE} (?:cap )?(?:xa|phuong|dac khu)\b", key):
+        return "Cấp xã", ""
+    if re.match(rf"(?:{_COMMITTEE} (?:cap )?tinh|so)\b", key):
+        return "Cấp tỉnh", ""
+    if re.match(r"(?:bo|cuc|tong cuc|bo truong)\b", key):
+        return "Cấp bộ", ""
+    return None, f"không suy ra được cấp thực hiện từ {shown}"
+
+
+def agency_levels(value: str) -> tuple[tuple[str, ...], str]:
+    """Levels from a "Cơ quan thực hiện" cell, one agency a line or after “;”: (levels, why none).
+
+    All or nothing: one agency whose level the name does not state leaves
+    the levels to the person, with the reason (a district office first).
+    """
+    found: set[str] = set()
+    reasons: list[str] = []
+    for part in re.split(r"[;\n]+", text.nfc(value)):
+        if not part.strip(" .,-–"):
+            continue
+        level, why = agency_level(part.strip(" .,-–"))
+        if level is None:
+            reasons.append(why)
+        else:
+            found.add(level)
+    if reasons:
+        return (), sorted(reasons, key=lambda why: "cấp huyện" not in why)[0]
+    return tuple(level for level in LEVELS if level in found), ""
+
+
 _UNITS = (
     ("ngay lam viec", "ngày làm việc"),
     ("gio lam viec", "giờ làm việc"),
@@ -67,7 +146,7 @@ _UNITS = (
     ("gio", "giờ"),
     ("thang", "tháng"),
 )
-_NUMBER_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(ngay lam viec|gio lam viec|ngay|gio|thang)\b")
+_NUMBER_UNIT = re.compile(rf"(?<![\d.,])({NUMBER})\s*(ngay lam viec|gio lam viec|ngay|gio|thang)\b")
 _SPELLED_OUT = re.compile(r"(\d)\s*\([^()\d]{1,30}\)")
 """"05 (năm) ngày làm việc": the number written again in words, as decisions write it."""
 _CONDITION = re.compile(
@@ -141,9 +220,10 @@ def parse_time(value: str) -> tuple[dict[str, Any] | None, str]:
     duration: dict[str, Any]
     if matches:
         number, unit_key = matches.pop()
-        amount = float(number.replace(",", "."))
-        duration = {"value": int(amount) if amount.is_integer() else amount, "unit": dict(_UNITS)[unit_key]}
-        bare = re.sub(r"^0+(?=\d)", "", lead_key) == header_key(f"{number.lstrip('0') or '0'} {unit_key}")
+        if unit_key in ("ngay", "gio") and re.search(rf"{re.escape(number)}\s*{unit_key}\W+lam viec", text.fold(original)):
+            return None, f"{cell} không rõ {dict(_UNITS)[unit_key]} làm việc hay {dict(_UNITS)[unit_key]}; ghi liền, ví dụ “{number} {dict(_UNITS)[unit_key]} làm việc”"
+        duration = {"value": read_number(number), "unit": dict(_UNITS)[unit_key]}
+        bare = re.fullmatch(rf"{re.escape(number)}\s*{unit_key}", text.fold(lead_plain)) is not None
     elif same_day:
         duration = {"unit": "trong ngày"}
         bare = lead_key in _SAME_DAY
@@ -163,17 +243,21 @@ def parse_time(value: str) -> tuple[dict[str, Any] | None, str]:
 
 
 _FREE = re.compile(r"^(mien phi|mien le phi|mien|khong|khong thu|khong co|khong thu phi|0|0 dong|0d)$")
-_AMOUNT = re.compile(r"(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(dong|d|vnd|usd)?\b")
+_AMOUNT = re.compile(rf"(?<![\d.,])({NUMBER})\s*((?i:đồng|dong|vnđ|vnd|usd|đ|d)|[A-Z]{{3}})?(?!\w)")
+"""An amount and its currency as written: "50.000 đồng", "1.500.000đ", "50.000 VNĐ", "25,5 USD", "100 EUR"."""
 
 
 def parse_fee(value: str) -> tuple[dict[str, Any] | None, str]:
     """A fee from text: "50.000 đồng" → {amount: 50000}; "Miễn phí" / "Không" → {free: true}.
 
     Dots and commas between groups of three digits are thousands separators,
-    as Vietnamese writes them. Several amounts in one cell cannot be assigned
-    to channels here, so they are not guessed at. "50.000 đồng (…)" is read
-    as export writes it: the amount, then the note in parentheses, whose own
-    amounts ("50.000 đồng/bản") are the note's, not the fee's.
+    as Vietnamese writes them, and a comma before other digits the decimal
+    mark ("25,5 USD"). "50.000 đồng (…)" is read as export writes it: the
+    amount, then the note in parentheses, whose own amounts ("50.000
+    đồng/bản") are the note's, not the fee's. Nothing is guessed: an amount
+    is read only with its currency written beside it (or as a cell holding a
+    number alone), never out of a time pasted in the fee column ("2 Ngày làm
+    việc") or a sentence with several amounts.
     """
     original = " ".join(text.nfc(value).split())
     head, parenthesised = split_note(original)
@@ -188,28 +272,42 @@ def _fee_statement(original: str) -> tuple[dict[str, Any] | None, str]:
     folded = header_key(original)
     if not folded:
         return None, ""
+    cell = f"phí, lệ phí “{original}”"
+    several = f"{cell} có nhiều mức; ghi một mức, hoặc từng kênh: “trực tiếp: …; trực tuyến: …”"
+    amounts = _AMOUNT.findall(original)
+    with_currency = [a for a in amounts if a[1]]
     if _FREE.match(folded) or folded.startswith(("mien phi", "mien le phi", "khong thu")):
+        if with_currency:  # "Miễn phí đối với trẻ em; 50.000 đồng …": free for whom is not the fee
+            return None, several
         fee: dict[str, Any] = {"free": True}
         if not _FREE.match(folded):
             fee["note"] = original
         return fee, ""
     if council_states_fee(original):  # the council sets the amount: the note is the fee, as tthc writes it
         return {"note": original}, ""
-    amounts = _AMOUNT.findall(text.fold(original))
-    with_currency = [a for a in amounts if a[1]]
-    if with_currency:  # "50.000 đồng (Thông tư 85/2019/TT-BTC)": the numbers of the text are not amounts
-        amounts = with_currency
-    if not amounts:
-        return None, f"không đọc được phí, lệ phí “{original}”"
-    if len(amounts) > 1:
-        return None, f"phí, lệ phí “{original}” có nhiều mức; ghi một mức, hoặc từng kênh: “trực tiếp: …; trực tuyến: …”"
-    number, currency = amounts[0]
-    fee = {"amount": int(re.sub(r"[.,]", "", number))}
-    if currency == "usd":
-        fee["currency"] = "USD"
-    if not re.fullmatch(r"[\d., ]+(dong|d|vnd|usd)?", text.fold(original)):
+    if not with_currency:
+        if re.fullmatch(NUMBER, original):  # a number alone in the fee column: đồng, as the column says
+            return {"amount": read_number(original)}, ""
+        time, _ = parse_time(original)
+        if time is not None and "value" in time:
+            return None, f"{cell} là thời hạn, không phải số tiền: có lẽ dán nhầm cột; ghi phí, ví dụ “50.000 đồng”"
+        if amounts:
+            return None, f"{cell} không ghi đơn vị tiền; ghi rõ, ví dụ “{amounts[0][0]} đồng”"
+        return None, f"không đọc được {cell}"
+    if len({a for a in with_currency}) > 1:
+        return None, several
+    number, currency = with_currency[0]
+    fee = {"amount": read_number(number)}
+    code = _CURRENCIES.get(text.fold(currency), currency)
+    if code != "VND":
+        fee["currency"] = code
+    if not re.fullmatch(rf"(?:{NUMBER})\s*{re.escape(currency)}", original):
         fee["note"] = original
     return fee, ""
+
+
+_CURRENCIES = {"dong": "VND", "vnd": "VND", "d": "VND", "usd": "USD"}
+"""Currency words and their codes; any other three capitals ("USD", "EUR") are a code themselves."""
 
 
 _CHANNEL_MARK = re.compile(
@@ -237,7 +335,6 @@ def split_channels(value: str) -> dict[str, str] | None:
     return out
 
 
-_LEGAL_NUMBER = re.compile(r"\b(\d{1,4}/(?:\d{4}/)?[A-ZĐ]+\d*(?:-[A-ZĐ0-9]+)*)")
 _LEGAL_TYPES = (
     "Thông tư liên tịch", "Bộ luật", "Luật", "Nghị quyết", "Pháp lệnh", "Nghị định", "Quyết định",
     "Thông tư", "Chỉ thị",
@@ -245,7 +342,12 @@ _LEGAL_TYPES = (
 
 
 def parse_legal_basis(value: str) -> tuple[list[dict[str, str]], str]:
-    """Legal texts from a cell: one per number and symbol found (123/2015/NĐ-CP …)."""
+    """Legal texts from a cell: one per number and symbol found (123/2015/NĐ-CP, 66.7/2025/NQ-CP, 19/2025/QĐ-TTg).
+
+    A number is found whole or not at all (:data:`tthc.layout.LEGAL_NUMBER_IN_TEXT`,
+    the pattern the rule ``legal-number`` checks), so every number written is
+    verbatim in the cell and passes that rule.
+    """
     original = text.nfc(value).strip()
     if not original:
         return [], ""
@@ -253,7 +355,7 @@ def parse_legal_basis(value: str) -> tuple[list[dict[str, str]], str]:
     seen: set[str] = set()
     for chunk in re.split(r"[;\n]+", original):
         chunk = " ".join(chunk.split()).strip(" .,-–")
-        for number in _LEGAL_NUMBER.findall(chunk):
+        for number in LEGAL_NUMBER_IN_TEXT.findall(chunk):
             if number in seen:
                 continue
             seen.add(number)
@@ -266,12 +368,23 @@ def parse_legal_basis(value: str) -> tuple[list[dict[str, str]], str]:
                     ref["type"] = kind
                     break
             title = re.sub(r"^(số)\s*", "", rest, flags=re.IGNORECASE).strip(" .,-–:")
-            if title and len(_LEGAL_NUMBER.findall(chunk)) == 1 and text.fold(title) != text.fold(ref.get("type", "")):
+            if title and len(LEGAL_NUMBER_IN_TEXT.findall(chunk)) == 1 and text.fold(title) != text.fold(ref.get("type", "")):
                 ref["title"] = title
             refs.append(ref)
     if not refs:
         return [], f"không thấy số, ký hiệu văn bản trong căn cứ pháp lý “{' '.join(original.split())}”"
     return refs, ""
+
+
+def crowded_legal_items(value: str) -> list[str]:
+    """The items of a legal-basis cell that hold several numbers ("Luật sửa đổi … Luật số 31/2024/QH15 43/2024/QH15").
+
+    :func:`parse_legal_basis` writes each number as a legal text of its own
+    and none of them a title: which number the item is about and which its
+    title only mentions, the cell does not say, so the import report asks.
+    """
+    items = (" ".join(chunk.split()).strip(" .,-–") for chunk in re.split(r"[;\n]+", text.nfc(value)))
+    return [item for item in items if len(set(LEGAL_NUMBER_IN_TEXT.findall(item))) > 1]
 
 
 _DECISION = re.compile(r"\b(\d{1,5})\s*/\s*(Q[ĐD])\s*-\s*([A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)", re.IGNORECASE)

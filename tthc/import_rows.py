@@ -26,6 +26,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from tthc import fmt, layout, scaffold, text
 from tthc.cells import (
     clean,
+    crowded_legal_items,
     parse_decisions,
     parse_fee,
     parse_legal_basis,
@@ -123,9 +124,11 @@ def create_file(
     levels: tuple[str, ...],
     notes: list[str],
     dry_run: bool,
+    reviews: Mapping[str, str] | None = None,
 ) -> RowReport:
+    """A new file from a row; ``reviews`` are values not copied from their cell (key → why), marked beside them."""
     remarks: dict[str, str] = {}
-    if not levels:
+    if not levels and "level" not in (reviews or {}):
         notes.append("thiếu cấp thực hiện")
     time = _in_person(row, "time", notes, remarks)
     fee = _in_person(row, "fee", notes, remarks)
@@ -137,11 +140,15 @@ def create_file(
             notes.append(why)
             remarks["decisions"] = row.text("decisions")
     legal: list[dict[str, str]] = []
+    reviews = dict(reviews or {})
     if row.text("legal_basis"):
         legal, why = parse_legal_basis(row.text("legal_basis"))
         if why:
             notes.append(why)
             remarks["legal_basis"] = row.text("legal_basis")
+        crowded = _crowded(row.text("legal_basis"), notes)
+        if crowded and legal:
+            reviews["legal_basis"] = crowded
     performing: list[str] = []
     if row.text("agencies"):
         performing, missing = match_agencies(row.lines("agencies"), catalogue)
@@ -180,7 +187,7 @@ def create_file(
 
     try:
         target = layout.procedure_path(root, field_id, code)
-        content = _fill(scaffold.procedure_text(info), fills, local_time)
+        content = _fill(scaffold.procedure_text(info), fills, local_time, reviews)
     except layout.UnsafeName as error:
         return skipped(str(error))
     except fmt.FormatError as error:
@@ -197,14 +204,35 @@ def create_file(
     return RowReport(row.number, CREATED, code, name, relative, "; ".join(notes), tuple(todo))
 
 
-def _fill(skeleton: str, fills: Mapping[str, Any], local_time: Mapping[str, Any] | None) -> str:
+REVIEW = "XEM LẠI"
+"""The mark beside a value the importer derived rather than copied from its cell (a level from the agency)."""
+
+
+def _crowded(cell: str, notes: list[str]) -> str:
+    """Report each legal-basis item holding several numbers; the mark to put beside ``legal_basis`` ("" if none)."""
+    crowded = crowded_legal_items(cell)
+    for item in crowded:
+        notes.append(f"căn cứ pháp lý “{item}” có nhiều số, ký hiệu trong một mục: mỗi số ghi một văn bản, không ghi tên; xem lại")
+    return "có mục ghi nhiều số, ký hiệu: mỗi số ghi một văn bản; xem lại" if crowded else ""
+
+
+def _fill(
+    skeleton: str, fills: Mapping[str, Any], local_time: Mapping[str, Any] | None, reviews: Mapping[str, str]
+) -> str:
     """The skeleton with the list components the sheet gave written in place of their ``[]  # CẦN ĐIỀN``.
 
     The skeleton is :mod:`tthc.scaffold`'s, so each placeholder is one line
     ``key: []  # CẦN ĐIỀN``; the comments around it (what to write, examples)
     stay. An empty list read from a cell leaves its placeholder as it was.
+    A top-level value in ``reviews`` gets why beside it: after its ``CẦN
+    ĐIỀN`` when it is a placeholder, else as ``# XEM LẠI: …``.
     """
     out = skeleton
+    for key, why in reviews.items():
+        found = re.compile(rf"^{key}:[^\n]*", re.MULTILINE).search(out)
+        if found is not None:
+            mark = f"; {why}" if f"  # {scaffold.TODO}" in found.group() else f"  # {REVIEW}: {why}"
+            out = out[: found.end()] + mark + out[found.end() :]
     for key, value in fills.items():
         if not value:
             continue
@@ -325,6 +353,7 @@ def update_file(
     if differs("legal_basis"):
         legal, why = parse_legal_basis(row.text("legal_basis"))
         notes.extend([why] if why else [])
+        _crowded(row.text("legal_basis"), notes)
         numbers = {ref.number for ref in existing.legal_basis}
         new_refs = [ref for ref in legal if ref["number"] not in numbers]
         if new_refs:

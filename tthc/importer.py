@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tthc.cells import clean, header_key, heading_level, parse_levels, read_code
+from tthc.cells import agency_levels, clean, heading_level, parse_levels, read_code
 from tthc.import_rows import SKIPPED, Row, RowReport, create_file, update_file
 from tthc.model import DISTRICT, LEVELS, REFORM_DATE, Catalogue, Procedure
 from tthc.settings_match import match_field, suggest_field_id
-from tthc.tables import COLUMN_LABELS, Cell, ImportFailure, Table, find_header, read_table
+from tthc.tables import COLUMN_LABELS, Cell, ImportFailure, Table, find_header, numbering_column, read_table
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,12 @@ class ImportReport:
         return self.count(SKIPPED) == 0
 
 
-def _rows(table: Table, header: int, columns: dict[str, int]) -> Iterable[Row]:
+def _rows(table: Table, header: int, columns: dict[str, int], numbering: int | None) -> Iterable[tuple[Row, str]]:
+    """Each row below the header, with the text of its running number cell (a group heading may stand there)."""
     for number, cells in table.rows[header + 1 :]:
         values = {key: cells[col] for key, col in columns.items() if col < len(cells)}
-        yield Row(number, values)
+        label = clean(cells[numbering].value) if numbering is not None and numbering < len(cells) else ""
+        yield Row(number, values), label
 
 
 def _is_numbering(texts: Sequence[str]) -> bool:
@@ -86,10 +88,9 @@ def import_table(
         )
     header, columns = found
     header_cells = table.rows[header][1]
+    numbering = numbering_column(header_cells)
     ignored = tuple(
-        clean(c.value)
-        for i, c in enumerate(header_cells)
-        if clean(c.value) and i not in columns.values() and not re.fullmatch(r"s[oố]? ?tt|stt", header_key(clean(c.value)))
+        clean(c.value) for i, c in enumerate(header_cells) if clean(c.value) and i not in columns.values() and i != numbering
     )
     by_code = catalogue.by_code()
     field_map = dict(field_map or {})
@@ -97,8 +98,11 @@ def import_table(
     unknown_fields: dict[str, str] = {}
     seen: dict[str, int] = {}
     section: dict[str, str] = {}
-    for row in _rows(table, header, columns):
+    for row, label in _rows(table, header, columns, numbering):
         texts = [clean(c.value) for c in row.values.values() if clean(c.value)]
+        if not texts and label and not re.fullmatch(r"[\d.()]+", label):  # "I. Lĩnh vực Hộ tịch" in the STT column
+            _section(label, catalogue, field_map, section)
+            continue
         if not texts or _is_numbering(texts):
             continue
         if len(set(texts)) == 1 and read_code(row.values.get("code", Cell(None)).value)[0] is None:
@@ -122,7 +126,12 @@ def import_table(
 
 
 def _section(heading: str, catalogue: Catalogue, field_map: Mapping[str, str], section: dict[str, str]) -> None:
-    """A row holding one text only is a group heading: "A. Cấp tỉnh", "I. Lĩnh vực Hộ tịch"."""
+    """A row holding one text only is a group heading: "A. Cấp tỉnh", "I. Lĩnh vực Hộ tịch".
+
+    A heading naming no level and no declared field still ends the group
+    above it: its rows are not given the field of the previous group, but
+    reported with the heading as their field, to declare or map.
+    """
     level = heading_level(heading)
     if level is not None:
         section["level"] = level
@@ -130,6 +139,10 @@ def _section(heading: str, catalogue: Catalogue, field_map: Mapping[str, str], s
     field_id = match_field(heading, catalogue, field_map)
     if field_id is not None:
         section["field"] = field_id
+        section.pop("field_text", None)
+    else:
+        section.pop("field", None)
+        section["field_text"] = heading
 
 
 
@@ -162,7 +175,7 @@ def _import_row(
         return skipped("thiếu tên thủ tục")
     notes = [code_note] if code_note else []
 
-    field_text = row.text("field")
+    field_text = row.text("field") or section.get("field_text", "")
     field_id = match_field(field_text, catalogue, field_map) if field_text else section.get("field")
     if field_id is None:
         if not field_text:
@@ -183,6 +196,16 @@ def _import_row(
             return skipped(f"cấp thực hiện “{level_text}” không hợp lệ (dùng: {allowed})")
     elif section.get("level"):
         levels = (section["level"],)
+    reviews: dict[str, str] = {}
+    if not levels and row.text("agencies") and code not in by_code:
+        levels, why = agency_levels(row.lines("agencies"))
+        agencies = row.text("agencies")
+        if levels:
+            notes.append(f"cấp thực hiện {', '.join(levels)} suy ra từ cơ quan thực hiện “{agencies}”; xem lại")
+            reviews["level"] = f"suy ra từ cơ quan thực hiện “{agencies}”"
+        else:
+            notes.append(f"thiếu cấp thực hiện: {why}")
+            reviews["level"] = why
     as_of = catalogue.settings.as_of
     if DISTRICT in levels and as_of is not None and as_of >= REFORM_DATE:
         notes.append("cấp huyện không còn từ 01/7/2025; `tthc validate` sẽ báo")
@@ -192,4 +215,4 @@ def _import_row(
         if not update:
             return skipped(f"đã có ({existing.file}); dùng --update để cập nhật")
         return update_file(root, catalogue, existing, row, field_id, levels, notes, dry_run)
-    return create_file(root, catalogue, row, code, name, field_id, levels, notes, dry_run)
+    return create_file(root, catalogue, row, code, name, field_id, levels, notes, dry_run, reviews)

@@ -49,6 +49,21 @@ DECISION_NUMBER = re.compile(r"^\d{1,5}/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$")
 TYPED_DECISION_NUMBER = re.compile(r"^\d{1,5}/Q[ĐD]-[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*$", re.IGNORECASE)
 """A decision number as staff type it; ``QD`` (no Vietnamese keyboard) is accepted for ``QĐ``."""
 
+_LEGAL_SYMBOL_PART = r"[A-ZĐ](?:[A-ZĐ0-9]*[A-ZĐ][a-z]|[A-ZĐ0-9]*)"
+_LEGAL_NUMBER = rf"\d{{1,4}}(?:\.\d{{1,3}})?/(?:\d{{4}}/)?{_LEGAL_SYMBOL_PART}(?:-{_LEGAL_SYMBOL_PART})*"
+LEGAL_NUMBER = re.compile(rf"^{_LEGAL_NUMBER}$")
+"""Số/năm/ký hiệu of a legal text: ``123/2015/NĐ-CP``, ``66.7/2025/NQ-CP``, ``60/2014/QH13``.
+
+A part of the symbol is capitals and digits, and may end in one small letter
+after two capitals: Thủ tướng's decisions are QĐ-TTg (TT is Thông tư), a
+report TTr; a symbol in small letters (nđ-cp) or run into the next word
+(NĐ-CPLuật) is still a mistake. The rule ``legal-number`` checks a file's
+numbers against it and the spreadsheet importer finds numbers in a cell with
+:data:`LEGAL_NUMBER_IN_TEXT`, so a number the importer writes is one the rule accepts."""
+
+LEGAL_NUMBER_IN_TEXT = re.compile(rf"(?<![\w./])({_LEGAL_NUMBER})(?![\w-])")
+""":data:`LEGAL_NUMBER` inside a sentence, whole: never the tail of ``66.7/…`` nor the head of ``NĐ-CPLuật``."""
+
 SAFE_NAME = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z_-]|\.(?!\.))*")
 """A file or folder name that cannot climb out: no slash, no leading dot, no “..”."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,16 @@ COLUMN_LABELS = {key: names[0] if key != "code" else "Mã số TTHC" for key, na
 
 
 _ALIASES = {header_key(alias): key for key, aliases in COLUMNS.items() for alias in aliases}
+
+
+def is_numbering_header(value: Any) -> bool:
+    """Whether a header cell names the running number column: "STT", "Số TT", "TT", "Số thứ tự"."""
+    return isinstance(value, str) and re.fullmatch(r"(so )?tt|stt|so thu tu", header_key(value)) is not None
+
+
+def numbering_column(cells: list[Cell]) -> int | None:
+    """The running number column of a header row, where a group heading may stand ("I. Lĩnh vực Hộ tịch")."""
+    return next((col for col, cell in enumerate(cells) if is_numbering_header(cell.value)), None)
 
 
 def match_header(value: Any) -> str | None:

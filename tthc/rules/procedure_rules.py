@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import ClassVar
 
 from tthc import locator, text
 from tthc.findings import Finding, Rule, Severity, register
-from tthc.layout import CODE
+from tthc.layout import CODE, LEGAL_NUMBER
 from tthc.links import SPACE_OR_CONTROL, is_email, safe_url
 from tthc.model import DISTRICT, REFORM_DATE, Catalogue, Document, Duration, Procedure, code_text
 
@@ -432,14 +431,6 @@ class LocalTimeLonger(_ProcedureRule):
                     local=f"{local.value:g} {local.unit}",
                     legal=f"{legal.value:g} {legal.unit}",
                 )
-
-
-_SYMBOL_PART = r"[A-ZĐ](?:[A-ZĐ0-9]*[A-ZĐ][a-z]|[A-ZĐ0-9]*)"
-LEGAL_NUMBER = re.compile(rf"^\d{{1,4}}(\.\d{{1,3}})?/(\d{{4}}/)?{_SYMBOL_PART}(-{_SYMBOL_PART})*$")
-"""Số/năm/ký hiệu. A part of the symbol is capitals and digits, and may end in
-one small letter after two capitals: Thủ tướng's decisions are QĐ-TTg (TT is
-Thông tư), a report TTr; a symbol in small letters (nđ-cp) or run into the
-next word (NĐ-CPLuật) is still a mistake."""
 
 
 @register
