@@ -117,10 +117,13 @@ def refuse_links(files: Sequence[Path]) -> None:
     """
     from tthc.atomic import checked_path
 
+    roots: dict[Path, Path | None] = {}  # per folder: a catalogue has thousands of files in a few folders
     for file in files:
-        root = layout.catalogue_root_of(Path(os.path.abspath(file)))
         absolute = Path(os.path.abspath(file))
-        checked_path(file, root if root is not None and absolute.is_relative_to(root) else None)
+        if absolute.parent not in roots:
+            root = layout.catalogue_root_of(absolute)
+            roots[absolute.parent] = root if root is not None and absolute.is_relative_to(root) else None
+        checked_path(file, roots[absolute.parent])
 
 # --------------------------------------------------------------------------
 # The canonical key order, read from the schemas

@@ -363,7 +363,7 @@ def _pdf_writer(root: Path) -> Callable[[Path, Path], None]:
     def write(html: Path, pdf: Path) -> None:
         document = weasyprint.HTML(filename=str(html), url_fetcher=fetcher)
         with _font_time_fixed():
-            pdf.write_bytes(document.write_pdf())
+            write_new(pdf, document.write_pdf())
 
     return write
 
