@@ -535,6 +535,25 @@ def _setup(case: dict[str, Any], folder: Path, base: Path) -> None:
         (folder / "out").symlink_to(folder / "elsewhere")
     elif setup == "file-out":
         (folder / "out").write_text("một tệp, không phải thư mục\n", "utf-8")
+    elif setup == "link-procedures":
+        # The whole procedures folder moved out, a link left in its place.
+        shutil.move(folder / "catalogue" / "procedures", folder / "outside")
+        (folder / "catalogue" / "procedures").symlink_to("../outside")
+    elif setup == "link-init":
+        (folder / "outside").mkdir()
+        (folder / "moi").mkdir()
+        (folder / "moi" / "procedures").symlink_to("../outside")
+    elif setup == "link-file-out":
+        (folder / "elsewhere").mkdir()
+        (folder / "elsewhere" / "bao-cao.txt").write_text("một tệp ngoài, phải giữ nguyên\n", "utf-8")
+        (folder / "out.xlsx").symlink_to("elsewhere/bao-cao.txt")
+        (folder / "bao-cao").symlink_to("elsewhere")
+    elif setup == "link-in-out":
+        # An output folder tthc made, then given a link: replacing it must not be how a link gets in.
+        (folder / "elsewhere").mkdir()
+        (folder / "out" / "site").mkdir(parents=True)
+        (folder / "out" / render.MARKER).write_text(render.MARKER_TEXT, "utf-8")
+        (folder / "out" / "site" / "index.html").symlink_to("../../elsewhere/index.html")
     elif setup.startswith("recoded-"):
         # Every code changed, every name alike: each vanished code is a candidate for each new one.
         for side, first in (("cu", 1), ("moi", 2)):

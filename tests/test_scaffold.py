@@ -49,7 +49,7 @@ def findings_of(root: Path, file: str) -> set[tuple[str, tuple[str | int, ...]]]
 
 def test_procedure_scaffold_findings_are_exactly_the_placeholders(minimal: Path) -> None:
     path = layout.procedure_path(minimal, "ho-tich", "1.000894")
-    scaffold.create(path, scaffold.procedure_text(info()))
+    scaffold.create(path, scaffold.procedure_text(info()), minimal)
     assert findings_of(minimal, PROCEDURE) == EXPECTED_PROCEDURE
     assert {path for _, path in EXPECTED_PROCEDURE} - {("code",)} == set(scaffold.PROCEDURE_TODO)
     # Every placeholder is marked where validate points.
@@ -87,7 +87,7 @@ def test_scaffolds_are_already_in_canonical_form() -> None:
 
 def test_filled_scaffold_validates(minimal: Path) -> None:
     path = layout.procedure_path(minimal, "ho-tich", "1.000894")
-    scaffold.create(path, scaffold.procedure_text(info(decisions=("10/QĐ-UBND",))))
+    scaffold.create(path, scaffold.procedure_text(info(decisions=("10/QĐ-UBND",))), minimal)
     text = path.read_text("utf-8")
     for before, after in (
         ("steps: []", 'steps: ["Bước 1: Nộp hồ sơ.", "Bước 2: Nhận kết quả."]'),
@@ -110,15 +110,15 @@ def test_filled_scaffold_validates(minimal: Path) -> None:
 def test_decision_scaffold_findings_are_exactly_the_placeholders(minimal: Path) -> None:
     path = layout.decision_path(minimal, "11/QĐ-UBND", "2026-02-01")
     assert path == minimal / "decisions" / "2026" / "11-QĐ-UBND.yaml"
-    scaffold.create(path, scaffold.decision_text(scaffold.DecisionInfo("11/QĐ-UBND", "2026-02-01", issuer="Chủ tịch UBND")))
+    scaffold.create(path, scaffold.decision_text(scaffold.DecisionInfo("11/QĐ-UBND", "2026-02-01", issuer="Chủ tịch UBND")), minimal)
     assert findings_of(minimal, "decisions/2026/11-QĐ-UBND.yaml") == EXPECTED_DECISION
 
 
 def test_create_never_overwrites(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b.yaml"
-    scaffold.create(path, "x: 1\n")
+    scaffold.create(path, "x: 1\n", tmp_path)
     with pytest.raises(scaffold.ScaffoldError, match="không ghi đè"):
-        scaffold.create(path, "x: 2\n")
+        scaffold.create(path, "x: 2\n", tmp_path)
     assert path.read_text("utf-8") == "x: 1\n"
     assert sorted(p.name for p in path.parent.iterdir()) == ["b.yaml"]
 

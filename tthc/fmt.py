@@ -32,6 +32,7 @@ from __future__ import annotations
 import difflib
 import functools
 import io
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -105,6 +106,24 @@ def targets(paths: Sequence[Path]) -> list[Path]:
             found.setdefault(path, None)
     return list(found)
 
+
+
+def refuse_links(files: Sequence[Path]) -> None:
+    """Raise :class:`tthc.atomic.LinkOnWritePath` for the first file that is, or lies under, a link in its catalogue.
+
+    ``tthc fmt`` calls it before writing anything: a catalogue holding a link
+    is formatted not at all rather than in part. The check runs from the
+    root of the file's catalogue (from its own folder when it has none).
+    """
+    from tthc.atomic import checked_path
+
+    roots: dict[Path, Path | None] = {}  # per folder: a catalogue has thousands of files in a few folders
+    for file in files:
+        absolute = Path(os.path.abspath(file))
+        if absolute.parent not in roots:
+            root = layout.catalogue_root_of(absolute)
+            roots[absolute.parent] = root if root is not None and absolute.is_relative_to(root) else None
+        checked_path(file, roots[absolute.parent])
 
 # --------------------------------------------------------------------------
 # The canonical key order, read from the schemas

@@ -194,7 +194,7 @@ def create_file(
         return skipped(f"không tạo được tệp: {error.message}")
     if not dry_run:
         try:
-            scaffold.create(target, content)
+            scaffold.create(target, content, root)
         except scaffold.ScaffoldError as error:
             return skipped(str(error))
     todo = _todo(content)
@@ -396,7 +396,7 @@ def update_file(
     if formatted == source:
         return RowReport(number, UNCHANGED, code, name, existing.file, "; ".join(notes))
     if not dry_run:
-        write_text_atomic(path, formatted)
+        write_text_atomic(path, formatted, root)
     reason = "đã cập nhật: " + ", ".join(changed)
     return RowReport(number, UPDATED, code, name, existing.file, "; ".join([reason, *notes]))
 

@@ -505,24 +505,31 @@ def refuse_existing(files: Iterable[Path]) -> None:
 def write(files: Mapping[Path, str], folder: Path, new_repository: bool) -> None:
     """Create the folder (and a git repository in it), then every file, atomically, never over one.
 
-    Nothing is written when any of the files exists. Files get the mode the
-    user's umask gives, like any file the user creates.
+    Nothing is written when any of the files exists, or when a symbolic link
+    lies between ``folder`` (or, for the files at the repository's top, that
+    top) and a file. Files get the mode the user's umask gives, like any file
+    the user creates.
     """
+    from tthc.atomic import LinkOnWritePath, checked_path
     from tthc.scaffold import ScaffoldError, create
 
     refuse_existing(files)
+    tops = {path: Path(os.path.commonpath([folder, path])) for path in files}
+    try:
+        for path, top in tops.items():
+            checked_path(path, top)
+    except LinkOnWritePath as error:
+        raise InitError(str(error)) from error
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InitError(f"không tạo được thư mục “{folder}”: {error.strerror or error}.") from error
     if new_repository:
         _git_init(folder)
-    mode = 0o666 & ~_umask()
     for path, content in files.items():
         try:
-            create(path, content)
-            os.chmod(path, mode)
-        except ScaffoldError as error:
+            create(path, content, tops[path])
+        except (ScaffoldError, LinkOnWritePath) as error:
             raise InitError(str(error)) from error
 
 
@@ -535,9 +542,3 @@ def _git_init(folder: Path) -> None:
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip()
         raise InitError(f"git init trong “{folder}” không thành công: {reason}")
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current

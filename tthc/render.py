@@ -34,6 +34,7 @@ import jinja2
 from markupsafe import Markup
 
 from tthc import heap, parallel, qr, templating
+from tthc.atomic import LinkOnWritePath, checked_path, first_link, folder_mode, output_top, write_new
 from tthc.catalogue_view import catalogue_view, posting_lists
 from tthc.model import COMPONENTS, Catalogue
 from tthc.procedure_view import View
@@ -114,9 +115,16 @@ def _home() -> Path | None:
 
 
 def check_output(out: Path, catalogue_root: Path | None = None) -> Path:
-    """The resolved output folder, or :class:`RenderError` if replacing it could destroy anything else."""
-    if out.is_symlink():
-        raise RenderError(f"Thư mục đầu ra “{out}” là một liên kết (symlink); hãy chỉ thẳng tới thư mục thật.")
+    """The resolved output folder, or :class:`RenderError` if replacing it could destroy anything else.
+
+    A symbolic link is refused as the output folder, on the way to it from
+    the working folder (see :func:`tthc.atomic.output_top`), and anywhere in
+    an output folder being replaced: tthc never made it, so someone else did.
+    """
+    try:
+        checked_path(out, output_top(out))
+    except LinkOnWritePath as error:
+        raise RenderError(str(error)) from error
     target = out.resolve()
     if target == Path(target.anchor):
         raise RenderError("Không thể dùng thư mục gốc của hệ thống tệp làm thư mục đầu ra.")
@@ -137,6 +145,8 @@ def check_output(out: Path, catalogue_root: Path | None = None) -> Path:
                 f"Thư mục “{target}” đã có nội dung nhưng không phải do tthc tạo ra (thiếu tệp {MARKER}); "
                 "tthc không ghi đè để tránh xóa nhầm. Hãy chọn thư mục trống hoặc thư mục mới."
             )
+        if (link := first_link(target)) is not None:
+            raise RenderError(str(LinkOnWritePath(link, os.readlink(link))))
     return target
 
 
@@ -148,7 +158,7 @@ def _staging(out: Path) -> Iterator[Path]:
     try:
         yield tmp
         (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        tmp.chmod(0o755)  # mkdtemp makes it private; the output is for a web server or a kiosk
+        tmp.chmod(folder_mode())  # mkdtemp makes it private; the output is for a web server or a kiosk
         _publish(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -215,7 +225,7 @@ class _Writer:
         if folder not in self._made:
             folder.mkdir(parents=True, exist_ok=True)
             self._made.add(folder)
-        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        write_new(target, data.encode("utf-8") if isinstance(data, str) else data)
         self.tick()
         return target
 
@@ -353,7 +363,7 @@ def _pdf_writer(root: Path) -> Callable[[Path, Path], None]:
     def write(html: Path, pdf: Path) -> None:
         document = weasyprint.HTML(filename=str(html), url_fetcher=fetcher)
         with _font_time_fixed():
-            pdf.write_bytes(document.write_pdf())
+            write_new(pdf, document.write_pdf())
 
     return write
 

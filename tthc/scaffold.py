@@ -17,8 +17,6 @@ examples rather than written empty, because an empty list would claim "none".
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -339,36 +337,22 @@ def decision_text(info: DecisionInfo) -> str:
 # --------------------------------------------------------------------------
 
 
-def create(path: Path, content: str) -> None:
-    """Write a new file atomically; refuse if it exists, even if it appears meanwhile.
+def create(path: Path, content: str, root: Path) -> None:
+    """Write a new file of the catalogue at ``root`` atomically; refuse if it exists, even if it appears meanwhile.
 
-    The content goes to a temporary file first and is then hard-linked into
-    place, which fails if the name is taken: no half-written file, and no
-    race with a colleague creating the same procedure.
+    A symbolic link anywhere from ``root`` to the file raises
+    :class:`tthc.atomic.LinkOnWritePath` (not a :class:`ScaffoldError`: the
+    catalogue itself is unsafe, so a caller stops rather than skips a row).
+    The file gets the mode the user's umask gives.
     """
-    if path.exists():
-        raise ScaffoldError(f"Tệp “{path}” đã có; tthc không ghi đè. Sửa tệp đó, hoặc xóa nó trước nếu muốn tạo lại.")
+    from tthc.atomic import LinkOnWritePath, create_atomic
+
+    exists = f"Tệp “{path}” đã có; tthc không ghi đè. Sửa tệp đó, hoặc xóa nó trước nếu muốn tạo lại."
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        create_atomic(path, content.encode("utf-8"), root)
+    except LinkOnWritePath:
+        raise
+    except FileExistsError as error:
+        raise ScaffoldError(exists) from error
     except OSError as error:
         raise ScaffoldError(f"Không tạo được tệp “{path}”: {error.strerror or error}.") from error
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError as error:
-            raise ScaffoldError(f"Tệp “{path}” đã có; tthc không ghi đè.") from error
-        except OSError:  # a file system without hard links
-            with open(path, "xb") as handle:
-                handle.write(content.encode("utf-8"))
-    except FileExistsError as error:
-        raise ScaffoldError(f"Tệp “{path}” đã có; tthc không ghi đè.") from error
-    except OSError as error:
-        raise ScaffoldError(f"Không ghi được tệp “{path}”: {error.strerror or error}.") from error
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-

@@ -87,7 +87,7 @@ def diff(
       tthc diff HEAD~1 HEAD -f docx -o phu-luc.docx
     """
     from tthc import diff as core
-    from tthc.atomic import write_bytes_atomic
+    from tthc.atomic import LinkOnWritePath, write_output
     from tthc.gitsource import SourceError, resolve_sides, same_state_note
     from tthc.reading import load_catalogues
     from tthc.rules.announcement_rules import unannounced
@@ -125,10 +125,12 @@ def diff(
     data = WRITERS[fmt](changes, context)
     try:
         if output is not None:
-            write_bytes_atomic(output, data)
+            write_output(output, data)
         else:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
+    except LinkOnWritePath as error:
+        fail(str(error))
     except OSError as error:
         fail(f"không ghi được “{output or 'stdout'}”: {error.strerror or error}.")
     if offences is not None and findings_format != "text":
@@ -196,7 +198,7 @@ def _write_findings(
     """The findings of --require-decisions as tthc validate reports findings: to ``output``, or stderr."""
     import io
 
-    from tthc.atomic import write_text_atomic
+    from tthc.atomic import LinkOnWritePath, write_output
     from tthc.report import Report
     from tthc.reporters import REPORTERS, Context
 
@@ -213,8 +215,10 @@ def _write_findings(
     REPORTERS[fmt](report, buffer, Context(prefix, color=False))
     try:
         if output is not None:
-            write_text_atomic(output, buffer.getvalue())
+            write_output(output, buffer.getvalue().encode("utf-8"))
         else:
             click.echo(buffer.getvalue(), err=True, nl=False)
+    except LinkOnWritePath as error:
+        fail(str(error))
     except OSError as error:
         fail(f"không ghi được “{output}”: {error.strerror or error}.")

@@ -30,7 +30,7 @@ def export(path: Path | None, fmt: str, flat: bool, output: Path | None) -> None
     ghi ra tệp có BOM UTF-8 để Excel hiển thị đúng tiếng Việt. PATH: thư mục
     danh mục.
     """
-    from tthc.atomic import write_bytes_atomic
+    from tthc.atomic import LinkOnWritePath, write_output
     from tthc.export import to_csv, to_json, to_xlsx
     from tthc.reading import load_catalogue
     from tthc.source import folder_files
@@ -53,7 +53,9 @@ def export(path: Path | None, fmt: str, flat: bool, output: Path | None) -> None
         data = to_xlsx(catalogue)
     if output is not None:
         try:
-            write_bytes_atomic(output, data)
+            write_output(output, data)
+        except LinkOnWritePath as error:
+            fail(str(error))
         except OSError as error:
             fail(f"không ghi được “{output}”: {error.strerror or error}.")
         click.echo(f"Đã xuất {len(catalogue.procedures)} thủ tục vào {output}.", err=True)

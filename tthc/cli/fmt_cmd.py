@@ -51,12 +51,17 @@ def fmt(paths: tuple[Path, ...], check: bool) -> None:
     Tệp chỉ được ghi lại khi có thay đổi. PATHS: tệp hoặc thư mục; mặc định là
     bộ danh mục tìm từ thư mục hiện tại (như `tthc validate`).
     """
-    from tthc.fmt import format_file, targets
+    from tthc.atomic import LinkOnWritePath
+    from tthc.fmt import format_file, refuse_links, targets
 
     missing = [p for p in paths if not p.exists()]
     if missing:
         fail(f"Không tìm thấy “{missing[0]}”.")
     files = targets(paths or (catalogue_root(()),))
+    try:
+        refuse_links(() if check else files)
+    except LinkOnWritePath as error:
+        fail(str(error))
     color = wants_color(sys.stdout)
     changed = errors = 0
     for path in files:

@@ -148,6 +148,7 @@ def import_(
     tục đã có chỉ được cập nhật khi dùng --update, và chỉ ở những ô khác với
     bản `tthc export` của thủ tục đó. Mã thoát 1 nếu có dòng bị bỏ qua.
     """
+    from tthc.atomic import LinkOnWritePath
     from tthc.importer import import_table
     from tthc.tables import ImportFailure
 
@@ -157,7 +158,7 @@ def import_(
     root, catalogue = load_settings(catalogue_path)
     try:
         report = import_table(root, catalogue, file, update=update, field_map=mapping, sheet=sheet, dry_run=dry_run)
-    except ImportFailure as error:
+    except (ImportFailure, LinkOnWritePath) as error:
         fail(str(error))
     if wants_color(sys.stdout):
         write_rich(report, sys.stdout)

@@ -153,6 +153,7 @@ def procedure(
 ) -> None:
     """Tạo tệp thủ tục mới: procedures/<lĩnh vực>/<mã>.yaml."""
     from tthc import layout, scaffold
+    from tthc.atomic import LinkOnWritePath
 
     root, catalogue = load_settings(catalogue_path)
     fields = catalogue.settings.fields
@@ -177,8 +178,8 @@ def procedure(
     )
     try:
         path = layout.procedure_path(root, field_value, code_value)
-        scaffold.create(path, scaffold.procedure_text(info))
-    except (layout.UnsafeName, scaffold.ScaffoldError) as error:
+        scaffold.create(path, scaffold.procedure_text(info), root)
+    except (layout.UnsafeName, scaffold.ScaffoldError, LinkOnWritePath) as error:
         fail(str(error))
     _created(root, path)
     sys.exit(EXIT_OK)
@@ -202,6 +203,7 @@ def decision(
 ) -> None:
     """Tạo tệp quyết định công bố mới: decisions/<năm>/<số>.yaml."""
     from tthc import layout, scaffold
+    from tthc.atomic import LinkOnWritePath
 
     root, catalogue = load_settings(catalogue_path)
     existing = catalogue.decisions_by_number()
@@ -221,8 +223,8 @@ def decision(
     )
     path = layout.decision_path(root, number_value, signed_value)
     try:
-        scaffold.create(path, scaffold.decision_text(info))
-    except scaffold.ScaffoldError as error:
+        scaffold.create(path, scaffold.decision_text(info), root)
+    except (scaffold.ScaffoldError, LinkOnWritePath) as error:
         fail(str(error))
     _created(root, path)
     sys.exit(EXIT_OK)

@@ -11,6 +11,7 @@ from tthc.cli.common import (
     EXIT_OK,
     catalogue_root,
     display_prefix,
+    fail,
     open_cache,
     progress_bar,
     wants_color,
@@ -37,7 +38,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, output: Path | Non
     đó, nhưng vẫn đọc cả danh mục để kiểm tra chéo). Mặc định: tìm tthc.yaml từ
     thư mục hiện tại đi lên, rồi ./catalogue.
     """
-    from tthc.atomic import write_text_atomic
+    from tthc.atomic import LinkOnWritePath, write_output
     from tthc.reporters import REPORTERS, Context
     from tthc.validate import validate as run
 
@@ -51,7 +52,12 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, output: Path | Non
     if output is not None:
         buffer = io.StringIO()
         REPORTERS[fmt](report, buffer, Context(prefix, color=False, strict=strict))
-        write_text_atomic(output, buffer.getvalue())
+        try:
+            write_output(output, buffer.getvalue().encode("utf-8"))
+        except LinkOnWritePath as error:
+            fail(str(error))
+        except OSError as error:
+            fail(f"không ghi được “{output}”: {error.strerror or error}.")
     else:
         REPORTERS[fmt](report, sys.stdout, Context(prefix, color=wants_color(sys.stdout), strict=strict))
     sys.exit(EXIT_OK if report.ok(strict) else EXIT_FINDINGS)
