@@ -218,3 +218,29 @@ def test_an_interrupted_validate_stops_its_workers(catalogue: Path, tmp_path: Pa
     assert seconds <= ANSWER, f"took {seconds:.1f} s to stop"
     assert "Traceback" not in stderr
     assert no_process_left(run.pid) == []
+
+
+def test_an_interrupted_report_leaves_no_temporary_file(sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The atomic writes of the other commands: Ctrl-C while the report is written leaves neither half of it nor its temporary file."""
+    from click.testing import CliRunner
+
+    from tthc.cli import main
+
+    fsync = os.fsync
+    written: list[str] = []
+
+    def interrupted(fd: int) -> None:
+        """Ctrl-C when the report's temporary file is full and about to be renamed."""
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        if ".report.json." not in name:
+            return fsync(fd)
+        written.append(name)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    report = tmp_path / "reports" / "report.json"
+    result = CliRunner().invoke(main, ["validate", str(sample), "--format", "json", "--output", str(report)])
+    assert result.exit_code == 130, result.output
+    assert "Traceback" not in result.output
+    assert written and not Path(written[0]).exists()
+    assert sorted(p.name for p in report.parent.iterdir()) == []

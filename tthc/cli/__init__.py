@@ -43,10 +43,11 @@ def main(ctx: click.Context) -> None:
 
     \b
     Mã thoát (exit code):
-      0  hợp lệ / không có gì sai
-      1  có lỗi (hoặc cảnh báo khi dùng --strict)
-      2  lệnh không chạy được (tùy chọn sai, không tìm thấy danh mục)
-      130  bị dừng bằng Ctrl-C; 143  bị dừng bằng SIGTERM
+      0    hợp lệ / không có gì sai
+      1    có lỗi (hoặc cảnh báo khi dùng --strict)
+      2    lệnh không chạy được (tùy chọn sai, không tìm thấy danh mục)
+      130  bị dừng bằng Ctrl-C (SIGINT)
+      143  bị dừng bằng SIGTERM
     """
     # The one place that lets tthc steer the interpreter's collector (tthc.heap), for this command only.
     heap.manage()
