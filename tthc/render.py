@@ -176,9 +176,9 @@ def _staging(out: Path, pool: ProcessPoolExecutor | None = None) -> Iterator[Pat
 def _publish(tmp: Path, out: Path) -> None:
     """Swap the finished folder in: the old output is renamed away first, then deleted.
 
-    Ctrl-C and SIGTERM wait until the swap is over and are then dropped:
-    the new output is in place, so the command ends as done (exit code 0)
-    rather than as interrupted with half of a swap undone.
+    Ctrl-C and SIGTERM are ignored while it runs (a fraction of a second):
+    once it starts, the new output goes into place and the command ends as
+    done (exit code 0), never with half of a swap undone.
     """
     with _signals_held():
         if not out.exists():
@@ -227,7 +227,7 @@ def _locked(folder: Path, wait: bool = True) -> Iterator[None]:
 
 @contextmanager
 def _signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM are received and dropped during the block (only the main thread may set handlers)."""
+    """Ctrl-C and SIGTERM ignored during the block (only the main thread may set handlers)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
