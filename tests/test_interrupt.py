@@ -244,3 +244,29 @@ def test_an_interrupted_report_leaves_no_temporary_file(sample: Path, tmp_path: 
     assert "Traceback" not in result.output
     assert written and not Path(written[0]).exists()
     assert sorted(p.name for p in report.parent.iterdir()) == []
+
+
+def test_ctrl_c_during_the_swap_lets_it_finish(sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the new output goes into place the build is done: exit code 0, the new output, no old folder left."""
+    from click.testing import CliRunner
+
+    from tthc.cli import main
+
+    out = tmp_path / "site" / "out"
+    assert CliRunner().invoke(main, ["build", str(sample), "--out", str(out)]).exit_code == 0
+    (out / "from-before.txt").write_text("bản cũ", "utf-8")
+    rmtree = shutil.rmtree
+    sent: list[str] = []
+
+    def interrupted(path: Path, *args: object, **kwargs: object) -> None:
+        if ".out.old-" in str(path):  # the swap is done, the old output is being removed
+            sent.append(str(path))
+            os.kill(os.getpid(), signal.SIGINT)
+        rmtree(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(shutil, "rmtree", interrupted)
+    result = CliRunner().invoke(main, ["build", str(sample), "--out", str(out)])
+    assert sent, "the signal was sent during the swap"
+    assert result.exit_code == 0, result.output
+    assert not (out / "from-before.txt").exists() and (out / "site" / "index.html").is_file()
+    assert beside(out) == ["out"]
