@@ -9,12 +9,22 @@ one process is faster.
 
 Workers are started with spawn, not fork: a progress bar's thread may hold
 a lock that a forked child would inherit, locked.
+
+Only the command's own process answers Ctrl-C (SIGINT, which a terminal
+sends to every process of the job) and SIGTERM: a worker ignores SIGINT from
+birth and is stopped by this process, so an interrupted run prints no
+worker's traceback and never waits for a worker that will not finish. A
+worker whose parent dies (SIGKILL) ends at once rather than keep writing
+into a folder the next run will remove.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -45,12 +55,93 @@ def chunks(pieces: Sequence[T]) -> list[Sequence[T]]:
     return [pieces[n : n + CHUNK] for n in range(0, len(pieces), CHUNK)]
 
 
-def pool(workers: int, start: Callable[[], object] | None = None) -> ProcessPoolExecutor:
-    """Workers that each call ``start`` once when they start (to compile templates, say)."""
+STOP_WAIT = 2.0
+"""Seconds a stopped worker has to end after SIGTERM before it is killed."""
+
+
+@contextlib.contextmanager
+def pool(workers: int, start: Callable[[], object] | None = None) -> Iterator[ProcessPoolExecutor]:
+    """Workers that each call ``start`` once when they start (to compile templates, say), all started now.
+
+    When the block ends with an exception (Ctrl-C, SIGTERM, an error) the
+    workers are stopped at once (:func:`stop`) instead of finishing the
+    work already sent.
+    """
     import multiprocessing
 
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=start)
+    executor = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(start,)
+    )
+    try:
+        # Started with SIGINT blocked, so that a Ctrl-C while a worker imports tthc
+        # (before it can ignore SIGINT) waits here and is answered by this process.
+        with _blocked(signal.SIGINT):
+            for _ in range(workers):
+                executor.submit(ready)
+        yield executor
+    except BaseException:
+        stop(executor)
+        raise
+    executor.shutdown()
+
+
+def stop(executor: ProcessPoolExecutor) -> None:
+    """End the workers now: the work not started is dropped, the work under way is killed (it is unwanted).
+
+    Waiting for the chunks under way would take seconds, and a worker
+    writing into a folder about to be removed would make it again.
+    """
+    # The pool's own processes (3.14 has terminate_workers() for this).
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(STOP_WAIT)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    # A worker killed while sending a result leaves half a message, which the
+    # pool's thread would wait for forever: with this process's end of the pipe
+    # closed too (the workers' are), it reads the end of the pipe instead.
+    results = getattr(executor, "_result_queue", None)
+    if results is not None:
+        results._writer.close()
+    executor.shutdown()  # its thread sees the workers gone and ends
 
 
 def ready() -> None:
     """Nothing: submitted once per worker, it makes the pool start them all now rather than at the first piece."""
+
+
+def _start_worker(start: Callable[[], object] | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # discards a Ctrl-C held back while this worker started
+    if hasattr(signal, "pthread_sigmask"):  # not on Windows
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    threading.Thread(target=_end_with_parent, daemon=True).start()
+    if start is not None:
+        start()
+
+
+def _end_with_parent() -> None:
+    """Wait for the parent's death, then end this worker quietly."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+
+@contextlib.contextmanager
+def _blocked(signum: int) -> Iterator[None]:
+    """``signum`` held back (for this thread and the processes it starts) until the block ends, then delivered."""
+    if not hasattr(signal, "pthread_sigmask"):  # not on Windows
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signum})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)

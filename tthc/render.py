@@ -17,13 +17,16 @@ Nothing here prints; the CLI reports progress through a callback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import os
 import re
 import secrets
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -150,34 +153,101 @@ def check_output(out: Path, catalogue_root: Path | None = None) -> Path:
     return target
 
 
+_LEFTOVER = r"\.{name}\.(?:tmp-[a-z0-9_]{{8}}|old-[0-9a-f]{{12}})"
+"""The folders :func:`_staging` and :func:`_publish` make beside an output folder ``name``, and only those."""
+
+
 @contextmanager
-def _staging(out: Path) -> Iterator[Path]:
-    """A temporary folder beside ``out``; moved into place when the block ends without error."""
+def _staging(out: Path, pool: ProcessPoolExecutor | None = None) -> Iterator[Path]:
+    """A temporary folder beside ``out``; moved into place when the block ends without error.
+
+    When it ends with an error or an interrupt, ``pool``'s workers, which
+    write into the folder, are stopped before it is removed, or they would
+    make parts of it again. A run killed outright cannot remove it: the next
+    run writing ``out`` does (:func:`_remove_leftovers`). The folder is locked
+    while in use, so that a run writing ``out`` at the same time keeps it.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        yield tmp
-        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        tmp.chmod(folder_mode())  # mkdtemp makes it private; the output is for a web server or a kiosk
-        _publish(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with _locked(tmp):
+        try:
+            yield tmp
+            (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            tmp.chmod(folder_mode())  # mkdtemp makes it private; the output is for a web server or a kiosk
+            _publish(tmp, out)
+        except BaseException:
+            if pool is not None:
+                parallel.stop(pool)
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
 
 
 def _publish(tmp: Path, out: Path) -> None:
-    """Swap the finished folder in: the old output is renamed away first, then deleted."""
-    if not out.exists():
-        os.rename(tmp, out)
-        return
-    old = out.parent / f".{out.name}.old-{secrets.token_hex(6)}"
-    os.rename(out, old)
+    """Swap the finished folder in: the old output is renamed away first, then deleted.
+
+    Ctrl-C and SIGTERM are ignored while it runs (a fraction of a second):
+    once it starts, the new output goes into place and the command ends as
+    done (exit code 0), never with half of a swap undone.
+    """
+    with _signals_held():
+        if not out.exists():
+            os.rename(tmp, out)
+            return
+        old = out.parent / f".{out.name}.old-{secrets.token_hex(6)}"
+        with _locked(out):  # the lock moves with the folder to its old name
+            os.rename(out, old)
+            try:
+                os.rename(tmp, out)
+            except BaseException:
+                os.rename(old, out)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove the staging and old folders of runs killed while writing ``out`` (60 MB each at 1,500 procedures).
+
+    Only folders named as tthc names them, real folders (not links), and
+    not locked by a run still going.
+    """
+    leftover = re.compile(_LEFTOVER.format(name=re.escape(out.name)))
+    with os.scandir(out.parent) as entries:
+        found = [Path(e.path) for e in entries if leftover.fullmatch(e.name) and e.is_dir(follow_symlinks=False)]
+    for folder in found:
+        with contextlib.suppress(OSError), _locked(folder, wait=False):
+            shutil.rmtree(folder)
+
+
+@contextmanager
+def _locked(folder: Path, wait: bool = True) -> Iterator[None]:
+    """An exclusive lock on ``folder``, freed when the block ends or the process dies; OSError when taken and not ``wait``."""
     try:
-        os.rename(tmp, out)
-    except BaseException:
-        os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        import fcntl
+    except ImportError:  # not on POSIX: no lock
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM ignored during the block (only the main thread may set handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stops = (signal.SIGINT, signal.SIGTERM)
+    before = [signal.signal(s, signal.SIG_IGN) for s in stops]
+    try:
+        yield
+    finally:
+        for s, handler in zip(stops, before, strict=True):
+            signal.signal(s, signal.SIG_DFL if handler is None else handler)
 
 
 class _Writer:
@@ -559,13 +629,7 @@ def _workers(catalogue: Catalogue, options: RenderOptions) -> Iterator[ProcessPo
         yield None
         return
     with parallel.pool(workers, functools.partial(_worker_environment, options.templates)) as pool:
-        for _ in range(workers):
-            pool.submit(parallel.ready)
-        try:
-            yield pool
-        except BaseException:  # a bad filter, a template failing: the other chunks are not rendered for nothing
-            pool.shutdown(cancel_futures=True)
-            raise
+        yield pool
 
 
 def _plan_site(catalogue: Catalogue) -> View:
@@ -597,7 +661,7 @@ def render_sheets(
         raise PdfUnavailable(problem)
     with _workers(catalogue, options) as pool:
         site, lists = _plan_sheets(catalogue, options)
-        with _staging(target) as tmp:
+        with _staging(target, pool) as tmp:
             writer = _Writer(tmp, _sheet_files(site, lists, options), progress)
             _write_sheet_assets(env, writer, "")
             _write_procedures(env, writer, site["procedures"], (_sheet_page(""),), site, options, pool)
@@ -614,7 +678,7 @@ def render_site(
     env = _environment(options)
     with _workers(catalogue, options) as pool:
         site = _plan_site(catalogue)
-        with _staging(target) as tmp:
+        with _staging(target, pool) as tmp:
             writer = _Writer(tmp, _site_files(site), progress)
             _write_procedures(
                 env, writer, site["procedures"], (_site_page(""),), site, options, pool,
@@ -639,7 +703,7 @@ def build(
             sheets, lists = _plan_sheets(catalogue, options)
         else:  # the same view (and QR codes) as the site's: building it twice cost 25 s at 10k
             sheets, lists = site, posting_lists(catalogue, site)
-        with _staging(target) as tmp:
+        with _staging(target, pool) as tmp:
             writer = _Writer(tmp, _sheet_files(sheets, lists, options) + _site_files(site), progress)
             site_rest = functools.partial(_write_site, env, writer, site_prefix, site, options)
             _write_sheet_assets(env, writer, sheets_prefix)

@@ -23,11 +23,19 @@ from tthc.cli import (
     stats_cmd,
     validate_cmd,
 )
+from tthc.cli.common import stoppable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        """Every command stops on Ctrl-C or SIGTERM with its own exit code (click's "Aborted!" would be 1)."""
+        with stoppable():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="tthc", message="%(prog)s %(version)s")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -35,9 +43,11 @@ def main(ctx: click.Context) -> None:
 
     \b
     Mã thoát (exit code):
-      0  hợp lệ / không có gì sai
-      1  có lỗi (hoặc cảnh báo khi dùng --strict)
-      2  lệnh không chạy được (tùy chọn sai, không tìm thấy danh mục)
+      0    hợp lệ / không có gì sai
+      1    có lỗi (hoặc cảnh báo khi dùng --strict)
+      2    lệnh không chạy được (tùy chọn sai, không tìm thấy danh mục)
+      130  bị dừng bằng Ctrl-C (SIGINT)
+      143  bị dừng bằng SIGTERM
     """
     # The one place that lets tthc steer the interpreter's collector (tthc.heap), for this command only.
     heap.manage()

@@ -1,10 +1,12 @@
-"""Small pieces the commands share: finding the catalogue and its settings, colour, exit codes."""
+"""Small pieces the commands share: finding the catalogue and its settings, colour, exit codes, interrupts."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -18,6 +20,53 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (SIGINT): 128 + the signal's number, as shells report a command a signal ended."""
+EXIT_TERMINATED = 143
+"""SIGTERM (a service manager or ``kill``): 128 + 15."""
+
+_STOPS = {signal.SIGINT: ("Ctrl-C", EXIT_INTERRUPTED), signal.SIGTERM: ("SIGTERM", EXIT_TERMINATED)}
+
+
+@contextlib.contextmanager
+def stoppable() -> Iterator[None]:
+    """Run a command so that Ctrl-C or SIGTERM ends it with exit code 130 or 143 and one line, never a traceback.
+
+    Both raise KeyboardInterrupt, so the command's own cleanup (``finally``
+    and ``except BaseException`` blocks: staging folders, temporary files,
+    worker processes) runs first, for SIGTERM as for Ctrl-C. An error raised
+    while it stops (a worker gone with the same signal) is part of the stop,
+    not a bug to show.
+    """
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    received: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        received.append(signum)
+        for each in _STOPS:  # cleaning up takes a second: a second Ctrl-C must not cut it short
+            signal.signal(each, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    before = {each: signal.signal(each, stop) for each in _STOPS}
+    try:
+        yield
+    except KeyboardInterrupt:
+        _stopped(received[0] if received else signal.SIGINT)
+    except Exception:
+        if not received:
+            raise
+        _stopped(received[0])
+    finally:
+        for each, handler in before.items():
+            signal.signal(each, signal.SIG_DFL if handler is None else handler)
+
+
+def _stopped(signum: int) -> NoReturn:
+    name, code = _STOPS[signal.Signals(signum)]
+    click.echo(f"\ntthc: đã dừng theo yêu cầu ({name}); không có tệp nào bị ghi dở.", err=True)
+    sys.exit(code)
 
 
 def wants_color(stream: TextIO) -> bool:
