@@ -267,6 +267,9 @@ def build_settings(file: str, data: Any) -> Settings:
             else defaults.max_aliases,
             max_depth=_int(limits, "max_depth") or defaults.max_depth,
             max_nodes=_int(limits, "max_nodes") or defaults.max_nodes,
+            max_import_bytes=_int(limits, "max_import_bytes") or defaults.max_import_bytes,
+            max_import_rows=_int(limits, "max_import_rows") or defaults.max_import_rows,
+            max_import_cells=_int(limits, "max_import_cells") or defaults.max_import_cells,
         ),
         data=data if isinstance(data, dict) else {},
     )
