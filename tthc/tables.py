@@ -16,6 +16,10 @@ from typing import Any
 
 from tthc import text
 from tthc.cells import header_key
+from tthc.model import Limits
+from tthc.wording import number_text
+
+DEFAULT_LIMITS = Limits()
 
 
 class ImportFailure(Exception):
@@ -72,16 +76,28 @@ class Table:
     notes: tuple[str, ...] = ()
 
 
-def read_xlsx(path: Path, sheet: str | None = None) -> Table:
-    """Read an .xlsx workbook's sheet; a merged range gives its value to every cell it covers."""
+def read_xlsx(path: Path, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """Read an .xlsx workbook's sheet; a merged range gives its value to every cell it covers.
+
+    The workbook is checked by :func:`tthc.xlsx_check.check_workbook` before
+    openpyxl opens it, and links to other workbooks are neither followed nor
+    kept (the cached values are read), so a file from outside is read within
+    ``limits`` or refused with a message.
+    """
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from tthc.xlsx_check import WorkbookRefused, check_workbook
+
     try:
-        workbook = load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        check_workbook(path, limits)
+        workbook = load_workbook(path, data_only=True, keep_links=False)
+    except WorkbookRefused as error:
+        raise ImportFailure(f"“{path.name}”: {error}") from error
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError,
+            IndexError, SyntaxError, OSError) as error:  # fmt: skip
         raise ImportFailure(f"Không đọc được “{path.name}” như tệp Excel .xlsx ({error}).") from error
     if sheet is not None:
         if sheet not in workbook.sheetnames:
@@ -92,6 +108,13 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         sheets = list(workbook.worksheets)
     best: Table | None = None
     for worksheet in sheets:
+        # A few cells far apart make a grid of every cell between them.
+        if worksheet.max_row * worksheet.max_column > limits.max_import_cells:
+            raise ImportFailure(
+                f"“{path.name}”: trang “{worksheet.title}” trải tới dòng {worksheet.max_row}, cột "
+                f"{worksheet.max_column}, vượt giới hạn {number_text(limits.max_import_cells)} ô (limits.max_import_cells) "
+                "trong tthc.yaml; hãy xóa các ô thừa ở xa bảng hoặc tách tệp."
+            )
         grid: list[list[Cell]] = [
             [Cell(c.value, c.number_format or "General") for c in row] for row in worksheet.iter_rows()
         ]
@@ -110,7 +133,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     return best or Table([])
 
 
-def read_csv(path: Path) -> Table:
+def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS) -> Table:
     """Read a CSV: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"), or Windows-1258.
 
     Excel on a Vietnamese Windows saves "CSV" in Windows-1258, whose tones are
@@ -151,7 +174,20 @@ def read_csv(path: Path) -> Table:
         elif first.count("\t") > first.count(","):
             dialect = csv.excel_tab
     reader = csv.reader(io.StringIO(decoded, newline=""), dialect)
-    rows = [(i + 1, [Cell(v) for v in row]) for i, row in enumerate(reader)]
+    rows: list[tuple[int, list[Cell]]] = []
+    cells = 0
+    try:
+        for row in reader:
+            cells += len(row)
+            if len(rows) >= limits.max_import_rows or cells > limits.max_import_cells:
+                raise ImportFailure(
+                    f"“{path.name}”: hơn {number_text(limits.max_import_rows)} dòng hoặc "
+                    f"{number_text(limits.max_import_cells)} ô, vượt giới hạn limits.max_import_rows, "
+                    "limits.max_import_cells trong tthc.yaml; hãy tách tệp hoặc nâng giới hạn."
+                )
+            rows.append((len(rows) + 1, [Cell(v) for v in row]))
+    except csv.Error as error:
+        raise ImportFailure(f"“{path.name}”, dòng {reader.line_num}: CSV hỏng ({error}).") from error
     return Table(rows, encoding=guess, notes=tuple(notes))
 
 
@@ -159,14 +195,15 @@ class _Semicolon(csv.excel):
     delimiter = ";"
 
 
-def read_table(path: Path, sheet: str | None = None) -> Table:
+def read_table(path: Path, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """A spreadsheet or CSV from outside, read within ``limits`` (tthc.yaml's) or refused with :class:`ImportFailure`."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise ImportFailure(f"Không tìm thấy tệp “{path}”.")
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, sheet)
+        return read_xlsx(path, sheet, limits)
     if suffix in (".csv", ".txt", ".tsv"):
-        return read_csv(path)
+        return read_csv(path, limits)
     if suffix == ".xls":
         raise ImportFailure(
             f"“{path.name}” là định dạng Excel 97-2003 (.xls) cũ; mở trong Excel và lưu thành .xlsx hoặc CSV UTF-8."
