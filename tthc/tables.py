@@ -133,6 +133,24 @@ def read_xlsx(path: Path, sheet: str | None = None, limits: Limits = DEFAULT_LIM
     return best or Table([])
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection")."""
+
+
+def formula_safe(value: str) -> str:
+    """A CSV cell no spreadsheet runs: a quote before a formula's first character, as Excel shows text.
+
+    A value starting with a quote gets one more, so that :func:`formula_unsafe`
+    gives back exactly the value, whatever it is.
+    """
+    return "'" + value if value.startswith((*FORMULA_STARTS, "'")) else value
+
+
+def formula_unsafe(value: str) -> str:
+    """The value :func:`formula_safe` was given: its quote removed, and no other."""
+    return value[1:] if value.startswith("'") and value[1:].startswith((*FORMULA_STARTS, "'")) else value
+
+
 def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS) -> Table:
     """Read a CSV: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"), or Windows-1258.
 
@@ -185,7 +203,7 @@ def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS) -> Table:
                     f"{number_text(limits.max_import_cells)} ô, vượt giới hạn limits.max_import_rows, "
                     "limits.max_import_cells trong tthc.yaml; hãy tách tệp hoặc nâng giới hạn."
                 )
-            rows.append((len(rows) + 1, [Cell(v) for v in row]))
+            rows.append((len(rows) + 1, [Cell(formula_unsafe(v)) for v in row]))
     except csv.Error as error:
         raise ImportFailure(f"“{path.name}”, dòng {reader.line_num}: CSV hỏng ({error}).") from error
     return Table(rows, encoding=guess, notes=tuple(notes))
