@@ -158,8 +158,15 @@ def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS) -> Table:
     combining marks: decoded and NFC-composed they are ordinary text. Western
     code pages cannot hold Vietnamese at all, so such a file is refused with a
     message saying how to save it properly instead of importing broken names.
+    A cell :func:`formula_safe` quoted (``tthc export``) is read back as it was.
     """
     try:
+        size = path.stat().st_size
+        if size > limits.max_import_bytes:
+            raise ImportFailure(
+                f"“{path.name}”: tệp {number_text(size)} byte, vượt giới hạn {number_text(limits.max_import_bytes)} "
+                "byte (limits.max_import_bytes trong tthc.yaml); hãy tách tệp hoặc nâng giới hạn."
+            )
         raw = path.read_bytes()
     except OSError as error:
         raise ImportFailure(f"Không đọc được “{path}”: {error.strerror or error}.") from error

@@ -30,6 +30,8 @@ from tthc.model import Limits
 from tthc.wording import number_text
 
 CHUNK = 1 << 20
+MAX_PARTS = 10_000
+"""Parts of one workbook: Excel writes tens; zipfile spends memory on each one its directory lists."""
 XML_PARTS = (".xml", ".rels", ".vml")
 """Parts openpyxl parses as XML; images and printer settings are only sized."""
 
@@ -78,6 +80,14 @@ def _too_large(size: int, limit: int, verb: str) -> str:
 
 def check_workbook(path: Path, limits: Limits) -> None:
     """Raise :class:`WorkbookRefused` unless ``path`` is a whole .xlsx within ``limits``."""
+    size = path.stat().st_size
+    if size > limits.max_import_bytes:
+        raise WorkbookRefused(_too_large(size, limits.max_import_bytes, "nặng"))
+    parts = _parts(path)
+    if parts is not None and parts > MAX_PARTS:
+        raise WorkbookRefused(
+            f"tệp nén có hơn {number_text(MAX_PARTS)} phần; một bảng tính Excel chỉ có vài chục, tệp không được đọc."
+        )
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
@@ -98,6 +108,17 @@ def check_workbook(path: Path, limits: Limits) -> None:
                 _scan(archive, info, count)
             else:
                 count.add_bytes(info.file_size)
+
+
+def _parts(path: Path) -> int | None:
+    """How many parts the zip's end record says it has, read before zipfile lists them all (None: no record)."""
+    with path.open("rb") as stream:
+        stream.seek(max(0, path.stat().st_size - (1 << 16) - 22))
+        tail = stream.read()
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or len(tail) < end + 12:
+        return None
+    return int.from_bytes(tail[end + 10 : end + 12], "little")  # 0xFFFF (ZIP64) is over MAX_PARTS too
 
 
 def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, count: _Count) -> None:
