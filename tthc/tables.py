@@ -95,7 +95,7 @@ def read_xlsx(path: Path, sheet: str | None = None, limits: Limits = DEFAULT_LIM
         check_workbook(path, limits)
         workbook = load_workbook(path, data_only=True, keep_links=False)
     except WorkbookRefused as error:
-        raise ImportFailure(f"“{path.name}”: {error}") from error
+        raise ImportFailure(f"Không đọc được “{path.name}” như tệp Excel .xlsx: {error}") from error
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError,
             IndexError, SyntaxError, OSError) as error:  # fmt: skip
         raise ImportFailure(f"Không đọc được “{path.name}” như tệp Excel .xlsx ({error}).") from error

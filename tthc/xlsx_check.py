@@ -92,7 +92,7 @@ def check_workbook(path: Path, limits: Limits) -> None:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
         raise WorkbookRefused(
-            f"không phải tệp Excel .xlsx, hoặc tệp bị cắt cụt ({error}); hãy mở lại trong Excel và lưu thành .xlsx."
+            f"không phải tệp nén zip, hoặc tệp bị cắt cụt ({error}); hãy mở lại trong Excel và lưu thành .xlsx."
         ) from error
     with archive:
         infos = archive.infolist()
