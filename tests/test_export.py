@@ -188,3 +188,65 @@ def test_unreadable_files_are_named_and_exit_1(tmp_path: Path) -> None:
 
 def test_every_flat_column_has_a_header() -> None:
     assert len({key for key, _ in FLAT_COLUMNS}) == len(FLAT_COLUMNS) == len(set(HEADERS))
+
+
+FORMULAS = {
+    "1.000001": '=HYPERLINK("http://x.example/?a=1","Bấm vào đây")',
+    "1.000002": "+84 Đăng ký kết hôn",
+    "1.000003": "-2+3+cmd|' /C calc'!A0",
+    "1.000004": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "1.000005": "'Chứng thực' chữ ký",
+    "1.000006": "Xác định dân tộc",
+}
+"""Names a spreadsheet would run (OWASP's CSV injection), one already quoted, and a plain one."""
+
+
+def formula_catalogue(tmp_path: Path) -> Path:
+    root = build(tmp_path)
+    for path in root.glob("procedures/*/*.yaml"):
+        name = json.dumps(FORMULAS[path.stem], ensure_ascii=False)  # JSON's string is YAML's double-quoted one
+        lines = [f"name: {name}" if line.startswith("name: ") else line for line in path.read_text("utf-8").splitlines()]
+        text = "\n".join(lines) + "\n"
+        path.write_text(text.replace("subjects: [", 'subjects: ["-1", "- Công dân", '), "utf-8")
+    return root
+
+
+def test_formula_safe_gives_back_every_value() -> None:
+    from tthc.tables import formula_safe, formula_unsafe
+
+    values = ["", "'", "''", "'=1", "=1", "-", "-5", "- Bước 1", "\tx", "\rx", "@x", "+x", "x=1", "Đăng ký"]
+    for value in values:
+        safe = formula_safe(value)
+        assert not safe.startswith(("=", "+", "-", "@", "\t", "\r")), safe
+        assert formula_unsafe(safe) == value
+    assert formula_safe("x=1") == "x=1" and formula_unsafe("'x") == "'x"  # a quote the export did not add stays
+
+
+def test_no_exported_cell_starts_a_formula_and_import_gives_every_value_back(tmp_path: Path) -> None:
+    root = formula_catalogue(tmp_path)
+    before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
+    catalogue, _ = load_catalogue(str(root), folder_files(root))
+    assert {p.code: p.name for p in catalogue.procedures} == FORMULAS
+    runner = CliRunner()
+    sheets = {}
+    for fmt in ("csv", "xlsx"):
+        sheets[fmt] = tmp_path / f"xuat.{fmt}"
+        result = runner.invoke(main, ["export", str(root), "-f", fmt, "-o", str(sheets[fmt])])
+        assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(sheets["csv"].read_text("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    names = {row[0]: row[1] for row in rows[1:]}
+    assert names["1.000001"] == "'" + FORMULAS["1.000001"] and names["1.000005"] == "''Chứng thực' chữ ký"
+    assert names["1.000006"] == "Xác định dân tộc"
+    assert rows[1][HEADERS.index("Đối tượng thực hiện")].startswith("'-1; - Công dân")
+    sheet = load_workbook(sheets["xlsx"]).active
+    assert sheet is not None
+    formulas = [c for row in sheet.iter_rows(min_row=2) for c in row if str(c.value or "").startswith("=")]
+    assert formulas and all(c.data_type == "s" and c.quotePrefix for c in formulas)
+    assert {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)} == FORMULAS
+    for fmt, path in sheets.items():
+        result = runner.invoke(main, ["import", str(path), "--update", "-C", str(root)])
+        assert result.exit_code == 0, (fmt, result.output)
+        assert "cập nhật 0, không đổi 6" in result.stdout, (fmt, result.stdout)
+        assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before

@@ -374,6 +374,137 @@ def _long_line_block(path: Path) -> None:
     path.write_text(MINIMAL_PROCEDURE + "note: " + "Lưu ý " * 50_000 + "\n", "utf-8")
 
 
+# Spreadsheets from outside: a workbook openpyxl writes, with one part changed.
+
+SHEET = "xl/worksheets/sheet1.xml"
+SHEET_START = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+SHEET_END = b"</sheetData></worksheet>"
+
+
+def _workbook() -> dict[str, bytes]:
+    """The parts of a workbook with a header and one procedure, as ``tthc import`` accepts it."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Mã TTHC", "Tên thủ tục", "Lĩnh vực", "Cấp thực hiện"])
+    sheet.append(["1.000897", "Đăng ký lại khai sinh", "Hộ tịch", "Cấp xã"])
+    out = io.BytesIO()
+    book.save(out)
+    with zipfile.ZipFile(out) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _write_xlsx(path: Path, parts: dict[str, bytes]) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def _xlsx_with_sheet(sheet: bytes) -> Callable[[Path], None]:
+    return lambda path: _write_xlsx(path, {**_workbook(), SHEET: sheet})
+
+
+def _rows(count: int) -> bytes:
+    return b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(1, count + 1))
+
+
+_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10 if i > 1 else b"&lol;" * 10) for i in range(1, 10))
+    + b']>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>' + SHEET_END
+)
+_EXTERNAL = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE w [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>&secret;</t></is></c></row>' + SHEET_END
+)
+
+
+def _xlsx_bomb(path: Path) -> None:
+    """300 MB of sheet XML in about a megabyte of zip, written in pieces."""
+    import zipfile
+
+    parts = _workbook()
+    row = _rows(1) * 4000
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            if name != SHEET:
+                archive.writestr(name, data)
+        with archive.open(SHEET, "w", force_zip64=True) as sheet:
+            sheet.write(SHEET_START)
+            for _ in range(300 * 1024 * 1024 // len(row)):
+                sheet.write(row)
+            sheet.write(SHEET_END)
+
+
+def _xlsx_lying_directory(path: Path) -> None:
+    """A sheet of 2 MB whose zip directory and local header say 2 kB: zip's own size fields lie."""
+    import struct
+
+    sheet = SHEET_START + _rows(40_000) + SHEET_END
+    _write_xlsx(path, {**_workbook(), SHEET: sheet})
+    data = bytearray(path.read_bytes())
+    true, lie = struct.pack("<I", len(sheet)), struct.pack("<I", 2048)
+    assert data.count(true) == 2, "the sheet's size is in its local header and in the directory"
+    path.write_bytes(bytes(data).replace(true, lie))
+
+
+def _xlsx_sheet_cut_short(path: Path) -> None:
+    parts = _workbook()
+    _write_xlsx(path, {**parts, SHEET: parts[SHEET][: len(parts[SHEET]) // 2]})
+
+
+def _xlsx_file_cut_short(path: Path) -> None:
+    _xlsx_with_sheet(_workbook()[SHEET])(path)
+    path.write_bytes(path.read_bytes()[:-300])
+
+
+def _zip_without_workbook(path: Path) -> None:
+    _write_xlsx(path, {"word/document.xml": b"<document/>"})
+
+
+def _many_parts(path: Path) -> None:
+    """A workbook with 100 000 empty parts: zipfile would build an object for each before anything is read."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in _workbook().items():
+            archive.writestr(name, data)
+        for i in range(100_000):
+            archive.writestr(f"xl/media/{i}", b"")
+
+
+def _merged_everything(path: Path) -> None:
+    """Four bytes of XML that openpyxl would make 17 billion cells of."""
+    sheet = SHEET_START.replace(b"<sheetData>", b"<sheetData>" + _rows(1) + b"</sheetData>")
+    _xlsx_with_sheet(sheet + b'<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells></worksheet>')(path)
+
+
+def _csv_rows(count: int) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        rows = "".join(f"1.{i:06d},Đăng ký lại lần {i},Hộ tịch,Cấp xã\n" for i in range(count))
+        path.write_text("Mã TTHC,Tên thủ tục,Lĩnh vực,Cấp thực hiện\n" + rows, "utf-8")
+
+    return write
+
+
+def _far_cells(path: Path) -> None:
+    """Two cells, at A1 and XFD1048576: a grid of every cell between them."""
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    _xlsx_with_sheet(SHEET_START + _rows(1) + far + SHEET_END)(path)
+
+
 GENERATORS: dict[str, Callable[[Path], None]] = {
     "twenty_megabytes": _twenty_megabytes,
     "billion_laughs": _billion_laughs,
@@ -389,6 +520,21 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
     "five_thousand_digits": _five_thousand_digits,
     "four_hundred_digit_fee": _four_hundred_digit_fee,
     "unique_mappings": _unique_mappings,
+    "xlsx_bomb": _xlsx_bomb,
+    "xlsx_lying_directory": _xlsx_lying_directory,
+    "xlsx_billion_laughs": _xlsx_with_sheet(_LAUGHS),
+    "xlsx_external_entity": _xlsx_with_sheet(_EXTERNAL),
+    "xlsx_sheet_cut_short": _xlsx_sheet_cut_short,
+    "xlsx_file_cut_short": _xlsx_file_cut_short,
+    "xlsx_broken_xml": _xlsx_with_sheet(SHEET_START + b"<row><c><v>1</c></row>" + SHEET_END),
+    "xlsx_60k_rows": lambda path: _xlsx_with_sheet(SHEET_START + _rows(60_000) + SHEET_END)(path),
+    "csv_60k_rows": _csv_rows(60_000),
+    "csv_150_rows": _csv_rows(150),
+    "csv_30k_rows": _csv_rows(30_000),
+    "xlsx_merged_everything": _merged_everything,
+    "xlsx_far_cells": _far_cells,
+    "zip_without_workbook": _zip_without_workbook,
+    "xlsx_100k_parts": _many_parts,
 }
 
 
@@ -403,7 +549,7 @@ def _load_cases() -> list[dict[str, Any]]:
 
 
 CASES = _load_cases()
-CATEGORIES = ("yaml", "encoding", "values", "paths", "html", "git")
+CATEGORIES = ("yaml", "encoding", "values", "paths", "html", "git", "import")
 
 
 def _param(case: dict[str, Any]) -> Any:

@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import SHARED_DATA
 from tthc import portal, schema, text
-from tthc.model import Field
+from tthc.model import Field, Limits
 from tthc.portal_tables import CHANNELS, CHROME, EMPTY
 
 RECORDS = SHARED_DATA / "real-procedures" / "records.json"
@@ -348,8 +348,31 @@ def test_hostile_json_is_refused_before_it_is_built(tmp_path: Path) -> None:
     big = tmp_path / "big.json"
     big.write_text(json.dumps([record()] * 50, ensure_ascii=False), "utf-8")
     with pytest.raises(portal.PortalError, match="vượt giới hạn"):
-        portal.read_records(big, max_bytes=10_000)
+        portal.read_records(big, Limits(max_import_bytes=10_000))
     bad = tmp_path / "bad.json"
     bad.write_bytes(b"[\xff]")
     with pytest.raises(portal.PortalError, match="UTF-8"):
         portal.read_records(bad)
+
+
+def test_portal_json_is_held_to_the_catalogues_limits(tmp_path: Path) -> None:
+    """Wide or long JSON is refused from its punctuation, before the parser builds millions of objects."""
+    wide = tmp_path / "wide.json"
+    wide.write_text("[" + ",".join(["[]"] * 200_000) + "]", "utf-8")
+    with pytest.raises(portal.PortalError, match=r"wide\.json: hơn 50\.000 bản ghi"):
+        portal.read_records(wide)
+    ones = tmp_path / "ones.json"
+    ones.write_text("[" + ",".join(["1"] * 2_000_000) + "]", "utf-8")
+    with pytest.raises(portal.PortalError, match=r"ones\.json: hơn 1\.000\.000 giá trị"):
+        portal.read_records(ones)
+    three = tmp_path / "three.json"
+    three.write_text(json.dumps([record(), record(), record()], ensure_ascii=False), "utf-8")
+    assert len(portal.read_records(three)) == 3
+    with pytest.raises(portal.PortalError, match=r"vượt giới hạn limits\.max_import_rows"):
+        portal.read_records(three, Limits(max_import_rows=2))
+    shallow = Limits(max_depth=1)
+    with pytest.raises(portal.PortalError, match="lồng quá sâu"):
+        portal.read_records(three, shallow)
+    brackets = tmp_path / "brackets.json"
+    brackets.write_text(json.dumps([record(ten_thu_tuc='Tên có \\" và [[[{{ ' + "[" * 100)]), "utf-8")
+    assert portal.read_records(brackets)[0]["ten_thu_tuc"].endswith("[" * 100)  # brackets in strings are text

@@ -20,6 +20,7 @@ from typing import Any
 
 from tthc import text, wording
 from tthc.model import CHANNELS, Catalogue, Method, Procedure
+from tthc.tables import formula_safe
 
 SEPARATOR = "; "
 
@@ -138,12 +139,18 @@ def to_json(catalogue: Catalogue, flat: bool = False) -> str:
 
 
 def to_csv(catalogue: Catalogue) -> str:
-    """CSV with a header row; every cell is quoted when needed, lines end with CRLF as Excel expects."""
+    """CSV with a header row; every cell is quoted when needed, lines end with CRLF as Excel expects.
+
+    A cell that would start a formula (a name "=HYPERLINK(…)", a step "- Nộp
+    hồ sơ") starts with a quote instead (:func:`tthc.tables.formula_safe`), as
+    text typed in Excel does: a colleague opening the file runs nothing, and
+    ``tthc import`` removes the quote again.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADERS)
     for row in flat_rows(catalogue):
-        writer.writerow([row[key] for key, _ in FLAT_COLUMNS])
+        writer.writerow([formula_safe(row[key]) for key, _ in FLAT_COLUMNS])
     return out.getvalue()
 
 
@@ -171,6 +178,8 @@ def to_xlsx(catalogue: Catalogue, title: str = "Thủ tục") -> bytes:
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, even "=HYPERLINK(…)": a cell from the catalogue is never a formula
+                if formula_safe(cell.value) != cell.value:
+                    cell.quotePrefix = True  # and stays text when someone edits it in Excel
     code_column = get_column_letter(1)
     for cell in sheet[code_column]:
         cell.number_format = "@"

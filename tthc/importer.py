@@ -78,7 +78,7 @@ def import_table(
     Raises :class:`ImportFailure` when the file as a whole cannot be read;
     row problems go into the report and never stop the other rows.
     """
-    table = read_table(path, sheet)
+    table = read_table(path, sheet, catalogue.settings.limits)
     found = find_header(table)
     if found is None:
         known = ", ".join(COLUMN_LABELS.values())

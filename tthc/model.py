@@ -239,7 +239,7 @@ class Feedback:
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits for reading YAML written by many hands."""
+    """Resource limits for reading YAML written by many hands, and spreadsheets and JSON from outside."""
 
     max_file_bytes: int = 1024 * 1024
     max_aliases: int = 20
@@ -248,6 +248,15 @@ class Limits:
     """Values, mappings and lists in one file: building data costs tens of
     microseconds a node, so a pasted list of a million numbers must be
     refused before it is built, whatever its size in bytes."""
+    max_import_bytes: int = 128 * 1024 * 1024
+    """An imported file's size: a JSON file's bytes, an .xlsx workbook's once
+    unzipped (a megabyte of zip can hold gigabytes of XML). 6,000 national
+    records are about 85 MB of JSON."""
+    max_import_rows: int = 50_000
+    """Rows of all an imported workbook's sheets or CSV, records of a JSON file."""
+    max_import_cells: int = 1_000_000
+    """Cells of an imported workbook or CSV, values of a JSON file: what memory
+    grows with (a national list is about 6,000 rows of 20 columns)."""
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ saying why a reviewer should look at it and which source text it came from.
 The flattened tables are read in :mod:`tthc.portal_tables` and
 :mod:`tthc.portal_legal`.
 
-Reading is bounded: a file larger than :data:`MAX_BYTES` is refused before
-it is read, JSON nested deeper than the parser's recursion limit is refused
-as it is parsed (records hold strings only), and more than
-:data:`MAX_RECORDS` records are refused before any is converted, each with
-:class:`PortalError`, so a hostile file cannot exhaust memory. Nothing here
-prints or writes files.
+Reading is bounded by tthc.yaml's ``limits``: a file larger than
+``max_import_bytes`` is refused before it is read; nesting deeper than
+``max_depth``, more objects and lists than ``max_import_rows`` records and
+more values than ``max_import_cells`` are refused before the parser builds
+anything (:func:`_check_shape`), each with :class:`PortalError`, so a
+hostile file cannot exhaust memory. Nothing here prints or writes files.
 """
 
 from __future__ import annotations
@@ -32,15 +32,14 @@ from typing import Any
 
 from tthc import schema, text
 from tthc.layout import CODE
-from tthc.model import LEVELS, DataPath, Field
+from tthc.model import LEVELS, DataPath, Field, Limits
 from tthc.portal_legal import parse_legal_basis
 from tthc.portal_tables import CHROME, EMPTY, Mark, parse_dossier, parse_methods, parse_results
 
 __all__ = ["CHROME", "Converted", "Mark", "PortalError", "Record", "clean", "is_portal_data", "match_field",
            "read_records", "records_from_data", "to_procedure"]  # fmt: skip
 
-MAX_BYTES = 64 * 1024 * 1024
-MAX_RECORDS = 100_000
+DEFAULT_LIMITS = Limits()
 
 KEYS = ("ma_thu_tuc", "ten_thu_tuc", "cach_thuc_thuc_hien", "thanh_phan_ho_so", "trinh_tu_thuc_hien")
 """Keys that only a portal record has together: how a record is recognised."""
@@ -92,13 +91,15 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def read_records(path: Path, max_bytes: int = MAX_BYTES) -> list[Record]:
-    """The records of a portal JSON file (one record or a list of them), bounded in size."""
+def read_records(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Record]:
+    """The records of a portal JSON file (one record or a list of them), within ``limits``."""
+    max_bytes = limits.max_import_bytes
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise PortalError(
-                f"{path.name}: tệp {_number(size)} byte, vượt giới hạn {_number(max_bytes)} byte; hãy tách tệp."
+                f"{path.name}: tệp {_number(size)} byte, vượt giới hạn {_number(max_bytes)} byte "
+                "(limits.max_import_bytes trong tthc.yaml); hãy tách tệp."
             )
         raw = path.read_bytes()[: max_bytes + 1].decode("utf-8-sig")
     except OSError as error:
@@ -107,13 +108,17 @@ def read_records(path: Path, max_bytes: int = MAX_BYTES) -> list[Record]:
         raise PortalError(
             f"{path.name}: tệp không phải UTF-8 (byte {error.start}); hãy lưu lại dạng UTF-8."
         ) from error
-    return records_from_text(raw, path.name)
+    return records_from_text(raw, path.name, limits)
 
 
-def records_from_text(raw: str, name: str = "<dữ liệu>") -> list[Record]:
+def records_from_text(raw: str, name: str = "<dữ liệu>", limits: Limits = DEFAULT_LIMITS) -> list[Record]:
     """The records in JSON text; see :func:`read_records`."""
-    if len(raw) > MAX_BYTES:
-        raise PortalError(f"{name}: dữ liệu vượt giới hạn {_number(MAX_BYTES)} byte; hãy tách tệp.")
+    if len(raw) > limits.max_import_bytes:
+        raise PortalError(
+            f"{name}: dữ liệu vượt giới hạn {_number(limits.max_import_bytes)} byte "
+            "(limits.max_import_bytes trong tthc.yaml); hãy tách tệp."
+        )
+    _check_shape(raw, name, limits)
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as error:
@@ -124,10 +129,45 @@ def records_from_text(raw: str, name: str = "<dữ liệu>") -> list[Record]:
         # The parser counts its own depth and stops long before memory runs
         # out; records hold strings only, so any nesting past two is not ours.
         raise PortalError(f"{name}: JSON lồng quá sâu, không phải bản ghi Cổng DVC quốc gia.") from error
-    return records_from_data(data, name)
+    return records_from_data(data, name, limits)
 
 
-def records_from_data(data: Any, name: str = "<dữ liệu>") -> list[Record]:
+_STRING = re.compile(r'"[^"]*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_shape(raw: str, name: str, limits: Limits) -> None:
+    """Refuse JSON nested too deep, or with too many objects, lists or values, before it is parsed.
+
+    The parser builds every value before anyone can count them: a file of
+    ``[[],[],…]`` or ``[1,1,…]`` within the size limit is tens of millions
+    of objects. With its strings taken out, JSON is only its punctuation, which
+    is counted here at C speed; the brackets are walked one by one, but only
+    until the limits are passed.
+    """
+    skeleton = _STRING.sub("", raw.replace("\\\\", "").replace('\\"', ""))  # escapes first: \\ then \"
+    if skeleton.count(",") >= limits.max_import_cells:
+        raise PortalError(
+            f"{name}: hơn {_number(limits.max_import_cells)} giá trị, vượt giới hạn "
+            "limits.max_import_cells trong tthc.yaml; hãy tách tệp."
+        )
+    depth = containers = 0
+    for bracket in _BRACKET.finditer(skeleton):
+        if bracket.group() in "[{":
+            depth += 1
+            containers += 1
+            if depth > limits.max_depth:
+                raise PortalError(f"{name}: JSON lồng quá sâu, không phải bản ghi Cổng DVC quốc gia.")
+            if containers > limits.max_import_rows + 1:
+                raise PortalError(
+                    f"{name}: hơn {_number(limits.max_import_rows)} bản ghi, vượt giới hạn "
+                    "limits.max_import_rows trong tthc.yaml; hãy tách tệp."
+                )
+        else:
+            depth -= 1
+
+
+def records_from_data(data: Any, name: str = "<dữ liệu>", limits: Limits = DEFAULT_LIMITS) -> list[Record]:
     """Parsed JSON checked to be portal records: a record or a list of them, every value a string."""
     if not is_portal_data(data):
         raise PortalError(
@@ -135,9 +175,10 @@ def records_from_data(data: Any, name: str = "<dữ liệu>") -> list[Record]:
             f"{', '.join(KEYS)})."
         )
     items = data if isinstance(data, list) else [data]
-    if len(items) > MAX_RECORDS:
+    if len(items) > limits.max_import_rows:
         raise PortalError(
-            f"{name}: {_number(len(items))} bản ghi, vượt giới hạn {_number(MAX_RECORDS)}; hãy tách tệp."
+            f"{name}: {_number(len(items))} bản ghi, vượt giới hạn {_number(limits.max_import_rows)} "
+            "(limits.max_import_rows trong tthc.yaml); hãy tách tệp."
         )
     records: list[Record] = []
     for i, item in enumerate(items, 1):

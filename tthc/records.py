@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from tthc.loader import floored
 from tthc.model import (
     DEFAULT_PORTAL_URL,
     Agencies,
@@ -261,13 +262,17 @@ def build_settings(file: str, data: Any) -> Settings:
             website=_str(feedback, "website"),
         ),
         portal_url=_str(data, "portal_url") or DEFAULT_PORTAL_URL,
-        limits=Limits(
+        # Within the schema's ranges, as the loader applies them: no tthc.yaml lifts the protection.
+        limits=floored(Limits(
             max_file_bytes=_int(limits, "max_file_bytes") or defaults.max_file_bytes,
             max_aliases=_int(limits, "max_aliases") if _num(limits, "max_aliases") is not None
             else defaults.max_aliases,
             max_depth=_int(limits, "max_depth") or defaults.max_depth,
             max_nodes=_int(limits, "max_nodes") or defaults.max_nodes,
-        ),
+            max_import_bytes=_int(limits, "max_import_bytes") or defaults.max_import_bytes,
+            max_import_rows=_int(limits, "max_import_rows") or defaults.max_import_rows,
+            max_import_cells=_int(limits, "max_import_cells") or defaults.max_import_cells,
+        )),
         data=data if isinstance(data, dict) else {},
     )
 

@@ -17,6 +17,10 @@ from typing import Any
 
 from tthc import encodings, text
 from tthc.cells import header_key
+from tthc.model import Limits
+from tthc.wording import number_text
+
+DEFAULT_LIMITS = Limits()
 
 
 class ImportFailure(Exception):
@@ -83,16 +87,28 @@ class Table:
     notes: tuple[str, ...] = ()
 
 
-def read_xlsx(path: Path, sheet: str | None = None) -> Table:
-    """Read an .xlsx workbook's sheet; a merged range gives its value to every cell it covers."""
+def read_xlsx(path: Path, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """Read an .xlsx workbook's sheet; a merged range gives its value to every cell it covers.
+
+    The workbook is checked by :func:`tthc.xlsx_check.check_workbook` before
+    openpyxl opens it, and links to other workbooks are neither followed nor
+    kept (the cached values are read), so a file from outside is read within
+    ``limits`` or refused with a message.
+    """
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from tthc.xlsx_check import WorkbookRefused, check_workbook
+
     try:
-        workbook = load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        check_workbook(path, limits)
+        workbook = load_workbook(path, data_only=True, keep_links=False)
+    except WorkbookRefused as error:
+        raise ImportFailure(f"Không đọc được “{path.name}” như tệp Excel .xlsx: {error}") from error
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError,
+            IndexError, SyntaxError, OSError) as error:  # fmt: skip
         raise ImportFailure(f"Không đọc được “{path.name}” như tệp Excel .xlsx ({error}).") from error
     if sheet is not None:
         if sheet not in workbook.sheetnames:
@@ -103,6 +119,13 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         sheets = list(workbook.worksheets)
     best: Table | None = None
     for worksheet in sheets:
+        # A few cells far apart make a grid of every cell between them.
+        if worksheet.max_row * worksheet.max_column > limits.max_import_cells:
+            raise ImportFailure(
+                f"“{path.name}”: trang “{worksheet.title}” trải tới dòng {worksheet.max_row}, cột "
+                f"{worksheet.max_column}, vượt giới hạn {number_text(limits.max_import_cells)} ô (limits.max_import_cells) "
+                "trong tthc.yaml; hãy xóa các ô thừa ở xa bảng hoặc tách tệp."
+            )
         grid: list[list[Cell]] = [
             [Cell(c.value, c.number_format or "General") for c in row] for row in worksheet.iter_rows()
         ]
@@ -121,15 +144,40 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     return best or Table([])
 
 
-def read_csv(path: Path) -> Table:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection")."""
+
+
+def formula_safe(value: str) -> str:
+    """A CSV cell no spreadsheet runs: a quote before a formula's first character, as Excel shows text.
+
+    A value starting with a quote gets one more, so that :func:`formula_unsafe`
+    gives back exactly the value, whatever it is.
+    """
+    return "'" + value if value.startswith((*FORMULA_STARTS, "'")) else value
+
+
+def formula_unsafe(value: str) -> str:
+    """The value :func:`formula_safe` was given: its quote removed, and no other."""
+    return value[1:] if value.startswith("'") and value[1:].startswith((*FORMULA_STARTS, "'")) else value
+
+
+def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS) -> Table:
     """Read a CSV: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"), or Windows-1258.
 
     Excel on a Vietnamese Windows saves "CSV" in Windows-1258, whose tones are
     combining marks: decoded and NFC-composed they are ordinary text. Western
     code pages cannot hold Vietnamese at all, so such a file is refused with a
     message saying how to save it properly instead of importing broken names.
+    A cell :func:`formula_safe` quoted (``tthc export``) is read back as it was.
     """
     try:
+        size = path.stat().st_size
+        if size > limits.max_import_bytes:
+            raise ImportFailure(
+                f"“{path.name}”: tệp {number_text(size)} byte, vượt giới hạn {number_text(limits.max_import_bytes)} "
+                "byte (limits.max_import_bytes trong tthc.yaml); hãy tách tệp hoặc nâng giới hạn."
+            )
         raw = path.read_bytes()
     except OSError as error:
         raise ImportFailure(f"Không đọc được “{path}”: {error.strerror or error}.") from error
@@ -162,7 +210,20 @@ def read_csv(path: Path) -> Table:
         elif first.count("\t") > first.count(","):
             dialect = csv.excel_tab
     reader = csv.reader(io.StringIO(decoded, newline=""), dialect)
-    rows = [(i + 1, [Cell(v) for v in row]) for i, row in enumerate(reader)]
+    rows: list[tuple[int, list[Cell]]] = []
+    cells = 0
+    try:
+        for row in reader:
+            cells += len(row)
+            if len(rows) >= limits.max_import_rows or cells > limits.max_import_cells:
+                raise ImportFailure(
+                    f"“{path.name}”: hơn {number_text(limits.max_import_rows)} dòng hoặc "
+                    f"{number_text(limits.max_import_cells)} ô, vượt giới hạn limits.max_import_rows, "
+                    "limits.max_import_cells trong tthc.yaml; hãy tách tệp hoặc nâng giới hạn."
+                )
+            rows.append((len(rows) + 1, [Cell(formula_unsafe(v)) for v in row]))
+    except csv.Error as error:
+        raise ImportFailure(f"“{path.name}”, dòng {reader.line_num}: CSV hỏng ({error}).") from error
     return Table(rows, encoding=guess, notes=tuple(notes))
 
 
@@ -170,14 +231,15 @@ class _Semicolon(csv.excel):
     delimiter = ";"
 
 
-def read_table(path: Path, sheet: str | None = None) -> Table:
+def read_table(path: Path, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """A spreadsheet or CSV from outside, read within ``limits`` (tthc.yaml's) or refused with :class:`ImportFailure`."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise ImportFailure(f"Không tìm thấy tệp “{path}”.")
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, sheet)
+        return read_xlsx(path, sheet, limits)
     if suffix in (".csv", ".txt", ".tsv"):
-        return read_csv(path)
+        return read_csv(path, limits)
     if suffix == ".xls":
         raise ImportFailure(
             f"“{path.name}” là định dạng Excel 97-2003 (.xls) cũ; mở trong Excel và lưu thành .xlsx hoặc CSV UTF-8."
