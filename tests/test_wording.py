@@ -151,13 +151,13 @@ def test_a_fee_reads_with_its_unit() -> None:
 
 
 def test_a_time_without_unit_reads_its_number_and_nothing_made_up() -> None:
-    build = lambda time: build_procedure("p.yaml", {"methods": [{"channel": "trực tiếp", "time": time}]})  # noqa: E731
-    assert wording.duration_text(build({"value": 5}).methods[0].time) == "5"
-    assert wording.duration_text(build({"value": 5}).methods[0].time, padded=True) == "05"
-    assert wording.duration_statement(build({"value": 5, "note": "kể từ ngày nhận"}).methods[0].time) == (
-        "05 (kể từ ngày nhận)"
-    )
-    assert wording.duration_text(build({}).methods[0].time) == ""
+    def read(time: dict[str, object]) -> Duration | None:
+        return build_procedure("p.yaml", {"methods": [{"channel": "trực tiếp", "time": time}]}).methods[0].time
+
+    assert wording.duration_text(read({"value": 5})) == "5"
+    assert wording.duration_text(read({"value": 5}), padded=True) == "05"
+    assert wording.duration_statement(read({"value": 5, "note": "kể từ ngày nhận"})) == "05 (kể từ ngày nhận)"
+    assert wording.duration_text(read({})) == ""
 
 
 def test_a_method_reads_with_its_place_after_its_channel() -> None:
