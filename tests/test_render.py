@@ -295,6 +295,9 @@ def test_real_records_with_two_places_and_a_619_letter_name(tmp_path: Path, real
     assert '<th scope="row">Trực tiếp (tại cơ quan đại diện)</th>' in sheet
     assert "<strong>10 USD/bản</strong>" in sheet and "<strong>2.000 đồng/trang</strong>" in sheet
     assert "Tại cơ quan đại diện: 10 USD/bản." in sheet  # the record's own description, under Mô tả
+    # the record gives no time: the sheet says so, and does not claim the law sets none
+    assert '<section class="component" id="thoi-han">' in sheet and "<li>Không có thông tin.</li>" in sheet
+    assert "Không quy định" not in sheet
     for folder in ("sheets", "site"):
         page = (tmp_path / "out" / folder / "thu-tuc" / "1.008494.html").read_text("utf-8")
         assert f"<h1>{long.name}</h1>" in page

@@ -236,6 +236,7 @@ def procedure_view(
         "fee_summary": _summary(methods, ("fee", "fee_note", "fee_basis")),
         "time_short": _short(methods, _time_short),
         "fee_short": _short(methods, _fee_short),
+        "unstated": wording.UNSTATED,
         "dossier": {
             "sets": procedure.dossier.sets,
             "sets_text": f"{wording.two_digits(procedure.dossier.sets)} bộ" if procedure.dossier.sets else "",

@@ -117,6 +117,14 @@ def duration_text(duration: Duration | None, *, padded: bool = False) -> str:
     return f"{number} {duration.unit}".strip()
 
 
+UNSTATED = "Không có thông tin"
+"""A time or fee the record leaves empty, in the national portal's words for an empty cell.
+
+Not "Không quy định": that would tell a citizen the law sets no time or fee,
+which the file does not say.
+"""
+
+
 def fee_text(fee: Fee | None) -> str:
     """"Miễn phí", "8.000 đồng", "10 USD/bản"; empty when the record gives only a note (or nothing).
 
