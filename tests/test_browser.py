@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import SAMPLE
-from tests.test_render import EVIL_ATTR, EVIL_SCRIPT, evil_catalogue, loaded
+from tests.test_render import EVIL_ATTR, EVIL_SCRIPT, evil_catalogue, loaded, places_catalogue
+from tests.test_views import LONG_NAME
 from tthc import collation, render, text
 
 
@@ -237,6 +238,62 @@ def test_printed_sheet_is_a4(site: Path, browser: Any, tmp_path: Path) -> None:
         boxes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf))
         if boxes:
             assert {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def places(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The build of a catalogue holding 2.000815 with two places and a 619-letter name."""
+    root = tmp_path_factory.mktemp("places")
+    render.build(places_catalogue(root / "catalogue"), root / "build")
+    return root / "build"
+
+
+OVERFLOWING = """() => {
+    const wide = el => el.scrollWidth > el.clientWidth + 1;
+    const page = document.querySelector("main").getBoundingClientRect();
+    return Array.from(document.querySelectorAll("h1, h2, .posting, .posting td, .methods, .methods th, .methods td"))
+        .filter(el => wide(el) || el.getBoundingClientRect().right > page.right + 1)
+        .map(el => el.tagName + " " + el.textContent.slice(0, 40));
+}"""
+"""Headings, cells and tables wider than their box or than the page: what a printed sheet would cut."""
+
+
+@pytest.mark.parametrize(
+    ("media", "width"),
+    [("screen", 794), ("print", 680)],  # A4 at 96 dpi; in print, its 180 mm between the margins of sheet.css
+)
+def test_a_619_letter_name_and_two_places_fit_an_a4_sheet(places: Path, browser: Any, media: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 1123})
+    try:
+        page = context.new_page()
+        page.emulate_media(media=media)
+        for path in (places / "sheets" / "thu-tuc" / "2.000815.html", places / "sheets" / "danh-muc" / "cap-xa.html"):
+            page.goto(url(path))
+            assert LONG_NAME in page.inner_text("main"), path
+            assert page.evaluate(OVERFLOWING) == [], path
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+        page.goto(url(places / "sheets" / "thu-tuc" / "2.000815.html"))
+        heading = page.locator("h1")
+        assert heading.evaluate("h => h.scrollHeight <= h.clientHeight + 1 && h.getClientRects().length > 0")
+        assert " ".join(heading.inner_text().split()) == LONG_NAME
+    finally:
+        context.close()
+
+
+def test_two_places_on_a_phone_have_no_sideways_scroll(places: Path, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(url(places / "site" / "thu-tuc" / "2.000815.html"))
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        labels = page.locator(".methods th[scope=row]").all_inner_texts()
+        assert [" ".join(label.split()) for label in labels] == [
+            "Trực tiếp (tại Ủy ban nhân dân cấp xã)",
+            "Trực tiếp (tại Cơ quan đại diện Việt Nam ở nước ngoài)",
+            "Trực tuyến",
+        ]
     finally:
         context.close()
 

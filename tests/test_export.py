@@ -10,6 +10,9 @@ from pathlib import Path
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from tests import test_views as views
+from tests.test_render import write_catalogue
+from tests.test_views import PLACES
 from tthc.cli import main
 from tthc.export import FLAT_COLUMNS, HEADERS, channel_text, flat_rows, nested, to_csv, to_json
 from tthc.model import Duration, Fee, Method
@@ -250,3 +253,31 @@ def test_no_exported_cell_starts_a_formula_and_import_gives_every_value_back(tmp
         assert result.exit_code == 0, (fmt, result.output)
         assert "cập nhật 0, không đổi 6" in result.stdout, (fmt, result.stdout)
         assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
+
+
+def test_places_and_fee_units_are_written_and_an_import_of_the_export_changes_no_byte(tmp_path: Path) -> None:
+    """2.000815 as the national record has it: one channel at two places, fees with a unit, a time without unit."""
+    root = write_catalogue(tmp_path / "catalogue", [PLACES], views.SETTINGS)
+    catalogue, _ = load_catalogue(str(root), folder_files(root))
+    [row] = flat_rows(catalogue)
+    assert row["channels"] == (
+        "trực tiếp (tại Ủy ban nhân dân cấp xã); trực tiếp (tại Cơ quan đại diện Việt Nam ở nước ngoài); trực tuyến"
+    )
+    assert row["fee"] == (
+        "trực tiếp (tại Ủy ban nhân dân cấp xã): 2.000 đồng/trang; "
+        "trực tiếp (tại Cơ quan đại diện Việt Nam ở nước ngoài): 10 USD/bản; trực tuyến: 50.000 đồng/tờ khai"
+    )
+    # the number the file holds and no unit it does not; the empty time is left out, never "Không quy định"
+    assert row["time"] == "trực tiếp (tại Ủy ban nhân dân cấp xã): 5; trực tuyến: 1 ngày làm việc"
+
+    before = {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    sheet = tmp_path / "xuat.xlsx"
+    assert CliRunner().invoke(main, ["export", str(root), "-f", "xlsx", "-o", str(sheet)]).exit_code == 0
+    worksheet = load_workbook(sheet).active
+    assert worksheet is not None
+    cells = dict(zip(HEADERS, next(worksheet.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert cells["Phí, lệ phí"] == row["fee"]
+    result = CliRunner().invoke(main, ["import", str(sheet), "--update", "-C", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "cập nhật 0, không đổi 1" in result.stdout
+    assert {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()} == before

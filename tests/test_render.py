@@ -19,8 +19,8 @@ import jinja2
 import pytest
 from click.testing import CliRunner
 
-from tests.test_views import ONLINE_FULL, POSTAL, SETTINGS, proc
-from tthc import parallel, render, templating
+from tests.test_views import LONG_NAME, ONLINE_FULL, PLACES, POSTAL, SETTINGS, proc
+from tthc import parallel, portal, render, templating
 from tthc.catalogue_view import catalogue_view
 from tthc.cli import main
 from tthc.collation import sort_key
@@ -136,6 +136,25 @@ def evil_catalogue(root: Path) -> Catalogue:
     return loaded(root)
 
 
+def places_catalogue(root: Path) -> Catalogue:
+    """The small catalogue with 2.000815 as the national record has it: two places, fee units, a 619-letter name."""
+    return loaded(write_catalogue(root, [PLACES, *(p for p in PROCEDURES if p["code"] != PLACES["code"])]))
+
+
+def real_catalogue(root: Path, records: list[dict[str, str]], codes: tuple[str, ...]) -> Catalogue:
+    """A catalogue of national-portal records as ``tthc import`` reads them, their fields and agencies declared."""
+    converted = [portal.to_procedure(r) for r in records if r.get("ma_thu_tuc") in codes]
+    assert sorted(c.code for c in converted) == sorted(codes)
+    settings = {
+        **SETTINGS,
+        "levels": ["Cấp bộ", "Cấp tỉnh", "Cấp xã", "Cơ quan khác"],
+        "fields": [{"id": c.data["field"], "name": c.field_name} for c in converted],
+        "agencies": [{"id": i, "name": n} for c in converted for i, n in c.agency_names.items()],
+    }
+    decision = {**DECISION, "new": [{"code": c.code} for c in converted]}
+    return loaded(write_catalogue(root, [c.data for c in converted], settings, [decision]))
+
+
 def files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -244,6 +263,45 @@ def test_sheet_has_every_component_in_order(small: Catalogue, tmp_path: Path) ->
     css = (tmp_path / "out" / "assets" / "sheet.css").read_text("utf-8")
     assert "size: A4" in css and "break-inside: avoid" in css
     assert re.search(r"html \{[^}]*font-size: 1[3-9]pt", css)
+
+
+def test_two_places_fee_units_a_time_without_unit_and_the_address(tmp_path: Path) -> None:
+    render.build(places_catalogue(tmp_path / "catalogue"), tmp_path / "out")
+    for page in (tmp_path / "out" / "sheets" / "thu-tuc" / "2.000815.html", tmp_path / "out" / "site" / "thu-tuc" / "2.000815.html"):
+        html_text = page.read_text("utf-8")
+        for text in [
+            f"<h1>{LONG_NAME}</h1>",  # the whole name, never cut
+            # both in-person methods, each with its place, time and fee; the time without unit is its number only
+            '<th scope="row">Trực tiếp (tại Ủy ban nhân dân cấp xã)</th>\n<td data-label="Thời hạn giải quyết">5</td>\n'
+            '<td data-label="Phí, lệ phí">2.000 đồng/trang</td>',
+            '<th scope="row">Trực tiếp (tại Cơ quan đại diện Việt Nam ở nước ngoài)</th>\n'
+            '<td data-label="Thời hạn giải quyết"></td>\n<td data-label="Phí, lệ phí">10 USD/bản</td>',
+            '<span class="channels">Trực tiếp (tại Ủy ban nhân dân cấp xã):</span> <strong>5</strong></li>',
+            "<strong>50.000 đồng/tờ khai</strong>",
+            "<dt>Địa chỉ tiếp nhận hồ sơ</dt>\n<dd>Bộ phận Một cửa, số 2 đường Trần Phú</dd>",
+        ]:
+            assert text in html_text, (page, text)
+    posting = (tmp_path / "out" / "sheets" / "danh-muc" / "cap-xa.html").read_text("utf-8")
+    assert f'<span class="name">{LONG_NAME}</span>' in posting
+    assert "Trực tiếp (tại Cơ quan đại diện Việt Nam ở nước ngoài): 10 USD/bản" in posting
+
+
+def test_real_records_with_two_places_and_a_619_letter_name(tmp_path: Path, real_records: list[dict[str, str]]) -> None:
+    """2.000815 and 1.008494 as the national portal gives them, read by the importer, rendered."""
+    cat = real_catalogue(tmp_path / "catalogue", real_records, ("2.000815", "1.008494"))
+    long = next(p for p in cat.procedures if p.code == "1.008494")
+    assert len(long.name) == 619
+    render.build(cat, tmp_path / "out")
+    sheet = (tmp_path / "out" / "sheets" / "thu-tuc" / "2.000815.html").read_text("utf-8")
+    assert '<th scope="row">Trực tiếp (tại cơ quan đại diện)</th>' in sheet
+    assert "<strong>10 USD/bản</strong>" in sheet and "<strong>2.000 đồng/trang</strong>" in sheet
+    assert "Tại cơ quan đại diện: 10 USD/bản." in sheet  # the record's own description, under Mô tả
+    # the record gives no time: the sheet says so, and does not claim the law sets none
+    assert '<section class="component" id="thoi-han">' in sheet and "<li>Không có thông tin.</li>" in sheet
+    assert "Không quy định" not in sheet
+    for folder in ("sheets", "site"):
+        page = (tmp_path / "out" / folder / "thu-tuc" / "1.008494.html").read_text("utf-8")
+        assert f"<h1>{long.name}</h1>" in page
 
 
 def test_site_pages(small: Catalogue, tmp_path: Path) -> None:

@@ -82,6 +82,26 @@ ONLINE_FULL = {
 }
 POSTAL = {"channel": "bưu chính", "time": {"unit": "trong ngày"}, "fee": {"amount": 25, "currency": "USD"}}
 
+_CLAUSE = "tổ chức, cá nhân khấu trừ nộp thay cho nhà thầu, nhà thầu phụ nước ngoài; "
+LONG_NAME = ("Đăng ký thuế để cấp mã số thuế nộp thay đối với " + _CLAUSE * 9)[:614].rstrip(" ;,") + " riêng"
+"""A 619-character name, as long as the national record's longest (1.008494 has 619)."""
+
+PLACES = proc(
+    "2.000815",
+    LONG_NAME,
+    field="chung-thuc",
+    methods=[
+        {"channel": "trực tiếp", "place": "Ủy ban nhân dân cấp xã", "time": {"value": 5},
+         "fee": {"amount": 2000, "unit": "/trang"}},
+        {"channel": "trực tiếp", "place": "Cơ quan đại diện Việt Nam ở nước ngoài", "time": {},
+         "fee": {"amount": 10, "currency": "USD", "unit": "/bản"}},
+        {"channel": "trực tuyến", "time": {"value": 1, "unit": "ngày làm việc"},
+         "fee": {"amount": 50000, "unit": "/tờ khai"}, "online": "một phần"},
+    ],
+    agencies={"performing": ["ubnd-xa"], "address": "Bộ phận Một cửa, số 2 đường Trần Phú"},
+)  # fmt: skip
+"""One channel at two places (as 2.000815 is), fees with a unit, a time without unit, an empty time, the receiving address."""
+
 MIXED = catalogue(
     proc("1.000003", "Đăng ký khai sinh"),
     proc("1.000001", "Chứng thực chữ ký", field="chung-thuc"),
@@ -241,6 +261,38 @@ def test_procedure_view_resolves_names_and_summaries() -> None:
     assert (item["originals"], item["copies"], item["form_label"]) == (0, 2, "")
     assert view["path"] == "thu-tuc/1.000001.html"
     assert "dang ky" in view["search"] and "1.000001" in view["search"] and "ho tich" in view["search"]
+
+
+def test_one_channel_at_two_places_with_fee_units_and_a_time_without_unit() -> None:
+    cat = catalogue(PLACES)
+    view = procedure_view(cat.procedures[0], cat)
+    assert view["name"] == LONG_NAME and len(view["name"]) >= 600
+    assert [(m["label"], m["time"], m["fee"]) for m in view["methods"]] == [
+        ("Trực tiếp (tại Ủy ban nhân dân cấp xã)", "5", "2.000 đồng/trang"),
+        ("Trực tiếp (tại Cơ quan đại diện Việt Nam ở nước ngoài)", "", "10 USD/bản"),
+        ("Trực tuyến", "1 ngày làm việc", "50.000 đồng/tờ khai"),
+    ]
+    # each place keeps its own line: the two in-person methods are not one channel
+    assert [(line["channels"], line["fee"]) for line in view["fee_summary"]] == [
+        ("Trực tiếp (tại Ủy ban nhân dân cấp xã)", "2.000 đồng/trang"),
+        ("Trực tiếp (tại Cơ quan đại diện Việt Nam ở nước ngoài)", "10 USD/bản"),
+        ("Trực tuyến", "50.000 đồng/tờ khai"),
+    ]
+    # the time without unit is its number alone; the empty time is left out, not called "Không quy định"
+    assert view["time_short"] == "Trực tiếp (tại Ủy ban nhân dân cấp xã): 5; Trực tuyến: 1 ngày làm việc"
+    assert view["fee_short"] == (
+        "Trực tiếp (tại Ủy ban nhân dân cấp xã): 2.000 đồng/trang; "
+        "Trực tiếp (tại Cơ quan đại diện Việt Nam ở nước ngoài): 10 USD/bản; Trực tuyến: 50.000 đồng/tờ khai"
+    )
+    assert (view["address_label"], view["address"]) == ("Địa chỉ tiếp nhận hồ sơ", "Bộ phận Một cửa, số 2 đường Trần Phú")
+
+
+def test_a_procedure_without_places_reads_as_before() -> None:
+    cat = catalogue(proc("1.000001", "Đăng ký", methods=[proc("x", "x")["methods"][0], POSTAL]))
+    view = procedure_view(cat.procedures[0], cat)
+    assert [m["label"] for m in view["methods"]] == ["Trực tiếp", "Dịch vụ bưu chính công ích"]
+    assert view["fee_short"] == "Trực tiếp: Miễn phí; Bưu chính: 25 USD"
+    assert view["address"] == ""
 
 
 # --------------------------------------------------------------------------

@@ -70,18 +70,29 @@ def channel_text(method: Method, key: str) -> str:
 
 
 def per_channel(proc: Procedure, key: str) -> str:
-    """One value when every channel agrees; otherwise "trực tiếp: …; trực tuyến: …"."""
-    lines = wording.per_channel([(m.channel, channel_text(m, key)) for m in proc.methods], label=str)
-    return SEPARATOR.join(lines)
+    """One value when every channel agrees; otherwise "trực tiếp: …; trực tuyến: …".
+
+    A method with a place is named with it ("trực tiếp (tại cơ quan đại
+    diện): 10 USD/bản"), so one channel at two places gives two parts.
+    """
+    return SEPARATOR.join(wording.per_method(proc.methods, lambda m: channel_text(m, key), label=str))
+
+
+def method_name(method: Method) -> str:
+    """A method as the channels cell names it: "trực tiếp", or "trực tiếp (tại cơ quan đại diện)"."""
+    return wording.method_label(method.channel, method.place, str)
 
 
 def flat_row(proc: Procedure, catalogue: Catalogue) -> dict[str, str]:
     """One procedure as one row of text, keyed as :data:`FLAT_COLUMNS`."""
     settings = catalogue.settings
     agencies = [settings.agencies[a].name if a in settings.agencies else a for a in proc.agencies.performing]
-    channels = sorted(
-        (m.channel for m in proc.methods), key=lambda c: CHANNELS.index(c) if c in CHANNELS else len(CHANNELS)
-    )
+    channels = [
+        method_name(m)
+        for m in sorted(
+            proc.methods, key=lambda m: CHANNELS.index(m.channel) if m.channel in CHANNELS else len(CHANNELS)
+        )
+    ]
     online = next((m.online for m in proc.methods if m.channel == "trực tuyến" and m.online), "")
     return {
         "code": proc.code,

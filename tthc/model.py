@@ -67,6 +67,8 @@ class Fee:
     free: bool = False
     note: str = ""
     basis: str = ""
+    unit: str = ""
+    """What the amount is charged for, written with its slash: "/bản", "/tờ khai"."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class Agencies:
     deciding: tuple[str, ...] = ()
     authorised: tuple[str, ...] = ()
     coordinating: tuple[str, ...] = ()
+    address: str = ""
+    """Where dossiers are received (Địa chỉ tiếp nhận hồ sơ), as the national record states it."""
 
     def all(self) -> Iterator[tuple[str, int, str]]:
         """Every reference as (role, index, agency id), for reference checks."""

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 
 from tthc import text, wording
 from tthc.links import is_email, safe_url
-from tthc.model import LEVELS, Agency, Catalogue, Decision, Procedure
+from tthc.model import LEVELS, Agency, Catalogue, Decision, Method, Procedure
 from tthc.output_names import PROCEDURE_DIR, file_name
 
 View = dict[str, Any]
@@ -123,11 +123,13 @@ def qr_target(procedure: Procedure, catalogue: Catalogue) -> View | None:
 # --------------------------------------------------------------------------
 
 
-def _method_view(method: Any) -> View:
+def _method_view(method: Method) -> View:
     fee = method.fee
     return {
         "channel": method.channel,
-        "label": wording.channel_label(method.channel),
+        "place": method.place,
+        "label": wording.method_label(method.channel, method.place),
+        "short_label": wording.method_label(method.channel, method.place, wording.short_channel_label),
         "time": wording.duration_text(method.time),
         "time_note": method.time.note if method.time is not None else "",
         "local_time": wording.duration_text(method.local_time),
@@ -164,7 +166,7 @@ def _summary(methods: list[View], keys: tuple[str, ...]) -> list[View]:
 
 def _short(methods: list[View], render: Callable[[View], str]) -> str:
     """One short line for a posting list: the value once if every channel agrees, else per channel."""
-    return "; ".join(wording.per_channel([(m["channel"], render(m)) for m in methods], grouped=True))
+    return "; ".join(wording.per_channel([(m["short_label"], render(m)) for m in methods], label=str, grouped=True))
 
 
 def _time_short(method: View) -> str:
@@ -234,6 +236,7 @@ def procedure_view(
         "fee_summary": _summary(methods, ("fee", "fee_note", "fee_basis")),
         "time_short": _short(methods, _time_short),
         "fee_short": _short(methods, _fee_short),
+        "unstated": wording.UNSTATED,
         "dossier": {
             "sets": procedure.dossier.sets,
             "sets_text": f"{wording.two_digits(procedure.dossier.sets)} bộ" if procedure.dossier.sets else "",
@@ -261,6 +264,8 @@ def procedure_view(
             for role, label in wording.ROLE_LABELS.items()
             if agencies[role]
         ],
+        "address": procedure.agencies.address,
+        "address_label": wording.ADDRESS_LABEL,
         "performing": performing,
         "performing_ids": list(procedure.agencies.performing),
         "results": [{"name": r.name, "code": r.code, "template": r.template} for r in procedure.results],

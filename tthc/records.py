@@ -106,6 +106,7 @@ def _fee(data: Any) -> Fee | None:
         free=get("free") is True,
         note=_text(get("note")),
         basis=_text(get("basis")),
+        unit=_text(get("unit")),
     )
 
 
@@ -168,6 +169,7 @@ def build_procedure(file: str, data: Any) -> Procedure:
             deciding=_strs(agencies, "deciding"),
             authorised=_strs(agencies, "authorised"),
             coordinating=_strs(agencies, "coordinating"),
+            address=_str(agencies, "address"),
         ),
         results=tuple(
             Result(name=_text(r.get("name")), code=_text(r.get("code")), template=_text(r.get("template")))

@@ -3,9 +3,10 @@
 A citizen reads the same procedure on a notice board, in the listing site, in
 a spreadsheet and in the annex of a decision; a legal officer compares them.
 When each output wrote its own "0,5 ngày" the copies drifted ("0.5" in one,
-"25,50 USD" in another), so every number, amount, duration, date, Roman
-numeral, channel, role and online label, per-channel summary and procedure
-order is decided here and nowhere else. Pure functions: no I/O, no printing.
+"25,50 USD" in another), so every number, amount (with its unit), duration,
+date, Roman numeral, channel (with its place), role and online label,
+per-channel summary and procedure order is decided here and nowhere else.
+Pure functions: no I/O, no printing.
 
 Conventions (Vietnamese usage, NĐ 30/2020/NĐ-CP for documents):
 
@@ -25,7 +26,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from tthc import collation
-from tthc.model import Duration, Fee, Procedure, Settings, parse_date
+from tthc.model import Duration, Fee, Method, Procedure, Settings, parse_date
 
 T = TypeVar("T")
 
@@ -99,6 +100,10 @@ def with_note(said: str, note: str) -> str:
 def duration_text(duration: Duration | None, *, padded: bool = False) -> str:
     """"5 ngày làm việc", "0,5 ngày", "Trong ngày"; empty when the record gives nothing.
 
+    A time the national record gives without a unit (``{value: 5}``) reads
+    "5" and nothing more: no output may print a unit the file does not hold
+    (``time-invalid`` asks for it).
+
     ``padded`` writes small whole numbers with two digits ("05 ngày làm
     việc"), as the annex of a decision and the diff of one do. The note is
     the caller's to place: a sheet shows it on its own line, a cell in
@@ -112,15 +117,30 @@ def duration_text(duration: Duration | None, *, padded: bool = False) -> str:
     return f"{number} {duration.unit}".strip()
 
 
+UNSTATED = "Không có thông tin"
+"""A time or fee the record leaves empty, in the national portal's words for an empty cell.
+
+Not "Không quy định": that would tell a citizen the law sets no time or fee,
+which the file does not say.
+"""
+
+
 def fee_text(fee: Fee | None) -> str:
-    """"Miễn phí", "8.000 đồng", "25,5 USD"; empty when the record gives only a note (or nothing)."""
+    """"Miễn phí", "8.000 đồng", "10 USD/bản"; empty when the record gives only a note (or nothing).
+
+    The unit follows the amount as the law writes it ("50.000 đồng/tờ
+    khai"); a unit written without its slash is kept after a space rather
+    than given one (the schema reports it).
+    """
     if fee is None:
         return ""
     if fee.free:
         return "Miễn phí"
     if fee.amount is None:
         return ""
-    return amount_text(fee.amount, fee.currency)
+    amount = amount_text(fee.amount, fee.currency)
+    unit = fee.unit.strip()
+    return f"{amount}{unit}" if unit.startswith("/") else f"{amount} {unit}".rstrip()
 
 
 def duration_statement(duration: Duration | None) -> str:
@@ -164,6 +184,7 @@ def fee_of(data: Mapping[str, Any]) -> Fee:
         free=bool(data.get("free")),
         note=str(data.get("note") or ""),
         basis=str(data.get("basis") or ""),
+        unit=str(data.get("unit") or ""),
     )
 
 
@@ -232,6 +253,9 @@ ROLE_LABELS = {
 }
 """The roles of agencies in a record, in the order of the national record."""
 
+ADDRESS_LABEL = "Địa chỉ tiếp nhận hồ sơ"
+"""Where dossiers are received (``agencies.address``), shown with the agencies as the national record does."""
+
 ONLINE_LABELS = {
     "toan-trinh": "Toàn trình",
     "mot-phan": "Một phần",
@@ -263,6 +287,37 @@ def short_channel_label(channel: str) -> str:
     return SHORT_CHANNEL_LABELS.get(channel) or capitalised(channel)
 
 
+_PLACE_PREPOSITIONS = ("tại ", "ở ", "qua ", "trên ")
+
+
+def place_text(place: str) -> str:
+    """"tại cơ quan đại diện": where a method is offered, as it reads after its channel.
+
+    The record names the place alone ("Ủy ban nhân dân cấp xã"); "tại" makes
+    it read as the national record's own note does ("Tại cơ quan đại diện:
+    10 USD/bản"). A place that starts with its own preposition keeps it, in
+    lower case, so none is said twice.
+    """
+    place = " ".join(place.split())
+    if not place:
+        return ""
+    lowered = place[:1].lower() + place[1:]
+    return lowered if lowered.startswith(_PLACE_PREPOSITIONS) else f"tại {place}"
+
+
+def method_label(channel: str, place: str = "", label: Callable[[str], str] = channel_label) -> str:
+    """A method as every output names it: its channel's label, then its place in parentheses.
+
+    "Trực tiếp (tại cơ quan đại diện)"; a method without a place is its
+    channel's label alone, so one channel offered at two places (chứng thực
+    at the commune and at a mission abroad) reads as two methods. ``label``
+    words the channel: :func:`channel_label` on a sheet's table,
+    :func:`short_channel_label` in a short line, ``str`` in a spreadsheet cell.
+    """
+    said = label(channel)
+    return f"{said} ({place_text(place)})" if place.strip() else said
+
+
 def per_channel(
     values: Sequence[tuple[str, str]],
     label: Callable[[str], str] = short_channel_label,
@@ -274,6 +329,9 @@ def per_channel(
     Most procedures take the same time and fee whatever the channel, and
     saying it once keeps a notice board and a spreadsheet short. Channels
     without a value are left out of the lines.
+
+    The first of each pair is what ``label`` words: a channel, or (with
+    ``label=str``) a method already named with its place (:func:`per_method`).
 
     Ungrouped (the spreadsheet and the annex): one value only when *every*
     channel states it and they agree, so the importer never gives a value
@@ -296,6 +354,18 @@ def per_channel(
     if len(distinct) == 1 and len(present) == len(values):
         return distinct
     return [f"{label(channel)}: {value}" for channel, value in present]
+
+
+def per_method(
+    methods: Iterable[Method],
+    said: Callable[[Method], str],
+    label: Callable[[str], str] = short_channel_label,
+    *,
+    grouped: bool = False,
+) -> list[str]:
+    """:func:`per_channel` for a procedure's methods, each named by :func:`method_label` (its place too)."""
+    pairs = [(method_label(m.channel, m.place, label), said(m)) for m in methods]
+    return per_channel(pairs, label=str, grouped=grouped)
 
 
 # --------------------------------------------------------------------------
