@@ -159,6 +159,9 @@ def _comment(root: CommentedMap, notes: Iterable[tuple[DataPath, str]]) -> list[
             loose.append(f"{dotted(path)}: {note}")
             continue
         container, key = holder
+        while isinstance(container, CommentedSeq) and isinstance(container[key], CommentedMap) and container[key]:
+            # beside an item that is a mapping: on its first line, where ruamel keeps it
+            container, key = container[key], next(iter(container[key]))
         beside.setdefault((id(container), key), (container, []))[1].append(note)
     for (_, key), (container, texts) in beside.items():
         container.yaml_add_eol_comment("# " + "; ".join(dict.fromkeys(texts)), key)
@@ -190,11 +193,12 @@ class _Mapped:
 
 def _map(
     conv: portal.Converted, catalogue: Catalogue, field_map: Mapping[str, str], unknown_agencies: dict[str, str]
-) -> _Mapped | str:
-    """The record's names replaced by declared ids, or why it cannot be imported."""
-    field_id = match_field(conv.field_name, catalogue, field_map) if conv.field_name else None
-    if field_id is None:
-        return ""
+) -> _Mapped:
+    """The record's names replaced by declared ids; ``field_id`` is "" when tthc.yaml has no such field.
+
+    Agencies are matched even then, so one dry run lists every block to add.
+    """
+    field_id = (match_field(conv.field_name, catalogue, field_map) if conv.field_name else None) or ""
     data = dict(conv.data)
     data["field"] = field_id
     agencies: dict[str, Any] = {}
@@ -255,7 +259,9 @@ def _new_text(mapped: _Mapped, source: str, index: int) -> tuple[str, list[str]]
     header = [
         f"Thủ tục hành chính: {conv.data['name']} ({conv.code}).",
         f"Nhập từ Cổng Dịch vụ công quốc gia ({source}, bản ghi thứ {index}) bằng `tthc import`.",
-        f"Xem lại các mục ghi “{REVIEW}” và điền các mục ghi “{scaffold.TODO}”, rồi chạy `tthc validate`.",
+        *([f"Xem lại các giá trị có chú thích “{REVIEW}” bên cạnh (so với văn bản nguồn)."] if conv.marks else []),
+        *([f"Điền các mục ghi “{scaffold.TODO}”."] if mapped.missing else []),
+        "Chạy `tthc validate` để kiểm tra.",
         *loose,
     ]
     root.yaml_set_start_comment("\n".join(text.clip(line, 200) if line in loose else line for line in header) + "\n")
@@ -384,7 +390,7 @@ def plan(
             continue
         seen[conv.code] = index
         mapped = _map(conv, catalogue, field_map or {}, unknown_agencies)
-        if isinstance(mapped, str):
+        if not mapped.field_id:
             if not conv.field_name:
                 reports.append(skipped("bản ghi không ghi lĩnh vực (linh_vuc)"))
                 continue
@@ -505,6 +511,7 @@ def as_json(report: PortalReport) -> dict[str, Any]:
                 "todo": list(r.todo),
                 "review": [{"path": v.path, "reason": v.reason, "source": v.source} for v in r.reviews],
                 "changes": list(r.changes),
+                "announced": r.announced,
             }
             for r in report.records
         ],
