@@ -192,7 +192,11 @@ class _Mapped:
 
 
 def _map(
-    conv: portal.Converted, catalogue: Catalogue, field_map: Mapping[str, str], unknown_agencies: dict[str, str]
+    conv: portal.Converted,
+    catalogue: Catalogue,
+    field_map: Mapping[str, str],
+    unknown_agencies: dict[str, str],
+    known: dict[str, list[str]],
 ) -> _Mapped:
     """The record's names replaced by declared ids; ``field_id`` is "" when tthc.yaml has no such field.
 
@@ -211,7 +215,9 @@ def _map(
         kept: list[str] = []
         for agency_id in ids:
             name = conv.agency_names.get(str(agency_id), str(agency_id))
-            found, _ = match_agencies(name, catalogue)
+            if name not in known:  # 300 records name few agencies, many times
+                known[name] = match_agencies(name, catalogue)[0]
+            found = known[name]
             if found:
                 kept.extend(a for a in found if a not in kept)
             else:
@@ -359,11 +365,6 @@ def plan(
     field_map: Mapping[str, str] | None = None,
 ) -> tuple[PortalReport, list[_Write]]:
     """What importing the records would do, and the files it would write; nothing is written."""
-    from tthc.model import COMPONENTS
-    from tthc.record_diff import compare_procedures
-    from tthc.records import build_procedure
-    from tthc.writers.base import KIND_LABELS
-
     check_codes(records, name)
     by_code = catalogue.by_code()
     announced = layout.final_state(catalogue)
@@ -371,6 +372,7 @@ def plan(
     writes: list[_Write] = []
     unknown_fields: dict[str, str] = {}
     unknown_agencies: dict[str, str] = {}
+    known_agencies: dict[str, list[str]] = {}
     seen: dict[str, int] = {}
     planned: set[Path] = set()
     for index, record in enumerate(records, 1):
@@ -389,7 +391,7 @@ def plan(
             reports.append(skipped(f"trùng mã với bản ghi thứ {seen[conv.code]}"))
             continue
         seen[conv.code] = index
-        mapped = _map(conv, catalogue, field_map or {}, unknown_agencies)
+        mapped = _map(conv, catalogue, field_map or {}, unknown_agencies, known_agencies)
         if not mapped.field_id:
             if not conv.field_name:
                 reports.append(skipped("bản ghi không ghi lĩnh vực (linh_vuc)"))
@@ -433,6 +435,11 @@ def plan(
         except OSError as error:
             reports.append(skipped(f"không đọc được tệp hiện có: {error.strerror}"))
             continue
+        from tthc.model import COMPONENTS
+        from tthc.record_diff import compare_procedures
+        from tthc.records import build_procedure
+        from tthc.writers.base import KIND_LABELS
+
         before = build_procedure(existing.file, yaml.safe_load(source))
         after = build_procedure(existing.file, yaml.safe_load(content))
         changes = tuple(
