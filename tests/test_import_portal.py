@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,14 +20,15 @@ from click.testing import CliRunner, Result
 
 from tests.conftest import SHARED_DATA
 from tests.test_init import options
+from tests.test_portal import CHANNEL_ROW, flat, leaves
 from tthc import render, text
 from tthc.cli import main
+from tthc.portal_import import dotted
 from tthc.portal_tables import CHROME
 from tthc.report import Report
 from tthc.validate import validate
 
 RECORDS = SHARED_DATA / "real-procedures" / "records.json"
-CHANNEL_ROW = re.compile(r"(Trực tuyến|Trực tiếp|Dịch vụ bưu chính)(?=\d|Không)")
 REVIEW = "KIỂM TRA"
 
 
@@ -36,30 +36,8 @@ def tthc(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 
 
-def flat(value: str) -> str:
-    return " ".join(text.drop_pasted_noise(unicodedata.normalize("NFC", value)).split())
-
-
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def dotted(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for step in path:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out
-
-
-def leaves(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from leaves(value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from leaves(value, (*path, i))
-    else:
-        yield path, data
 
 
 def declare(root: Path, report: dict[str, Any]) -> None:
