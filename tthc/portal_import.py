@@ -308,16 +308,16 @@ def _updated_text(existing: str, mapped: _Mapped) -> tuple[str, list[str]]:
     new = mapped.data
     touched: list[str] = []
     for key, value in new.items():
-        if key in _LOCAL_KEYS or (not value and (key,) in mapped.missing):
+        if key in _LOCAL_KEYS or (key != "agencies" and any(path[0] == key for path in mapped.missing)):
             continue  # an empty upstream component never blanks what the file holds
         old = data.get(key)
         if key == "decisions":
             added = [d for d in value if d not in (old or [])]
-            if added:
-                data[key] = _node([*(old or []), *added], key) if not isinstance(old, list) else old
-                if isinstance(old, list):
-                    old.extend(added)
-                touched.append(key)
+            if added and isinstance(old, list):
+                old.extend(added)
+            elif added:
+                data[key] = _node(added, key)
+            touched += [key] if added else []
         elif key == "methods":
             merged = _merge_methods(old, value)
             if _plain(merged) != _plain(old):
