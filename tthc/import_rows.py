@@ -197,7 +197,7 @@ def create_file(
             scaffold.create(target, content, root)
         except scaffold.ScaffoldError as error:
             return skipped(str(error))
-    todo = _todo(content)
+    todo = todo_lines(content)
     if code not in layout.final_state(catalogue):
         todo.append("Quyết định công bố: chưa quyết định nào trong danh mục ghi thủ tục này (new, amended hoặc replaced)")
     relative = target.relative_to(root).as_posix()
@@ -263,7 +263,7 @@ def _fragment(key: str, value: Any, indent: int) -> str:
     return "".join(pad + line for line in out.getvalue().splitlines(keepends=True))
 
 
-def _todo(content: str) -> list[str]:
+def todo_lines(content: str) -> list[str]:
     """Each ``# CẦN ĐIỀN`` line of a new file, as “Trình tự thực hiện (steps, dòng 25)”: what `tthc validate` reports."""
     out: list[str] = []
     for number, line in enumerate(content.splitlines(), 1):

@@ -10,6 +10,7 @@ from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, load_settings, wants_c
 
 if TYPE_CHECKING:
     from tthc.importer import ImportReport
+    from tthc.portal_import import PortalReport
 
 
 def _field_map(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -115,7 +116,133 @@ def write_rich(report: ImportReport, out: TextIO) -> None:
         console.print(Text(printable(line)))
 
 
-@click.command(name="import", short_help="Nhập danh sách thủ tục từ Excel (.xlsx) hoặc CSV.")
+def _portal_lines(report: PortalReport) -> tuple[list[str], list[str]]:
+    """The lines before the table and after it (what to review, fill in, declare; the totals last)."""
+    from tthc.import_rows import CREATED, SKIPPED, UNCHANGED, UPDATED
+    from tthc.text import sort_vi
+
+    before = [f"Nhập từ {report.source} (bản ghi Cổng Dịch vụ công quốc gia): {len(report.records)} bản ghi"]
+    if report.dry_run:
+        before.append("Chạy thử (--dry-run): không ghi tệp nào.")
+    after: list[str] = []
+    reviewed = [r for r in report.records if r.reviews and r.status in (CREATED, UPDATED)]
+    if reviewed:
+        after.append("Cần kiểm tra (trong tệp, giá trị có chú thích “KIỂM TRA” bên cạnh):")
+        for r in reviewed:
+            after.extend(f'  {r.code} {v.path}: {v.reason} — nguồn: "{v.source}"' for v in r.reviews)
+    incomplete = [r for r in report.records if r.todo]
+    if incomplete:
+        after.append("Còn cần điền (trong tệp đánh dấu “CẦN ĐIỀN”, `tthc validate` báo từng mục):")
+        after.extend(f"  {r.file}: " + "; ".join(r.todo) for r in incomplete)
+    unannounced = sum(1 for r in report.records if r.status == CREATED and not r.announced)
+    if unannounced:
+        after.append(
+            f"{unannounced} thủ tục mới chưa có quyết định công bố của tỉnh trong danh mục (`tthc validate` báo "
+            "procedure-not-announced); decisions chỉ ghi quyết định của Bộ: thêm quyết định công bố của tỉnh."
+        )
+    updated = [r for r in report.records if r.changes]
+    if updated:
+        after.append("Thay đổi (như `tthc diff` gọi tên):")
+        for r in updated:
+            after.extend(f"  {r.code}: {change}" for change in r.changes)
+    if report.unknown_fields:
+        after.append("Lĩnh vực chưa khai báo trong tthc.yaml; thêm vào mục fields rồi nhập lại:")
+        for name in sort_vi(report.unknown_fields):
+            after += [f"  - id: {report.unknown_fields[name]}", f"    name: {name}"]
+    if report.unknown_agencies:
+        after.append("Cơ quan chưa khai báo trong tthc.yaml (chưa ghi vào thủ tục); thêm vào mục agencies rồi nhập lại:")
+        for name in sort_vi(report.unknown_agencies):
+            after += [f"  - id: {report.unknown_agencies[name]}", f"    name: {name}"]
+    verb = "Sẽ tạo mới" if report.dry_run else "Tạo mới"
+    after.append(
+        f"{verb} {report.count(CREATED)}, cập nhật {report.count(UPDATED)}, không đổi {report.count(UNCHANGED)}, "
+        f"bỏ qua {report.count(SKIPPED)} bản ghi; {sum(1 for r in report.records if r.reviews)} bản ghi cần kiểm tra."
+    )
+    return before, after
+
+
+def _portal_rows(report: PortalReport) -> list[tuple[str, str, str, str, str]]:
+    from tthc.import_rows import STATUS_LABELS
+    from tthc.text import printable
+
+    return [
+        (str(r.index), STATUS_LABELS[r.status], printable(r.code), printable(r.file),
+         printable(r.reason or ("đã cập nhật: " + ", ".join(dict.fromkeys(c.split(" (")[0] for c in r.changes))
+                                if r.changes else "")))
+        for r in report.records
+    ]  # fmt: skip
+
+
+_PORTAL_HEADER = ("Bản ghi", "Kết quả", "Mã", "Tệp", "Ghi chú / lý do")
+
+
+def write_portal_plain(report: PortalReport, out: TextIO) -> None:
+    """The report of a portal import as plain text, for a pipe or a log."""
+    from tthc.text import printable
+
+    before, after = _portal_lines(report)
+    for line in before:
+        out.write(printable(line) + "\n")
+    rows = _portal_rows(report)
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(_PORTAL_HEADER)]
+    for row in (_PORTAL_HEADER, *rows):
+        out.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])) + "  " + row[-1] + "\n")
+    for line in after:
+        out.write(printable(line) + "\n")
+
+
+def write_portal_rich(report: PortalReport, out: TextIO) -> None:
+    """The report of a portal import as a table in a terminal; record text is never taken as markup."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    from tthc.import_rows import CREATED, SKIPPED, UNCHANGED, UPDATED
+    from tthc.text import printable
+
+    console = Console(file=out, force_terminal=True, highlight=False)
+    before, after = _portal_lines(report)
+    for line in before:
+        console.print(Text(printable(line)))
+    table = Table(header_style="bold")
+    for i, heading in enumerate(_PORTAL_HEADER):
+        table.add_column(heading, justify="right" if i == 0 else "left", no_wrap=i == 2, overflow="fold")
+    styles = {CREATED: "green", UPDATED: "cyan", UNCHANGED: "dim", SKIPPED: "bold red"}
+    for r, row in zip(report.records, _portal_rows(report), strict=True):
+        table.add_row(row[0], f"[{styles[r.status]}]{escape(row[1])}[/]", *(escape(cell) for cell in row[2:]))
+    console.print(table)
+    for line in after[:-1]:
+        console.print(Text(printable(line)))
+    console.print(Text(printable(after[-1])), style="bold")
+
+
+def _import_portal(
+    file: Path, update: bool, mapping: dict[str, str], dry_run: bool, output: str, catalogue_path: Path | None
+) -> None:
+    import json
+
+    from tthc import portal
+    from tthc.portal_import import as_json, import_records
+
+    root, catalogue = load_settings(catalogue_path)
+    try:
+        records = portal.read_records(file)
+        report = import_records(
+            root, catalogue, records, file.name, update=update, field_map=mapping, dry_run=dry_run
+        )
+    except portal.PortalError as error:
+        fail(str(error))
+    if output == "json":
+        sys.stdout.write(json.dumps(as_json(report), ensure_ascii=False, indent=2) + "\n")
+    elif wants_color(sys.stdout):
+        write_portal_rich(report, sys.stdout)
+    else:
+        write_portal_plain(report, sys.stdout)
+    sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+
+
+@click.command(name="import", short_help="Nhập thủ tục từ Excel (.xlsx), CSV hoặc bản ghi Cổng DVC quốc gia (.json).")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--update", is_flag=True, help="Cập nhật thủ tục đã có (mặc định: bỏ qua, không ghi đè).")
 @click.option(
@@ -126,6 +253,10 @@ def write_rich(report: ImportReport, out: TextIO) -> None:
 @click.option("--sheet", help="Tên trang (sheet) cần nhập; mặc định: trang đầu tiên có dòng tiêu đề.")
 @click.option("--dry-run", is_flag=True, help="Chỉ báo cáo sẽ làm gì, không ghi tệp.")
 @click.option(
+    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="Dạng báo cáo khi nhập bản ghi Cổng DVC quốc gia: text cho người đọc, json cho chương trình (docs/import.md).",
+)
+@click.option(
     "-C", "--catalogue", "catalogue_path", type=click.Path(path_type=Path),
     help="Thư mục danh mục; mặc định tìm tthc.yaml từ thư mục hiện tại.",
 )
@@ -135,9 +266,10 @@ def import_(
     field_map: tuple[str, ...],
     sheet: str | None,
     dry_run: bool,
+    output: str,
     catalogue_path: Path | None,
 ) -> None:
-    """Nhập danh sách thủ tục từ bảng tính Excel (.xlsx) hoặc CSV (import).
+    """Nhập danh sách thủ tục từ bảng tính Excel (.xlsx) hoặc CSV, hoặc bản ghi Cổng DVC quốc gia (.json).
 
     Dòng tiêu đề có thể nằm dưới các dòng tên bảng; tên cột (Mã TTHC, Tên thủ
     tục, Lĩnh vực, Cấp thực hiện, Cơ quan thực hiện, Thời hạn giải quyết, Phí,
@@ -147,6 +279,11 @@ def import_(
     không có được để trống, đánh dấu “CẦN ĐIỀN” và liệt kê trong báo cáo. Thủ
     tục đã có chỉ được cập nhật khi dùng --update, và chỉ ở những ô khác với
     bản `tthc export` của thủ tục đó. Mã thoát 1 nếu có dòng bị bỏ qua.
+
+    Tệp .json là bản ghi Cổng Dịch vụ công quốc gia (một bản ghi hoặc danh
+    sách): mỗi bản ghi thành một tệp thủ tục đầy đủ; giá trị cần xem lại có
+    chú thích “KIỂM TRA” kèm văn bản nguồn. Tệp hỏng hoặc không phải bản ghi:
+    mã thoát 2, không ghi tệp nào.
     """
     from tthc.atomic import LinkOnWritePath
     from tthc.importer import import_table
@@ -155,6 +292,10 @@ def import_(
     mapping = _field_map(field_map)
     if not file.exists():
         fail(f"Không tìm thấy tệp “{file}”.")
+    if file.suffix.lower() == ".json":
+        _import_portal(file, update, mapping, dry_run, output, catalogue_path)
+    if output == "json":
+        fail("--format json chỉ dùng khi nhập bản ghi Cổng DVC quốc gia (.json).")
     root, catalogue = load_settings(catalogue_path)
     try:
         report = import_table(root, catalogue, file, update=update, field_map=mapping, sheet=sheet, dry_run=dry_run)
