@@ -478,18 +478,20 @@ def import_records(
     """
     from dataclasses import replace
 
-    from tthc.atomic import write_text_atomic
+    from tthc.atomic import checked_path, write_text_atomic
 
     report, writes = plan(root, catalogue, records, name, update=update, field_map=field_map)
+    for write in writes:  # a link on any path stops the import before the first file (LinkOnWritePath)
+        checked_path(write.path, root)
     if dry_run:
         return replace(report, dry_run=True)
     failed: dict[str, str] = {}
     for write in writes:
         try:
             if write.new:
-                scaffold.create(write.path, write.content)
+                scaffold.create(write.path, write.content, root)
             else:
-                write_text_atomic(write.path, write.content)
+                write_text_atomic(write.path, write.content, top=root)
         except (scaffold.ScaffoldError, OSError) as error:
             failed[write.path.relative_to(root).as_posix()] = str(error)
     if not failed:

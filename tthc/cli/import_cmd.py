@@ -118,8 +118,8 @@ def write_rich(report: ImportReport, out: TextIO) -> None:
 
 def _portal_lines(report: PortalReport) -> tuple[list[str], list[str]]:
     """The lines before the table and after it (what to review, fill in, declare; the totals last)."""
+    from tthc.collation import sort_vi
     from tthc.import_rows import CREATED, SKIPPED, UNCHANGED, UPDATED
-    from tthc.text import sort_vi
 
     before = [f"Nhập từ {report.source} (bản ghi Cổng Dịch vụ công quốc gia): {len(report.records)} bản ghi"]
     if report.dry_run:
@@ -223,15 +223,16 @@ def _import_portal(
     import json
 
     from tthc import portal
+    from tthc.atomic import LinkOnWritePath
     from tthc.portal_import import as_json, import_records
 
     root, catalogue = load_settings(catalogue_path)
     try:
-        records = portal.read_records(file)
+        records = portal.read_records(file, catalogue.settings.limits)
         report = import_records(
             root, catalogue, records, file.name, update=update, field_map=mapping, dry_run=dry_run
         )
-    except portal.PortalError as error:
+    except (portal.PortalError, LinkOnWritePath) as error:
         fail(str(error))
     if output == "json":
         sys.stdout.write(json.dumps(as_json(report), ensure_ascii=False, indent=2) + "\n")
