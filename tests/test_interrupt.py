@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT, SAMPLE
-from tthc import render
+from tthc import output_folder
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds worker processes in /proc (Linux)")
 
@@ -204,8 +204,8 @@ def test_a_staging_folder_in_use_is_kept(tmp_path: Path) -> None:
     busy, left = tmp_path / ".out.tmp-abcd1234", tmp_path / ".out.tmp-wxyz5678"
     busy.mkdir()
     left.mkdir()
-    with render._locked(busy):
-        render._remove_leftovers(out)
+    with output_folder.locked(busy):
+        output_folder.remove_leftovers(out)
     assert busy.is_dir() and not left.exists()
 
 

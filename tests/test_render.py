@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.test_views import LONG_NAME, ONLINE_FULL, PLACES, POSTAL, SETTINGS, proc
-from tthc import parallel, portal, render, templating
+from tthc import output_folder, parallel, portal, render, templating
 from tthc.catalogue_view import catalogue_view
 from tthc.cli import main
 from tthc.collation import sort_key
@@ -756,7 +756,7 @@ def test_writer_refuses_paths_that_leave_the_folder(tmp_path: Path) -> None:
     root = tmp_path / "root"
     root.mkdir()
     (root / "link").symlink_to(tmp_path, target_is_directory=True)
-    writer = render._Writer(root, 1, None)
+    writer = output_folder.Writer(root, 1, None)
     for bad in ("../x.html", "a/../../x.html", "/etc/passwd", ".hidden", "a//b", "", "a\\..\\b", "link/x.html", "..", "a/./b"):
         with pytest.raises(render.RenderError):
             writer.write(bad, "x")

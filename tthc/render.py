@@ -17,16 +17,9 @@ Nothing here prints; the CLI reports progress through a callback.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib
 import os
-import re
-import secrets
-import shutil
-import signal
-import tempfile
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,9 +30,18 @@ import jinja2
 from markupsafe import Markup
 
 from tthc import heap, parallel, qr, templating
-from tthc.atomic import LinkOnWritePath, checked_path, first_link, folder_mode, output_top, write_new
+from tthc.atomic import write_new
 from tthc.catalogue_view import catalogue_view, posting_lists
 from tthc.model import COMPONENTS, Catalogue
+from tthc.output_folder import (
+    MARKER,
+    MARKER_TEXT,
+    Progress,
+    RenderError,
+    Writer,
+    check_output,
+    staging,
+)
 from tthc.procedure_view import View
 from tthc.selection import FilterError, Filters, select
 
@@ -60,9 +62,6 @@ __all__ = [
     "render_site",
 ]
 
-MARKER = ".tthc-output"
-"""A file in every output folder: proof that tthc made it and may replace it."""
-MARKER_TEXT = "Thư mục này do tthc tạo ra (tthc render / tthc build) và sẽ được thay thế toàn bộ khi tạo lại.\n"
 SHEETS_DIR = "sheets"
 SITE_DIR = "site"
 ASSETS_DIR = "assets"
@@ -71,15 +70,6 @@ SHEET_ASSETS = ("sheet.css",)
 HEADER_KEYS = frozenset({"code", "name", "field", "level", "kind", "decisions"})
 SECTIONS = tuple(key for key in COMPONENTS if key not in HEADER_KEYS)
 """Components shown as numbered sections, in the order of the national record."""
-
-Progress = Callable[[int, int], None]
-"""Called with (files written, files in all)."""
-
-_PART = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z_-]|\.(?!\.))*")
-
-
-class RenderError(Exception):
-    """Rendering cannot go on; the message (Vietnamese) is for the user, exit code 2."""
 
 
 class PdfUnavailable(RenderError):
@@ -103,210 +93,6 @@ class RenderResult:
     out: Path
     files: int
     procedures: int
-
-
-# --------------------------------------------------------------------------
-# The output folder
-# --------------------------------------------------------------------------
-
-
-def _home() -> Path | None:
-    try:
-        return Path.home().resolve()
-    except (RuntimeError, KeyError, OSError):
-        return None
-
-
-def check_output(out: Path, catalogue_root: Path | None = None) -> Path:
-    """The resolved output folder, or :class:`RenderError` if replacing it could destroy anything else.
-
-    A symbolic link is refused as the output folder, on the way to it from
-    the working folder (see :func:`tthc.atomic.output_top`), and anywhere in
-    an output folder being replaced: tthc never made it, so someone else did.
-    """
-    try:
-        checked_path(out, output_top(out))
-    except LinkOnWritePath as error:
-        raise RenderError(str(error)) from error
-    target = out.resolve()
-    if target == Path(target.anchor):
-        raise RenderError("Không thể dùng thư mục gốc của hệ thống tệp làm thư mục đầu ra.")
-    home = _home()
-    if home is not None and (target == home or target in home.parents):
-        raise RenderError(f"Không thể dùng thư mục “{target}” (thư mục nhà hoặc thư mục chứa nó) làm thư mục đầu ra.")
-    if catalogue_root is not None:
-        root = catalogue_root.resolve()
-        if target == root or target in root.parents:
-            raise RenderError(
-                f"Thư mục đầu ra “{target}” là bộ danh mục hoặc thư mục chứa nó; hãy chọn thư mục khác, ví dụ “build”."
-            )
-    if target.exists():
-        if not target.is_dir():
-            raise RenderError(f"“{target}” đã có và không phải là thư mục.")
-        if any(target.iterdir()) and not (target / MARKER).is_file():
-            raise RenderError(
-                f"Thư mục “{target}” đã có nội dung nhưng không phải do tthc tạo ra (thiếu tệp {MARKER}); "
-                "tthc không ghi đè để tránh xóa nhầm. Hãy chọn thư mục trống hoặc thư mục mới."
-            )
-        if (link := first_link(target)) is not None:
-            raise RenderError(str(LinkOnWritePath(link, os.readlink(link))))
-    return target
-
-
-_LEFTOVER = r"\.{name}\.(?:tmp-[a-z0-9_]{{8}}|old-[0-9a-f]{{12}})"
-"""The folders :func:`_staging` and :func:`_publish` make beside an output folder ``name``, and only those."""
-
-
-@contextmanager
-def _staging(out: Path, pool: ProcessPoolExecutor | None = None) -> Iterator[Path]:
-    """A temporary folder beside ``out``; moved into place when the block ends without error.
-
-    When it ends with an error or an interrupt, ``pool``'s workers, which
-    write into the folder, are stopped before it is removed, or they would
-    make parts of it again. A run killed outright cannot remove it: the next
-    run writing ``out`` does (:func:`_remove_leftovers`). The folder is locked
-    while in use, so that a run writing ``out`` at the same time keeps it.
-    """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    with _locked(tmp):
-        try:
-            yield tmp
-            (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-            tmp.chmod(folder_mode())  # mkdtemp makes it private; the output is for a web server or a kiosk
-            _publish(tmp, out)
-        except BaseException:
-            if pool is not None:
-                parallel.stop(pool)
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-
-
-def _publish(tmp: Path, out: Path) -> None:
-    """Swap the finished folder in: the old output is renamed away first, then deleted.
-
-    Ctrl-C and SIGTERM are ignored while it runs (a fraction of a second):
-    once it starts, the new output goes into place and the command ends as
-    done (exit code 0), never with half of a swap undone.
-    """
-    with _signals_held():
-        if not out.exists():
-            os.rename(tmp, out)
-            return
-        old = out.parent / f".{out.name}.old-{secrets.token_hex(6)}"
-        with _locked(out):  # the lock moves with the folder to its old name
-            os.rename(out, old)
-            try:
-                os.rename(tmp, out)
-            except BaseException:
-                os.rename(old, out)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def _remove_leftovers(out: Path) -> None:
-    """Remove the staging and old folders of runs killed while writing ``out`` (60 MB each at 1,500 procedures).
-
-    Only folders named as tthc names them, real folders (not links), and
-    not locked by a run still going.
-    """
-    leftover = re.compile(_LEFTOVER.format(name=re.escape(out.name)))
-    with os.scandir(out.parent) as entries:
-        found = [Path(e.path) for e in entries if leftover.fullmatch(e.name) and e.is_dir(follow_symlinks=False)]
-    for folder in found:
-        with contextlib.suppress(OSError), _locked(folder, wait=False):
-            shutil.rmtree(folder)
-
-
-@contextmanager
-def _locked(folder: Path, wait: bool = True) -> Iterator[None]:
-    """An exclusive lock on ``folder``, freed when the block ends or the process dies; OSError when taken and not ``wait``."""
-    try:
-        import fcntl
-    except ImportError:  # not on POSIX: no lock
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        yield
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM ignored during the block (only the main thread may set handlers)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    stops = (signal.SIGINT, signal.SIGTERM)
-    before = [signal.signal(s, signal.SIG_IGN) for s in stops]
-    try:
-        yield
-    finally:
-        for s, handler in zip(stops, before, strict=True):
-            signal.signal(s, signal.SIG_DFL if handler is None else handler)
-
-
-class _Writer:
-    """Writes files under one folder, refusing any path that could leave it.
-
-    A folder is checked (resolved, symlinks followed) and created once, when
-    its first file is written, and remembered: a build writes thousands of
-    pages into a handful of folders. Each file is still checked on its own
-    when it already exists as a symlink, the one way left to point outside.
-    """
-
-    def __init__(self, root: Path, total: int, progress: Progress | None, done: int = 0) -> None:
-        self.root = root
-        self.real_root = root.resolve()
-        self.total = total
-        self.done = done
-        self.progress = progress
-        self._folders: dict[tuple[str, ...], Path] = {}
-        self._made: set[Path] = set()
-
-    def _refuse(self, relative: str) -> RenderError:
-        return RenderError(f"Đường dẫn đầu ra “{relative}” ra ngoài thư mục đầu ra.")
-
-    def _folder(self, parts: tuple[str, ...], relative: str) -> Path:
-        folder = self._folders.get(parts)
-        if folder is None:
-            folder = self.root.joinpath(*parts)
-            if not folder.resolve().is_relative_to(self.real_root):
-                raise self._refuse(relative)
-            self._folders[parts] = folder
-        return folder
-
-    def path(self, relative: str) -> Path:
-        parts = relative.split("/")
-        if not parts or any(not _PART.fullmatch(part) for part in parts):
-            raise RenderError(f"Đường dẫn đầu ra không hợp lệ: “{relative}”.")
-        target = self._folder(tuple(parts[:-1]), relative) / parts[-1]
-        if target.is_symlink() and not target.resolve().is_relative_to(self.real_root):
-            raise self._refuse(relative)
-        return target
-
-    def write(self, relative: str, data: str | bytes) -> Path:
-        target = self.path(relative)
-        folder = target.parent
-        if folder not in self._made:
-            folder.mkdir(parents=True, exist_ok=True)
-            self._made.add(folder)
-        write_new(target, data.encode("utf-8") if isinstance(data, str) else data)
-        self.tick()
-        return target
-
-    def tick(self) -> None:
-        self.advance(1)
-
-    def advance(self, files: int) -> None:
-        """Count ``files`` written (here, or by a worker that cannot report)."""
-        self.done += files
-        if self.progress is not None:
-            self.progress(self.done, self.total)
 
 
 # --------------------------------------------------------------------------
@@ -488,7 +274,7 @@ def _site_page(prefix: str) -> _PageKind:
     return _PageKind(prefix, "procedure.html.j2", SITE_CSS, pdf=False)
 
 
-def _write_sheet_assets(env: jinja2.Environment, writer: _Writer, prefix: str) -> None:
+def _write_sheet_assets(env: jinja2.Environment, writer: Writer, prefix: str) -> None:
     """The stylesheet, first: a sheet printed to PDF reads it as it is printed."""
     for name in SHEET_ASSETS:
         writer.write(f"{prefix}{ASSETS_DIR}/{name}", _asset(env, name))
@@ -496,7 +282,7 @@ def _write_sheet_assets(env: jinja2.Environment, writer: _Writer, prefix: str) -
 
 def _write_sheets(
     env: jinja2.Environment,
-    writer: _Writer,
+    writer: Writer,
     prefix: str,
     site: View,
     lists: list[View],
@@ -548,7 +334,7 @@ def _render_procedures(
     pages: _Pages,
     procedures: Sequence[View],
     env: jinja2.Environment | None = None,
-    writer: _Writer | None = None,
+    writer: Writer | None = None,
     pdf: Callable[[Path, Path], None] | None = None,
 ) -> list[str | None]:
     """Write every page of each procedure; the QR SVG of each, for the posting lists.
@@ -557,7 +343,7 @@ def _render_procedures(
     until the end cost 350 MB at 10,000 procedures.
     """
     env = env or _worker_environment(pages.templates)
-    writer = writer or _Writer(pages.root, 0, None)
+    writer = writer or Writer(pages.root, 0, None)
     made: list[str | None] = []
     for p in procedures:
         svg = _qr_svg(p, pages.qr)
@@ -585,7 +371,7 @@ def _worker_environment(templates: Path | None) -> jinja2.Environment:
 
 def _write_procedures(
     env: jinja2.Environment,
-    writer: _Writer,
+    writer: Writer,
     procedures: list[View],
     kinds: tuple[_PageKind, ...],
     site: View,
@@ -641,7 +427,7 @@ def _site_files(site: View) -> int:
     return 1 + len(SITE_ASSETS) + len(site["procedures"]) + len(site["decisions"])
 
 
-def _write_site(env: jinja2.Environment, writer: _Writer, prefix: str, site: View, options: RenderOptions) -> None:
+def _write_site(env: jinja2.Environment, writer: Writer, prefix: str, site: View, options: RenderOptions) -> None:
     """Everything of the site but the pages of one procedure: assets, the index, the decisions."""
     for name in SITE_ASSETS:
         writer.write(f"{prefix}{ASSETS_DIR}/{name}", _asset(env, name))
@@ -661,8 +447,8 @@ def render_sheets(
         raise PdfUnavailable(problem)
     with _workers(catalogue, options) as pool:
         site, lists = _plan_sheets(catalogue, options)
-        with _staging(target, pool) as tmp:
-            writer = _Writer(tmp, _sheet_files(site, lists, options), progress)
+        with staging(target, pool) as tmp:
+            writer = Writer(tmp, _sheet_files(site, lists, options), progress)
             _write_sheet_assets(env, writer, "")
             _write_procedures(env, writer, site["procedures"], (_sheet_page(""),), site, options, pool)
             _write_sheets(env, writer, "", site, lists, options)
@@ -678,8 +464,8 @@ def render_site(
     env = _environment(options)
     with _workers(catalogue, options) as pool:
         site = _plan_site(catalogue)
-        with _staging(target, pool) as tmp:
-            writer = _Writer(tmp, _site_files(site), progress)
+        with staging(target, pool) as tmp:
+            writer = Writer(tmp, _site_files(site), progress)
             _write_procedures(
                 env, writer, site["procedures"], (_site_page(""),), site, options, pool,
                 meanwhile=lambda: _write_site(env, writer, "", site, options),
@@ -703,8 +489,8 @@ def build(
             sheets, lists = _plan_sheets(catalogue, options)
         else:  # the same view (and QR codes) as the site's: building it twice cost 25 s at 10k
             sheets, lists = site, posting_lists(catalogue, site)
-        with _staging(target, pool) as tmp:
-            writer = _Writer(tmp, _sheet_files(sheets, lists, options) + _site_files(site), progress)
+        with staging(target, pool) as tmp:
+            writer = Writer(tmp, _sheet_files(sheets, lists, options) + _site_files(site), progress)
             site_rest = functools.partial(_write_site, env, writer, site_prefix, site, options)
             _write_sheet_assets(env, writer, sheets_prefix)
             if options.filters:
