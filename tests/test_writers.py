@@ -21,6 +21,7 @@ from tthc.rules.announcement_rules import unannounced
 from tthc.text import sort_key
 from tthc.wording import roman
 from tthc.writers import NEEDS_FILE, WRITERS, Context
+from tthc.writers import annex_view
 from tthc.writers.annex import render
 
 
@@ -59,14 +60,16 @@ def test_itself_is_empty_in_every_text_format(itself: ChangeSet, fmt: str) -> No
     assert "Đăng ký khai sinh" not in out  # no procedure is listed
     if fmt in ("text", "markdown"):
         assert "Không có khác biệt" in out
-    if fmt == "annex":
-        assert out.count("(Không có.)") == 3
+    if fmt == "annex":  # one sentence says there is nothing; no empty list, no Phần II
+        body = out.split("<body>")[1]
+        assert body.count(annex_view.NOTHING) == 1 and "<table" not in body and "Phần II" not in body
 
 
 def test_itself_is_empty_in_docx(itself: ChangeSet) -> None:
     document = _docx(WRITERS["docx"](itself, CONTEXT))
     assert len(document.tables) == 0
-    assert sum("(Không có.)" in p.text for p in document.paragraphs) == 3
+    texts = [p.text for p in document.paragraphs]
+    assert texts.count(annex_view.NOTHING) == 1 and not any("Phần II" in t for t in texts)
 
 
 def test_cli_itself_exit_code_0_in_every_format(tmp_path: Path) -> None:
@@ -170,34 +173,53 @@ def _cells(row: str) -> list[str]:
     return [re.sub(r"<[^>]+>", " ", c).split("Mã:")[0].strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
 
 
+def _part_one(page: str) -> str:
+    return page.split('<section class="part-2">')[0]
+
+
 def test_annex_structure(reform: ChangeSet) -> None:
+    """Decision 1420/QĐ-UBND amends and abolishes: the title and the lists say so, and only so."""
     page = render(reform, CONTEXT)
     assert page.startswith("<!DOCTYPE html>") and '<html lang="vi">' in page
-    assert "Phụ lục" in page and "DANH MỤC THỦ TỤC HÀNH CHÍNH ĐƯỢC SỬA ĐỔI, BỔ SUNG, THAY THẾ VÀ BỊ BÃI BỎ" in page
+    assert "Phụ lục" in page and "DANH MỤC THỦ TỤC HÀNH CHÍNH ĐƯỢC SỬA ĐỔI, BỔ SUNG VÀ BỊ BÃI BỎ TRONG" in page
     assert "Kèm theo Quyết định số 1420/QĐ-UBND ngày 30 tháng 6 năm 2025" in page
     assert "Phần I. Danh mục thủ tục hành chính" in page
-    for title in (
-        "1. Danh mục thủ tục hành chính mới ban hành",
-        "2. Danh mục thủ tục hành chính được sửa đổi, bổ sung, thay thế",
-        "3. Danh mục thủ tục hành chính bị bãi bỏ",
-    ):
-        assert title in page
-    headers = re.findall(r"<thead><tr>(.*?)</tr></thead>", page, re.S)
+    assert re.findall(r"<h3>(.*?)</h3>", _part_one(page)) == [
+        "1. Danh mục thủ tục hành chính được sửa đổi, bổ sung",
+        "2. Danh mục thủ tục hành chính bị bãi bỏ",
+    ]  # nothing new, nothing replaced: no empty list, no "thay thế"
+    assert "mới ban hành" not in page and "THAY THẾ" not in page
+    headers = re.findall(r"<thead><tr>(.*?)</tr></thead>", _part_one(page), re.S)
     columns = [re.findall(r"<th[^>]*>(.*?)</th>", h) for h in headers]
     assert columns == [
         ["Số TT", "Tên thủ tục hành chính", "Thời hạn giải quyết", "Địa điểm thực hiện", "Phí, lệ phí", "Căn cứ pháp lý", "Cơ quan thực hiện"],
         ["Số TT", "Mã TTHC", "Tên thủ tục hành chính", "Tên VBQPPL quy định việc bãi bỏ thủ tục hành chính", "Lĩnh vực", "Cơ quan thực hiện"],
     ]  # fmt: skip
-    assert "A. Thủ tục hành chính cấp tỉnh" in page and "B. Thủ tục hành chính cấp xã" in page
+    assert "A. Thủ tục hành chính cấp tỉnh và cấp xã" in page and "B. Thủ tục hành chính cấp xã" in page
     assert "A. Thủ tục hành chính cấp huyện" in page  # the abolished district procedures
     assert "Quyết định số 1427/QĐ-BTP" in page
+    assert "Văn bản quy định nội dung sửa đổi, bổ sung: Nghị định số 120/2025/NĐ-CP ngày 11/06/2025." in page
+    assert "Văn bản quy định nội dung sửa đổi, bổ sung: Nghị định số 118/2025/NĐ-CP." in page
     assert "@page { size: A4" in page and "Times New Roman" in page and "DejaVu Serif" in page
-    assert page.count("(Không có.)") == 1  # no new procedure in this decision
+    assert "(Không có.)" not in page and "Cơ sở dữ liệu quốc gia về thủ tục hành chính (Cổng" not in page
+
+
+def test_annex_one_row_for_a_procedure_at_two_levels(reform: ChangeSet, tmp_path: Path) -> None:
+    """2.000635 moved to the provincial and commune levels: one row, its agencies named per level."""
+    part_one = _part_one(render(reform, CONTEXT))
+    assert part_one.count("Mã: 2.000635") == 1
+    row = next(r for r in re.findall(r"<tr>\s*<td class=\"no\">.*?</tr>", part_one, re.S) if "2.000635" in r)
+    assert "Cấp tỉnh: Sở Tư pháp tỉnh Quảng Trị" in row and "Cấp xã: Ủy ban nhân dân cấp xã" in row
+    old = copy_sample(tmp_path / "old")
+    new = copy_sample(tmp_path / "new")
+    (new / "procedures/ho-tich/2.000635.yaml").unlink()
+    abolished = _part_one(render(diff(load(old), load(new)), CONTEXT))
+    assert abolished.count("2.000635") == 1 and "A. Thủ tục hành chính cấp tỉnh và cấp xã" in abolished
 
 
 def test_annex_orders_and_numbers_in_vietnamese(reform: ChangeSet) -> None:
     page = render(reform, CONTEXT)
-    amended = page.split("2. Danh mục")[1].split("3. Danh mục")[0]
+    amended = page.split("1. Danh mục")[1].split("2. Danh mục")[0]
     commune = amended.split("B. Thủ tục hành chính cấp xã")[1]
     groups = commune.split('<tr class="field">')[1:]
     assert len(groups) >= 2
@@ -225,8 +247,8 @@ def test_annex_alphabet_within_a_group(tmp_path: Path) -> None:
         data = read(SAMPLE, "procedures/ho-tich/1.001193.yaml")
         data.update(code=code, name=name)
         write(new, f"procedures/ho-tich/{code}.yaml", data)
-    page = render(diff(load(old), load(new)), CONTEXT)
-    new_list = page.split("1. Danh mục")[1].split("2. Danh mục")[0]
+    page = _part_one(render(diff(load(old), load(new)), CONTEXT))
+    new_list = page.split("1. Danh mục")[1]
     names = [_cells(r)[1] for r in re.findall(r"<tr>\s*<td class=\"no\">.*?</tr>", new_list, re.S)]
     assert names == ["Chứng thực thử", "Đăng ký hoạt động thử", "Yêu cầu thử"]
 
@@ -272,21 +294,25 @@ def test_docx_tables(reform: ChangeSet, tmp_path: Path) -> None:
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "Phụ lục" and texts[1].startswith("DANH MỤC THỦ TỤC HÀNH CHÍNH")
     assert "Phần I. DANH MỤC THỦ TỤC HÀNH CHÍNH" in texts
-    main_table, abolished = document.tables
+    assert "Phần II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH" in texts
+    main_table, abolished = document.tables[:2]
     assert [c.text for c in main_table.rows[0].cells] == [
         "Số TT", "Tên thủ tục hành chính", "Thời hạn giải quyết", "Địa điểm thực hiện", "Phí, lệ phí",
         "Căn cứ pháp lý", "Cơ quan thực hiện",
     ]  # fmt: skip
-    assert main_table.rows[1].cells[0].text == "A. Thủ tục hành chính cấp tỉnh"
+    assert main_table.rows[1].cells[0].text == "A. Thủ tục hành chính cấp tỉnh và cấp xã"
     assert main_table.rows[2].cells[0].text == "I. Lĩnh vực Hộ tịch"
     first = main_table.rows[3].cells
     assert first[0].text == "1" and first[1].text.startswith("Cấp bản sao Trích lục hộ tịch") and "Mã: 2.000635" in first[1].text
+    assert "Văn bản quy định nội dung sửa đổi, bổ sung: Nghị định số 120/2025/NĐ-CP" in first[1].text
+    assert first[6].text.splitlines() == ["Cấp tỉnh: Sở Tư pháp tỉnh Quảng Trị", "Cấp xã: Ủy ban nhân dân cấp xã"]
     assert [c.text for c in abolished.rows[0].cells][:3] == ["Số TT", "Mã TTHC", "Tên thủ tục hành chính"]
     rows = [[c.text for c in r.cells] for r in abolished.rows[2:]]
     assert [r[1] for r in rows] == ["2.001489", "2.001475"]  # công nhận < miễn nhiệm
     assert rows[0][3] == "Quyết định số 1427/QĐ-BTP" and rows[0][4] == "Phổ biến, giáo dục pháp luật"
-    section = document.sections[0]
-    assert section.page_width > section.page_height  # A4 landscape
+    section, content = document.sections
+    assert section.page_width > section.page_height  # A4 landscape for Phần I
+    assert content.page_width < content.page_height  # A4 portrait for Phần II
     assert document.styles["Normal"].font.name == "Times New Roman"
 
 
@@ -337,3 +363,48 @@ def test_require_decisions_on_stderr_for_json(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert json.loads(result.stdout)["summary"]["abolished"] == 1
     assert "1.014201" in result.stderr and "abolished" in result.stderr
+
+
+# --- the annex of decision 1186/QĐ-UBND: Phần I and Phần II -----------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+DECISION_1186 = "decisions/2026/1186-QĐ-UBND.yaml"
+
+
+def before_1186(dest: Path) -> Path:
+    """The sample as it stood before decision 1186/QĐ-UBND, for one procedure of each group.
+
+    1.014965 is not there yet (new); 2.000806 took 10 working days (amended:
+    time); the inter-agency procedure still had its old code 2.001023
+    (replaced by 2.000986); 1.004866, a provincial nationality procedure, was
+    still listed (abolished). The other entries of the decision are left as
+    the sample has them, so they do not show in the diff.
+    """
+    root = copy_sample(dest)
+    (root / DECISION_1186).unlink()
+    (root / "procedures/quan-tai-vien/1.014965.yaml").unlink()
+
+    def slower(data: Any) -> None:
+        data["decisions"].remove("1186/QĐ-UBND")
+        for method in data["methods"]:
+            method["time"] = {"value": 10, "unit": "ngày làm việc"}
+            method.pop("local_time", None)
+
+    edit(root, "procedures/ho-tich/2.000806.yaml", slower)
+    old = read(root, "procedures/ho-tich/2.000986.yaml")
+    (root / "procedures/ho-tich/2.000986.yaml").unlink()
+    old.update(code="2.001023", name=read(SAMPLE, "decisions/2024/2150-QĐ-UBND.yaml")["new"][17]["name"])
+    old["decisions"] = ["2150/QĐ-UBND"]
+    write(root, "procedures/ho-tich/2.001023.yaml", old)
+    nationality = read(root, "procedures/ho-tich/2.002516.yaml")
+    nationality.update(code="1.004866", name="Thủ tục thông báo có quốc tịch nước ngoài", field="quoc-tich")
+    nationality.update(level=["Cấp tỉnh"], decisions=["2150/QĐ-UBND"])
+    nationality["agencies"] = {"performing": ["so-tu-phap"]}
+    write(root, "procedures/quoc-tich/1.004866.yaml", nationality)
+    edit(root, "tthc.yaml", lambda d: d["fields"].append({"id": "quoc-tich", "name": "Quốc tịch"}))
+    return root
+
+
+@pytest.fixture(scope="module")
+def decision_1186(tmp_path_factory: pytest.TempPathFactory) -> ChangeSet:
+    return diff(load(before_1186(tmp_path_factory.mktemp("d1186") / "before")), load(SAMPLE))
