@@ -20,8 +20,7 @@ from tthc.diff import diff
 from tthc.rules.announcement_rules import unannounced
 from tthc.text import sort_key
 from tthc.wording import roman
-from tthc.writers import NEEDS_FILE, WRITERS, Context
-from tthc.writers import annex_view
+from tthc.writers import NEEDS_FILE, WRITERS, Context, annex_view
 from tthc.writers.annex import render
 
 
@@ -408,3 +407,177 @@ def before_1186(dest: Path) -> Path:
 @pytest.fixture(scope="module")
 def decision_1186(tmp_path_factory: pytest.TempPathFactory) -> ChangeSet:
     return diff(load(before_1186(tmp_path_factory.mktemp("d1186") / "before")), load(SAMPLE))
+
+
+PART_ONE_LISTS = [
+    "1. Danh mục thủ tục hành chính mới ban hành",
+    "2. Danh mục thủ tục hành chính được sửa đổi, bổ sung, thay thế",
+    "3. Danh mục thủ tục hành chính bị bãi bỏ",
+]
+PART_TWO_PROCEDURES = [  # in the order of Phần I: new, then amended or replaced
+    ("1.014965", "Thu hồi chứng chỉ hành nghề Quản tài viên trong trường hợp thôi hành nghề Quản tài viên"),
+    ("2.000806", "Đăng ký kết hôn có yếu tố nước ngoài"),
+    ("2.000986", "Liên thông thủ tục hành chính về đăng ký khai sinh, đăng ký thường trú"),
+]
+
+
+def _in_order(haystack: str, needles: list[str]) -> bool:
+    at = 0
+    for needle in needles:
+        at = haystack.find(needle, at)
+        if at < 0:
+            return False
+        at += len(needle)
+    return True
+
+
+def _headings_of_each_procedure(words: str) -> list[str]:
+    """Phần II's headings, in order, as the reader finds them for every procedure of 1186/QĐ-UBND."""
+    out: list[str] = []
+    for code, name in PART_TWO_PROCEDURES:
+        out += [name, code, *(f"{n}. {t}" for n, t in enumerate(annex_view.CONTENT_TITLES, 1))]
+    return out
+
+
+def test_annex_1186_has_part_one_and_part_two(decision_1186: ChangeSet) -> None:
+    page = render(decision_1186, CONTEXT)
+    assert "DANH MỤC THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH, ĐƯỢC SỬA ĐỔI, BỔ SUNG, ĐƯỢC THAY THẾ VÀ BỊ BÃI BỎ" in page
+    assert "Kèm theo Quyết định số 1186/QĐ-UBND ngày 15 tháng 6 năm 2026" in page
+    part_one, part_two = page.split('<section class="part-2">')
+    assert re.findall(r"<h3>(.*?)</h3>", part_one) == PART_ONE_LISTS
+    assert "Văn bản quy định nội dung sửa đổi, bổ sung: Nghị định số 18/2026/NĐ-CP." in part_one
+    assert "Quyết định số 1217/QĐ-BTP" in part_one  # the abolishing text, from the decision's ``by``
+    assert "<h2>Phần II. Nội dung cụ thể của từng thủ tục hành chính</h2>" in part_two
+    assert re.findall(r"<h3>(.*?)</h3>", part_two) == [
+        "1. Thủ tục hành chính mới ban hành",
+        "2. Thủ tục hành chính được sửa đổi, bổ sung, thay thế",
+    ]
+    assert re.findall(r'<p class="code">Mã số TTHC: (.*?)</p>', part_two) == [c for c, _ in PART_TWO_PROCEDURES]
+    assert "1.004866" not in part_two  # an abolished procedure has no content to publish
+    words = " ".join(re.sub(r"<[^>]+>", " ", part_two).split())
+    assert _in_order(words, _headings_of_each_procedure(words))
+    marriage = words.split("2.000806")[1].split("2.000986")[0]
+    assert "Nội dung sửa đổi, bổ sung: Thời hạn giải quyết." in marriage
+    assert "Trực tiếp 05 ngày làm việc Tỉnh cam kết: 03 ngày làm việc 1.000.000 đồng" in marriage  # per channel
+    assert "Giấy tờ phải nộp STT Tên giấy tờ Mẫu đơn, tờ khai Số lượng 1 Tờ khai đăng ký kết hôn" in marriage
+    assert "01 bản sao" in marriage and "Số lượng hồ sơ: 01 bộ." in marriage
+    assert (
+        "Nghị định số 123/2015/NĐ-CP ngày 15/11/2015 quy định chi tiết một số điều và biện pháp thi hành Luật Hộ tịch"
+        in marriage
+    )
+    assert "Thay thế thủ tục “Liên thông các thủ tục hành chính về đăng ký khai sinh" in words
+
+
+def test_annex_matches_its_golden_file(decision_1186: ChangeSet) -> None:
+    """The whole annex of 1186/QĐ-UBND, read line by line by a person once; any change shows in review.
+
+    ``TTHC_UPDATE_GOLDEN=1`` rewrites the file: read the diff before committing it.
+    """
+    import os
+
+    golden = GOLDEN / "annex-1186.html"
+    page = render(decision_1186, CONTEXT)
+    if os.environ.get("TTHC_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(page, "utf-8", newline="\n")
+    assert page == golden.read_text("utf-8")
+
+
+def test_docx_1186_has_part_two_in_portrait(decision_1186: ChangeSet) -> None:
+    document = _docx(WRITERS["docx"](decision_1186, CONTEXT))
+    texts = [p.text for p in document.paragraphs]
+    assert [t for t in texts if re.match(r"\d\. Danh mục", t)] == PART_ONE_LISTS
+    assert texts.index("Phần I. DANH MỤC THỦ TỤC HÀNH CHÍNH") < texts.index(
+        "Phần II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH"
+    )
+    assert _in_order("\n".join(texts), _headings_of_each_procedure(""))
+    methods = next(t for t in document.tables if t.rows[0].cells[0].text == "Hình thức nộp")
+    assert [c.text for c in methods.rows[0].cells] == list(annex_view.METHOD_COLUMNS)
+    assert [c.text for c in methods.rows[1].cells][:2] == ["Trực tiếp", "06 ngày làm việc (Thời hạn mẫu, cần đối chiếu Nghị định 65/2026/NĐ-CP.)"]
+    section, content = document.sections
+    assert section.page_width > section.page_height and content.page_width < content.page_height
+
+
+def _pdf_of_docx(docx_file: Path, tmp_path: Path) -> Path:
+    import subprocess
+
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(docx_file)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return tmp_path / f"{docx_file.stem}.pdf"
+
+
+def _page_sizes(pdf: Path) -> list[tuple[int, int]]:
+    import subprocess
+
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], check=True, capture_output=True, text=True)
+    return [(round(float(w)), round(float(h))) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info.stdout)]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None, reason="needs LibreOffice")
+def test_docx_1186_in_libreoffice_has_every_heading(decision_1186: ChangeSet, tmp_path: Path) -> None:
+    """Opened as Word would open it: Phần I on landscape pages, Phần II on portrait ones, every heading there."""
+    import subprocess
+
+    target = tmp_path / "phu-luc-1186.docx"
+    target.write_bytes(WRITERS["docx"](decision_1186, CONTEXT))
+    pdf = _pdf_of_docx(target, tmp_path)
+    sizes = _page_sizes(pdf)
+    assert sizes[0] == (842, 595) and sizes[-1] == (595, 842)
+    assert sizes == sorted(sizes, reverse=True)  # landscape pages first, then portrait ones only
+    words = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split())
+    assert _in_order(words, ["Phần I. DANH MỤC THỦ TỤC HÀNH CHÍNH", *PART_ONE_LISTS, "Phần II. NỘI DUNG CỤ THỂ"])
+    assert _in_order(words.split("Phần II. NỘI DUNG CỤ THỂ")[1], _headings_of_each_procedure(words))
+
+
+def test_annex_1186_in_chromium_has_every_heading(decision_1186: ChangeSet, browser: Any, tmp_path: Path) -> None:
+    """The HTML annex as a browser shows and prints it: every heading visible, Phần II on portrait pages."""
+    target = tmp_path / "phu-luc-1186.html"
+    target.write_text(render(decision_1186, CONTEXT), "utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(target.as_uri())
+        words = " ".join(page.inner_text("body").split())
+        headings = page.eval_on_selector_all("h2, h3", "hs => hs.filter(h => h.offsetParent !== null).map(h => h.innerText)")
+        pdf = tmp_path / "phu-luc-1186.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    finally:
+        context.close()
+    assert [" ".join(h.split()) for h in headings] == [
+        "PHẦN I. DANH MỤC THỦ TỤC HÀNH CHÍNH", *PART_ONE_LISTS,
+        "PHẦN II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH",
+        "1. THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH", "2. THỦ TỤC HÀNH CHÍNH ĐƯỢC SỬA ĐỔI, BỔ SUNG, THAY THẾ",
+    ]  # fmt: skip
+    assert _in_order(words.split("NỘI DUNG CỤ THỂ")[1], _headings_of_each_procedure(words))
+    if shutil.which("pdfinfo"):
+        sizes = _page_sizes(pdf)
+        assert sizes[0] == (842, 595) and sizes[-1] == (595, 842) and sizes == sorted(sizes, reverse=True)
+
+
+def test_legal_texts_and_quantities_are_worded_once() -> None:
+    """The annex's citations and counts come from tthc.wording, as every other output's do."""
+    from tthc import wording
+
+    assert wording.legal_ref_short("60/2014/QH13", "Luật", "2014-11-20", "Luật Hộ tịch") == (
+        "Luật Hộ tịch số 60/2014/QH13 ngày 20/11/2014"
+    )
+    assert wording.legal_ref_full("123/2015/NĐ-CP", "Nghị định", "2015-11-15", "Quy định chi tiết Luật Hộ tịch.") == (
+        "Nghị định số 123/2015/NĐ-CP ngày 15/11/2015 quy định chi tiết Luật Hộ tịch"
+    )
+    assert wording.legal_ref_full("60/2014/QH13", "Luật", "", "Luật Hộ tịch") == "Luật Hộ tịch số 60/2014/QH13"
+    assert wording.legal_ref_full("1/2026/TT-BTP", "Thông tư", "", "VNeID và dữ liệu") == (
+        "Thông tư số 1/2026/TT-BTP VNeID và dữ liệu"
+    )  # an abbreviation keeps its capitals
+    assert wording.legal_type_of("1427/QĐ-BTP") == "Quyết định" and wording.legal_type_of("60/2014/QH13") == ""
+    assert wording.joined(["MỚI BAN HÀNH", "BỊ BÃI BỎ"], "VÀ") == "MỚI BAN HÀNH VÀ BỊ BÃI BỎ"
+    assert wording.joined(["a", "b", "c"]) == "a, b và c" and wording.joined(["a"]) == "a"
+    assert wording.levels_text(["Cấp tỉnh", "Cấp xã"]) == "cấp tỉnh và cấp xã"
+    assert wording.quantity_text(1, 0) == "01 bản chính" and wording.quantity_text(1, 2) == "01 bản chính, 02 bản sao"
+    assert wording.quantity_text(0, 0) == "" and wording.sets_text(1) == "01 bộ" and wording.sets_text(None) == ""
+    assert wording.place_text("bưu chính") == "Qua dịch vụ bưu chính công ích"
+    assert wording.place_text("trực tuyến", online="toàn trình", site="dvc.quangtri.gov.vn") == (
+        "Trực tuyến (toàn trình) trên dvc.quangtri.gov.vn"
+    )
