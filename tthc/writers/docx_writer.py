@@ -31,7 +31,7 @@ from tthc.writers.base import Context
 FONT = "Times New Roman"
 MAIN_WIDTHS = (1.3, 5.4, 2.9, 4.1, 3.8, 4.6, 3.7)
 ABOLISHED_WIDTHS = (1.3, 2.9, 7.6, 5.6, 3.1, 5.2)
-INNER_WIDTHS = {"methods": (2.8, 3.8, 4.1, 5.8), "dossier": (1.3, 8.6, 3.7, 2.9)}
+INNER_WIDTHS = {"methods": (2.5, 3.3, 5.5, 5.2), "dossier": (1.3, 8.6, 3.7, 2.9)}
 """Phần II's tables, on a portrait page 16.5 cm wide."""
 
 
