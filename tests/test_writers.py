@@ -20,7 +20,7 @@ from tthc.collation import sort_key
 from tthc.diff import diff
 from tthc.rules.announcement_rules import unannounced
 from tthc.wording import roman
-from tthc.writers import NEEDS_FILE, WRITERS, Context
+from tthc.writers import NEEDS_FILE, WRITERS, Context, annex_view
 from tthc.writers.annex import render
 
 
@@ -59,14 +59,16 @@ def test_itself_is_empty_in_every_text_format(itself: ChangeSet, fmt: str) -> No
     assert "Đăng ký khai sinh" not in out  # no procedure is listed
     if fmt in ("text", "markdown"):
         assert "Không có khác biệt" in out
-    if fmt == "annex":
-        assert out.count("(Không có.)") == 3
+    if fmt == "annex":  # one sentence says there is nothing; no empty list, no Phần II
+        body = out.split("<body>")[1]
+        assert body.count(annex_view.NOTHING) == 1 and "<table" not in body and "Phần II" not in body
 
 
 def test_itself_is_empty_in_docx(itself: ChangeSet) -> None:
     document = _docx(WRITERS["docx"](itself, CONTEXT))
     assert len(document.tables) == 0
-    assert sum("(Không có.)" in p.text for p in document.paragraphs) == 3
+    texts = [p.text for p in document.paragraphs]
+    assert texts.count(annex_view.NOTHING) == 1 and not any("Phần II" in t for t in texts)
 
 
 def test_cli_itself_exit_code_0_in_every_format(tmp_path: Path) -> None:
@@ -170,34 +172,53 @@ def _cells(row: str) -> list[str]:
     return [re.sub(r"<[^>]+>", " ", c).split("Mã:")[0].strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
 
 
+def _part_one(page: str) -> str:
+    return page.split('<section class="part-2">')[0]
+
+
 def test_annex_structure(reform: ChangeSet) -> None:
+    """Decision 1420/QĐ-UBND amends and abolishes: the title and the lists say so, and only so."""
     page = render(reform, CONTEXT)
     assert page.startswith("<!DOCTYPE html>") and '<html lang="vi">' in page
-    assert "Phụ lục" in page and "DANH MỤC THỦ TỤC HÀNH CHÍNH ĐƯỢC SỬA ĐỔI, BỔ SUNG, THAY THẾ VÀ BỊ BÃI BỎ" in page
+    assert "Phụ lục" in page and "DANH MỤC THỦ TỤC HÀNH CHÍNH ĐƯỢC SỬA ĐỔI, BỔ SUNG VÀ BỊ BÃI BỎ TRONG" in page
     assert "Kèm theo Quyết định số 1420/QĐ-UBND ngày 30 tháng 6 năm 2025" in page
     assert "Phần I. Danh mục thủ tục hành chính" in page
-    for title in (
-        "1. Danh mục thủ tục hành chính mới ban hành",
-        "2. Danh mục thủ tục hành chính được sửa đổi, bổ sung, thay thế",
-        "3. Danh mục thủ tục hành chính bị bãi bỏ",
-    ):
-        assert title in page
-    headers = re.findall(r"<thead><tr>(.*?)</tr></thead>", page, re.S)
+    assert re.findall(r"<h3>(.*?)</h3>", _part_one(page)) == [
+        "1. Danh mục thủ tục hành chính được sửa đổi, bổ sung",
+        "2. Danh mục thủ tục hành chính bị bãi bỏ",
+    ]  # nothing new, nothing replaced: no empty list, no "thay thế"
+    assert "mới ban hành" not in page and "THAY THẾ" not in page
+    headers = re.findall(r"<thead><tr>(.*?)</tr></thead>", _part_one(page), re.S)
     columns = [re.findall(r"<th[^>]*>(.*?)</th>", h) for h in headers]
     assert columns == [
         ["Số TT", "Tên thủ tục hành chính", "Thời hạn giải quyết", "Địa điểm thực hiện", "Phí, lệ phí", "Căn cứ pháp lý", "Cơ quan thực hiện"],
         ["Số TT", "Mã TTHC", "Tên thủ tục hành chính", "Tên VBQPPL quy định việc bãi bỏ thủ tục hành chính", "Lĩnh vực", "Cơ quan thực hiện"],
     ]  # fmt: skip
-    assert "A. Thủ tục hành chính cấp tỉnh" in page and "B. Thủ tục hành chính cấp xã" in page
+    assert "A. Thủ tục hành chính cấp tỉnh và cấp xã" in page and "B. Thủ tục hành chính cấp xã" in page
     assert "A. Thủ tục hành chính cấp huyện" in page  # the abolished district procedures
     assert "Quyết định số 1427/QĐ-BTP" in page
+    assert "Văn bản quy định nội dung sửa đổi, bổ sung: Nghị định số 120/2025/NĐ-CP ngày 11/06/2025." in page
+    assert "Văn bản quy định nội dung sửa đổi, bổ sung: Nghị định số 118/2025/NĐ-CP." in page
     assert "@page { size: A4" in page and "Times New Roman" in page and "DejaVu Serif" in page
-    assert page.count("(Không có.)") == 1  # no new procedure in this decision
+    assert "(Không có.)" not in page and "Cơ sở dữ liệu quốc gia về thủ tục hành chính (Cổng" not in page
+
+
+def test_annex_one_row_for_a_procedure_at_two_levels(reform: ChangeSet, tmp_path: Path) -> None:
+    """2.000635 moved to the provincial and commune levels: one row, its agencies named per level."""
+    part_one = _part_one(render(reform, CONTEXT))
+    assert part_one.count("Mã: 2.000635") == 1
+    row = next(r for r in re.findall(r"<tr>\s*<td class=\"no\">.*?</tr>", part_one, re.S) if "2.000635" in r)
+    assert "Cấp tỉnh: Sở Tư pháp tỉnh Quảng Trị" in row and "Cấp xã: Ủy ban nhân dân cấp xã" in row
+    old = copy_sample(tmp_path / "old")
+    new = copy_sample(tmp_path / "new")
+    (new / "procedures/ho-tich/2.000635.yaml").unlink()
+    abolished = _part_one(render(diff(load(old), load(new)), CONTEXT))
+    assert abolished.count("2.000635") == 1 and "A. Thủ tục hành chính cấp tỉnh và cấp xã" in abolished
 
 
 def test_annex_orders_and_numbers_in_vietnamese(reform: ChangeSet) -> None:
     page = render(reform, CONTEXT)
-    amended = page.split("2. Danh mục")[1].split("3. Danh mục")[0]
+    amended = page.split("1. Danh mục")[1].split("2. Danh mục")[0]
     commune = amended.split("B. Thủ tục hành chính cấp xã")[1]
     groups = commune.split('<tr class="field">')[1:]
     assert len(groups) >= 2
@@ -225,8 +246,8 @@ def test_annex_alphabet_within_a_group(tmp_path: Path) -> None:
         data = read(SAMPLE, "procedures/ho-tich/1.001193.yaml")
         data.update(code=code, name=name)
         write(new, f"procedures/ho-tich/{code}.yaml", data)
-    page = render(diff(load(old), load(new)), CONTEXT)
-    new_list = page.split("1. Danh mục")[1].split("2. Danh mục")[0]
+    page = _part_one(render(diff(load(old), load(new)), CONTEXT))
+    new_list = page.split("1. Danh mục")[1]
     names = [_cells(r)[1] for r in re.findall(r"<tr>\s*<td class=\"no\">.*?</tr>", new_list, re.S)]
     assert names == ["Chứng thực thử", "Đăng ký hoạt động thử", "Yêu cầu thử"]
 
@@ -272,21 +293,25 @@ def test_docx_tables(reform: ChangeSet, tmp_path: Path) -> None:
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "Phụ lục" and texts[1].startswith("DANH MỤC THỦ TỤC HÀNH CHÍNH")
     assert "Phần I. DANH MỤC THỦ TỤC HÀNH CHÍNH" in texts
-    main_table, abolished = document.tables
+    assert "Phần II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH" in texts
+    main_table, abolished = document.tables[:2]
     assert [c.text for c in main_table.rows[0].cells] == [
         "Số TT", "Tên thủ tục hành chính", "Thời hạn giải quyết", "Địa điểm thực hiện", "Phí, lệ phí",
         "Căn cứ pháp lý", "Cơ quan thực hiện",
     ]  # fmt: skip
-    assert main_table.rows[1].cells[0].text == "A. Thủ tục hành chính cấp tỉnh"
+    assert main_table.rows[1].cells[0].text == "A. Thủ tục hành chính cấp tỉnh và cấp xã"
     assert main_table.rows[2].cells[0].text == "I. Lĩnh vực Hộ tịch"
     first = main_table.rows[3].cells
     assert first[0].text == "1" and first[1].text.startswith("Cấp bản sao Trích lục hộ tịch") and "Mã: 2.000635" in first[1].text
+    assert "Văn bản quy định nội dung sửa đổi, bổ sung: Nghị định số 120/2025/NĐ-CP" in first[1].text
+    assert first[6].text.splitlines() == ["Cấp tỉnh: Sở Tư pháp tỉnh Quảng Trị", "Cấp xã: Ủy ban nhân dân cấp xã"]
     assert [c.text for c in abolished.rows[0].cells][:3] == ["Số TT", "Mã TTHC", "Tên thủ tục hành chính"]
     rows = [[c.text for c in r.cells] for r in abolished.rows[2:]]
     assert [r[1] for r in rows] == ["2.001489", "2.001475"]  # công nhận < miễn nhiệm
     assert rows[0][3] == "Quyết định số 1427/QĐ-BTP" and rows[0][4] == "Phổ biến, giáo dục pháp luật"
-    section = document.sections[0]
-    assert section.page_width > section.page_height  # A4 landscape
+    section, content = document.sections
+    assert section.page_width > section.page_height  # A4 landscape for Phần I
+    assert content.page_width < content.page_height  # A4 portrait for Phần II
     assert document.styles["Normal"].font.name == "Times New Roman"
 
 
@@ -337,3 +362,222 @@ def test_require_decisions_on_stderr_for_json(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert json.loads(result.stdout)["summary"]["abolished"] == 1
     assert "1.014201" in result.stderr and "abolished" in result.stderr
+
+
+# --- the annex of decision 1186/QĐ-UBND: Phần I and Phần II -----------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+DECISION_1186 = "decisions/2026/1186-QĐ-UBND.yaml"
+
+
+def before_1186(dest: Path) -> Path:
+    """The sample as it stood before decision 1186/QĐ-UBND, for one procedure of each group.
+
+    1.014965 is not there yet (new); 2.000806 took 10 working days (amended:
+    time); the inter-agency procedure still had its old code 2.001023
+    (replaced by 2.000986); 1.004866, a provincial nationality procedure, was
+    still listed (abolished). The other entries of the decision are left as
+    the sample has them, so they do not show in the diff.
+    """
+    root = copy_sample(dest)
+    (root / DECISION_1186).unlink()
+    (root / "procedures/quan-tai-vien/1.014965.yaml").unlink()
+
+    def slower(data: Any) -> None:
+        data["decisions"].remove("1186/QĐ-UBND")
+        for method in data["methods"]:
+            method["time"] = {"value": 10, "unit": "ngày làm việc"}
+            method.pop("local_time", None)
+
+    edit(root, "procedures/ho-tich/2.000806.yaml", slower)
+    old = read(root, "procedures/ho-tich/2.000986.yaml")
+    (root / "procedures/ho-tich/2.000986.yaml").unlink()
+    old.update(code="2.001023", name=read(SAMPLE, "decisions/2024/2150-QĐ-UBND.yaml")["new"][17]["name"])
+    old["decisions"] = ["2150/QĐ-UBND"]
+    write(root, "procedures/ho-tich/2.001023.yaml", old)
+    nationality = read(root, "procedures/ho-tich/2.002516.yaml")
+    nationality.update(code="1.004866", name="Thủ tục thông báo có quốc tịch nước ngoài", field="quoc-tich")
+    nationality.update(level=["Cấp tỉnh"], decisions=["2150/QĐ-UBND"])
+    nationality["agencies"] = {"performing": ["so-tu-phap"]}
+    write(root, "procedures/quoc-tich/1.004866.yaml", nationality)
+    edit(root, "tthc.yaml", lambda d: d["fields"].append({"id": "quoc-tich", "name": "Quốc tịch"}))
+    return root
+
+
+@pytest.fixture(scope="module")
+def decision_1186(tmp_path_factory: pytest.TempPathFactory) -> ChangeSet:
+    return diff(load(before_1186(tmp_path_factory.mktemp("d1186") / "before")), load(SAMPLE))
+
+
+PART_ONE_LISTS = [
+    "1. Danh mục thủ tục hành chính mới ban hành",
+    "2. Danh mục thủ tục hành chính được sửa đổi, bổ sung, thay thế",
+    "3. Danh mục thủ tục hành chính bị bãi bỏ",
+]
+PART_TWO_PROCEDURES = [  # in the order of Phần I: new, then amended or replaced
+    ("1.014965", "Thu hồi chứng chỉ hành nghề Quản tài viên trong trường hợp thôi hành nghề Quản tài viên"),
+    ("2.000806", "Đăng ký kết hôn có yếu tố nước ngoài"),
+    ("2.000986", "Liên thông thủ tục hành chính về đăng ký khai sinh, đăng ký thường trú"),
+]
+
+
+def _in_order(haystack: str, needles: list[str]) -> bool:
+    at = 0
+    for needle in needles:
+        at = haystack.find(needle, at)
+        if at < 0:
+            return False
+        at += len(needle)
+    return True
+
+
+def _headings_of_each_procedure(words: str) -> list[str]:
+    """Phần II's headings, in order, as the reader finds them for every procedure of 1186/QĐ-UBND."""
+    out: list[str] = []
+    for code, name in PART_TWO_PROCEDURES:
+        out += [name, code, *(f"{n}. {t}" for n, t in enumerate(annex_view.CONTENT_TITLES, 1))]
+    return out
+
+
+def test_annex_1186_has_part_one_and_part_two(decision_1186: ChangeSet) -> None:
+    page = render(decision_1186, CONTEXT)
+    assert "DANH MỤC THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH, ĐƯỢC SỬA ĐỔI, BỔ SUNG, ĐƯỢC THAY THẾ VÀ BỊ BÃI BỎ" in page
+    assert "Kèm theo Quyết định số 1186/QĐ-UBND ngày 15 tháng 6 năm 2026" in page
+    part_one, part_two = page.split('<section class="part-2">')
+    assert re.findall(r"<h3>(.*?)</h3>", part_one) == PART_ONE_LISTS
+    assert "Văn bản quy định nội dung sửa đổi, bổ sung: Nghị định số 18/2026/NĐ-CP." in part_one
+    assert "Quyết định số 1217/QĐ-BTP" in part_one  # the abolishing text, from the decision's ``by``
+    assert "<h2>Phần II. Nội dung cụ thể của từng thủ tục hành chính</h2>" in part_two
+    assert re.findall(r"<h3>(.*?)</h3>", part_two) == [
+        "1. Thủ tục hành chính mới ban hành",
+        "2. Thủ tục hành chính được sửa đổi, bổ sung, thay thế",
+    ]
+    assert re.findall(r'<p class="code">Mã số TTHC: (.*?)</p>', part_two) == [c for c, _ in PART_TWO_PROCEDURES]
+    assert "1.004866" not in part_two  # an abolished procedure has no content to publish
+    words = " ".join(re.sub(r"<[^>]+>", " ", part_two).split())
+    assert _in_order(words, _headings_of_each_procedure(words))
+    marriage = words.split("2.000806")[1].split("2.000986")[0]
+    assert "Nội dung sửa đổi, bổ sung: Thời hạn giải quyết." in marriage
+    assert "Trực tiếp 05 ngày làm việc Tỉnh cam kết: 03 ngày làm việc 1.000.000 đồng" in marriage  # per channel
+    assert "Giấy tờ phải nộp STT Tên giấy tờ Mẫu đơn, tờ khai Số lượng 1 Tờ khai đăng ký kết hôn" in marriage
+    assert "01 bản sao" in marriage and "Số lượng hồ sơ: 01 bộ." in marriage
+    assert (
+        "Nghị định số 123/2015/NĐ-CP ngày 15/11/2015 quy định chi tiết một số điều và biện pháp thi hành Luật Hộ tịch"
+        in marriage
+    )
+    assert "Thay thế thủ tục “Liên thông các thủ tục hành chính về đăng ký khai sinh" in words
+
+
+def test_annex_matches_its_golden_file(decision_1186: ChangeSet) -> None:
+    """The whole annex of 1186/QĐ-UBND, read line by line by a person once; any change shows in review.
+
+    ``TTHC_UPDATE_GOLDEN=1`` rewrites the file: read the diff before committing it.
+    """
+    import os
+
+    golden = GOLDEN / "annex-1186.html"
+    page = render(decision_1186, CONTEXT)
+    if os.environ.get("TTHC_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(page, "utf-8", newline="\n")
+    assert page == golden.read_text("utf-8")
+
+
+def test_docx_1186_has_part_two_in_portrait(decision_1186: ChangeSet) -> None:
+    document = _docx(WRITERS["docx"](decision_1186, CONTEXT))
+    texts = [p.text for p in document.paragraphs]
+    assert [t for t in texts if re.match(r"\d\. Danh mục", t)] == PART_ONE_LISTS
+    assert texts.index("Phần I. DANH MỤC THỦ TỤC HÀNH CHÍNH") < texts.index(
+        "Phần II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH"
+    )
+    assert _in_order("\n".join(texts), _headings_of_each_procedure(""))
+    methods = next(t for t in document.tables if t.rows[0].cells[0].text == "Hình thức nộp")
+    assert [c.text for c in methods.rows[0].cells] == list(annex_view.METHOD_COLUMNS)
+    assert [c.text for c in methods.rows[1].cells][:2] == ["Trực tiếp", "06 ngày làm việc (Thời hạn mẫu, cần đối chiếu Nghị định 65/2026/NĐ-CP.)"]
+    section, content = document.sections
+    assert section.page_width > section.page_height and content.page_width < content.page_height
+
+
+def _pdf_of_docx(docx_file: Path, tmp_path: Path) -> Path:
+    import subprocess
+
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(docx_file)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return tmp_path / f"{docx_file.stem}.pdf"
+
+
+def _page_sizes(pdf: Path) -> list[tuple[int, int]]:
+    import subprocess
+
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], check=True, capture_output=True, text=True)
+    return [(round(float(w)), round(float(h))) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info.stdout)]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None, reason="needs LibreOffice")
+def test_docx_1186_in_libreoffice_has_every_heading(decision_1186: ChangeSet, tmp_path: Path) -> None:
+    """Opened as Word would open it: Phần I on landscape pages, Phần II on portrait ones, every heading there."""
+    import subprocess
+
+    target = tmp_path / "phu-luc-1186.docx"
+    target.write_bytes(WRITERS["docx"](decision_1186, CONTEXT))
+    pdf = _pdf_of_docx(target, tmp_path)
+    sizes = _page_sizes(pdf)
+    assert sizes[0] == (842, 595) and sizes[-1] == (595, 842)
+    assert sizes == sorted(sizes, reverse=True)  # landscape pages first, then portrait ones only
+    words = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split())
+    assert _in_order(words, ["Phần I. DANH MỤC THỦ TỤC HÀNH CHÍNH", *PART_ONE_LISTS, "Phần II. NỘI DUNG CỤ THỂ"])
+    assert _in_order(words.split("Phần II. NỘI DUNG CỤ THỂ")[1], _headings_of_each_procedure(words))
+
+
+def test_annex_1186_in_chromium_has_every_heading(decision_1186: ChangeSet, browser: Any, tmp_path: Path) -> None:
+    """The HTML annex as a browser shows and prints it: every heading visible, Phần II on portrait pages."""
+    target = tmp_path / "phu-luc-1186.html"
+    target.write_text(render(decision_1186, CONTEXT), "utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(target.as_uri())
+        words = " ".join(page.inner_text("body").split())
+        headings = page.eval_on_selector_all("h2, h3", "hs => hs.filter(h => h.offsetParent !== null).map(h => h.innerText)")
+        pdf = tmp_path / "phu-luc-1186.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    finally:
+        context.close()
+    assert [" ".join(h.split()) for h in headings] == [
+        "PHẦN I. DANH MỤC THỦ TỤC HÀNH CHÍNH", *PART_ONE_LISTS,
+        "PHẦN II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH",
+        "1. THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH", "2. THỦ TỤC HÀNH CHÍNH ĐƯỢC SỬA ĐỔI, BỔ SUNG, THAY THẾ",
+    ]  # fmt: skip
+    assert _in_order(words.split("NỘI DUNG CỤ THỂ")[1], _headings_of_each_procedure(words))
+    if shutil.which("pdfinfo"):
+        sizes = _page_sizes(pdf)
+        assert sizes[0] == (842, 595) and sizes[-1] == (595, 842) and sizes == sorted(sizes, reverse=True)
+
+
+def test_legal_texts_and_quantities_are_worded_once() -> None:
+    """The annex's citations and counts come from tthc.wording, as every other output's do."""
+    from tthc import wording
+
+    assert wording.legal_ref_short("60/2014/QH13", "Luật", "2014-11-20", "Luật Hộ tịch") == (
+        "Luật Hộ tịch số 60/2014/QH13 ngày 20/11/2014"
+    )
+    assert wording.legal_ref_full("123/2015/NĐ-CP", "Nghị định", "2015-11-15", "Quy định chi tiết Luật Hộ tịch.") == (
+        "Nghị định số 123/2015/NĐ-CP ngày 15/11/2015 quy định chi tiết Luật Hộ tịch"
+    )
+    assert wording.legal_ref_full("60/2014/QH13", "Luật", "", "Luật Hộ tịch") == "Luật Hộ tịch số 60/2014/QH13"
+    assert wording.legal_ref_full("1/2026/TT-BTP", "Thông tư", "", "VNeID và dữ liệu") == (
+        "Thông tư số 1/2026/TT-BTP VNeID và dữ liệu"
+    )  # an abbreviation keeps its capitals
+    assert wording.legal_type_of("1427/QĐ-BTP") == "Quyết định" and wording.legal_type_of("60/2014/QH13") == ""
+    assert wording.joined(["MỚI BAN HÀNH", "BỊ BÃI BỎ"], "VÀ") == "MỚI BAN HÀNH VÀ BỊ BÃI BỎ"
+    assert wording.joined(["a", "b", "c"]) == "a, b và c" and wording.joined(["a"]) == "a"
+    assert wording.levels_text(["Cấp tỉnh", "Cấp xã"]) == "cấp tỉnh và cấp xã"
+    assert wording.quantity_text(1, 0) == "01 bản chính" and wording.quantity_text(1, 2) == "01 bản chính, 02 bản sao"
+    assert wording.quantity_text(0, 0) == "" and wording.sets_text(1) == "01 bộ" and wording.sets_text(None) == ""
+    assert wording.where_text("bưu chính") == "Qua dịch vụ bưu chính công ích"
+    assert wording.where_text("trực tuyến", online="toàn trình", site="dvc.quangtri.gov.vn") == (
+        "Trực tuyến (toàn trình) trên dvc.quangtri.gov.vn"
+    )

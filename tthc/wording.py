@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from tthc import collation
+from tthc import collation, text
 from tthc.model import Duration, Fee, Method, Procedure, Settings, parse_date
 
 T = TypeVar("T")
@@ -397,3 +397,96 @@ def field_name(settings: Settings, field_id: str) -> str:
 def sort_by_field(procedures: Iterable[Procedure], settings: Settings) -> list[Procedure]:
     """Vietnamese order of field name, then procedure name, then code: the order a printed list is scanned in."""
     return sorted(procedures, key=lambda p: (collation.sort_key(field_name(settings, p.field)), *procedure_key(p)))
+
+
+# --------------------------------------------------------------------------
+# The annex of a decision: lists, levels, legal texts, places, quantities
+# --------------------------------------------------------------------------
+
+
+def joined(parts: Sequence[str], conjunction: str = "và") -> str:
+    """"A", "A và B", "A, B và C": how a title or a sentence lists things."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {conjunction} {parts[-1]}"
+
+
+def levels_text(levels: Sequence[str]) -> str:
+    """("Cấp tỉnh", "Cấp xã") → "cấp tỉnh và cấp xã": levels inside a sentence or a group title."""
+    return joined([level[:1].lower() + level[1:] for level in levels if level])
+
+
+def legal_ref_short(number: str, kind: str = "", date: object = "", title: str = "") -> str:
+    """"Luật Hộ tịch số 60/2014/QH13 ngày 20/11/2014", "Nghị định số 123/2015/NĐ-CP ngày 15/11/2015".
+
+    A law is cited by its name; other texts by type, number and date only, so
+    a table cell stays short enough to read in print.
+    """
+    when = f" ngày {date_text(date)}" if date_text(date) else ""
+    title = title.strip()
+    if title and kind and text.fold(title).startswith(text.fold(kind)):
+        return f"{title} số {number}{when}"
+    return f"{kind} số {number}{when}" if kind else f"{number}{when}"
+
+
+def legal_ref_full(number: str, kind: str = "", date: object = "", title: str = "") -> str:
+    """The short citation followed by what the text is about, as the content of a procedure cites it.
+
+    "Nghị định số 123/2015/NĐ-CP ngày 15/11/2015 quy định chi tiết …": the
+    title continues the sentence, so its first letter is lowered unless the
+    second is a capital too (an abbreviation). A law already named by its
+    title is not named twice.
+    """
+    short = legal_ref_short(number, kind, date, title)
+    title = title.strip().rstrip(".;")
+    if not title or short.startswith(title):
+        return short
+    if len(title) > 1 and not title[1].isupper():
+        title = title[0].lower() + title[1:]
+    return f"{short} {title}"
+
+
+LEGAL_TYPES_BY_SYMBOL = (
+    ("/QĐ-", "Quyết định"),
+    ("/NĐ-CP", "Nghị định"),
+    ("/NQ-", "Nghị quyết"),
+    ("/TTLT-", "Thông tư liên tịch"),
+    ("/TT-", "Thông tư"),
+    ("/CT-", "Chỉ thị"),
+)
+"""The type of a legal text its symbol shows, for a bare number ("1427/QĐ-BTP" → "Quyết định")."""
+
+
+def legal_type_of(number: str) -> str:
+    """"Quyết định" for "1427/QĐ-BTP"; empty when the symbol says nothing (a law: "60/2014/QH13")."""
+    upper = text.nfc(number).upper()
+    return next((kind for symbol, kind in LEGAL_TYPES_BY_SYMBOL if symbol in upper), "")
+
+
+def where_text(channel: str, offices: Sequence[str] = (), online: str = "", site: str = "") -> str:
+    """Where a citizen performs a procedure by one channel, as a list decision writes "Địa điểm thực hiện".
+
+    "Trực tiếp tại <office>", "Qua dịch vụ bưu chính công ích", "Trực
+    tuyến (toàn trình) trên Cổng Dịch vụ công quốc gia"; ``site`` is the
+    host of the online service when it is not the national portal.
+    """
+    channel_key = text.fold(channel)
+    if channel_key == "truc tiep":
+        return "Trực tiếp" + (f" tại {'; '.join(offices)}" if offices else "")
+    if channel_key == "buu chinh":
+        return "Qua dịch vụ bưu chính công ích"
+    if channel_key == "truc tuyen":
+        level = f" ({online})" if online else ""
+        return f"Trực tuyến{level} trên {site or 'Cổng Dịch vụ công quốc gia'}"
+    return capitalised(channel)
+
+
+def quantity_text(originals: int, copies: int) -> str:
+    """"01 bản chính", "01 bản chính, 02 bản sao"; empty when the record gives neither."""
+    parts = [f"{two_digits(n)} {label}" for n, label in ((originals, "bản chính"), (copies, "bản sao")) if n]
+    return ", ".join(parts)
+
+
+def sets_text(sets: int | None) -> str:
+    """"01 bộ": the number of sets of a dossier; empty when the record does not say."""
+    return f"{two_digits(sets)} bộ" if sets else ""

@@ -1,10 +1,11 @@
 """The decision's annex as a Word document, because decisions are drafted in Word.
 
 Same content as the HTML annex (both come from :mod:`annex_view`), laid out as
-Vietnamese administrative documents are: A4 landscape for the wide tables,
-Times New Roman (NĐ 30/2020/NĐ-CP, with full Vietnamese coverage in every
-office), the table header repeated on each page, rows that do not break
-across pages.
+Vietnamese administrative documents are: Phần I on A4 landscape for the wide
+tables, Phần II (each procedure in full, running text) on A4 portrait in a
+section of its own, Times New Roman (NĐ 30/2020/NĐ-CP, with full Vietnamese
+coverage in every office), the table header repeated on each page, heading
+rows that do not break across pages.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import io
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.document import Document as DocumentType
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -29,6 +31,8 @@ from tthc.writers.base import Context
 FONT = "Times New Roman"
 MAIN_WIDTHS = (1.3, 5.4, 2.9, 4.1, 3.8, 4.6, 3.7)
 ABOLISHED_WIDTHS = (1.3, 2.9, 7.6, 5.6, 3.1, 5.2)
+INNER_WIDTHS = {"methods": (2.5, 3.3, 5.5, 5.2), "dossier": (1.3, 8.6, 3.7, 2.9)}
+"""Phần II's tables, on a portrait page 16.5 cm wide."""
 
 
 def write(changes: ChangeSet, context: Context) -> bytes:
@@ -38,14 +42,14 @@ def write(changes: ChangeSet, context: Context) -> bytes:
     _paragraph(document.add_paragraph(), annex.heading, bold=True, size=14, center=True)
     _paragraph(document.add_paragraph(), annex.title, bold=True, size=13, center=True)
     _paragraph(document.add_paragraph(), annex.attached, italic=True, center=True)
-    _paragraph(document.add_paragraph(), "Phần I. DANH MỤC THỦ TỤC HÀNH CHÍNH", bold=True, size=13, center=True)
+    _paragraph(document.add_paragraph(), _part(annex.part_one), bold=True, size=13, center=True, keep_with_next=True)
+    if annex.empty:
+        _paragraph(document.add_paragraph(), annex.nothing, italic=True)
     for lst in annex.lists:
         _paragraph(document.add_paragraph(), f"{lst.number}. {lst.title}", bold=True, keep_with_next=True)
-        if not lst.count:
-            _paragraph(document.add_paragraph(), "(Không có.)", italic=True)
-            continue
         _table(document, lst)
-    _paragraph(document.add_paragraph(), annex.note, italic=True, size=10.5)
+    if annex.contents:
+        _part_two(document, annex)
     props = document.core_properties
     props.title = xml_safe(f"{annex.heading}: {annex.title}")
     props.subject = xml_safe(f"{context.old_label} → {context.new_label}".strip(" →"))
@@ -55,10 +59,68 @@ def write(changes: ChangeSet, context: Context) -> bytes:
     return out.getvalue()
 
 
-def _page(document: object) -> None:
-    from docx.document import Document as DocumentType
+def _part(title: str) -> str:
+    """"Phần I. DANH MỤC THỦ TỤC HÀNH CHÍNH": the part's name as written, its title in capitals."""
+    number, _, rest = title.partition(". ")
+    return f"{number}. {rest.upper()}"
 
-    assert isinstance(document, DocumentType)
+
+def _part_two(document: DocumentType, annex: annex_view.Annex) -> None:
+    """Phần II on portrait pages: it is read as running text, not scanned as a table."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(3.0), Cm(1.5)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    heading = _paragraph(document.add_paragraph(), _part(annex.part_two), bold=True, size=13, center=True)
+    heading.paragraph_format.keep_with_next = True
+    for lst in annex.contents:
+        _paragraph(document.add_paragraph(), f"{lst.number}. {lst.content_title.upper()}", bold=True, center=True,
+                   keep_with_next=True)  # fmt: skip
+        for group in lst.groups:
+            _paragraph(document.add_paragraph(), f"{group.letter}. {group.title}", bold=True, keep_with_next=True)
+            for fg in group.fields:
+                _paragraph(document.add_paragraph(), f"{fg.numeral}. {fg.title}", bold=True, italic=True,
+                           keep_with_next=True)  # fmt: skip
+                for row in fg.rows:
+                    _procedure(document, row)
+
+
+def _procedure(document: DocumentType, row: annex_view.Row) -> None:
+    title = _paragraph(document.add_paragraph(), f"{row.number}. {row.name}", bold=True, keep_with_next=True)
+    title.paragraph_format.space_before = Pt(9)
+    _paragraph(document.add_paragraph(), f"Mã số TTHC: {row.code}", keep_with_next=True)
+    for note in (row.note, row.by):
+        if note:
+            _paragraph(document.add_paragraph(), note, italic=True, keep_with_next=True)
+    for section in row.content:
+        _paragraph(document.add_paragraph(), f"{section.number}. {section.title}", bold=True, keep_with_next=True)
+        for block in section.blocks:
+            if block.heading:
+                _paragraph(document.add_paragraph(), block.heading, italic=True, keep_with_next=True)
+            for line in block.lines:
+                _paragraph(document.add_paragraph(), f"- {line}" if block.bullets else line).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            if block.table is not None:
+                _inner_table(document, block.table)
+
+
+def _inner_table(document: DocumentType, inner: annex_view.Table) -> None:
+    table = document.add_table(rows=1, cols=len(inner.columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    _no_split(header, header=True)
+    for cell, name in zip(header.cells, inner.columns, strict=True):
+        _cell(cell, [name], bold=True, center=True, size=11)
+    for cells in inner.rows:
+        row = _add_row(table)
+        for i, (cell, lines) in enumerate(zip(row.cells, cells, strict=True)):
+            _cell(cell, lines, size=11, center=inner.kind == "dossier" and i in (0, 3))
+    _widths(table, INNER_WIDTHS[inner.kind])
+    document.add_paragraph().paragraph_format.space_after = Pt(0)
+
+
+def _page(document: DocumentType) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
@@ -145,10 +207,7 @@ def _span(table: Table, content: str, *, bold: bool = True, italic: bool = False
     merged.paragraphs[0].paragraph_format.keep_with_next = True
 
 
-def _table(document: object, lst: annex_view.AnnexList) -> None:
-    from docx.document import Document as DocumentType
-
-    assert isinstance(document, DocumentType)
+def _table(document: DocumentType, lst: annex_view.AnnexList) -> None:
     columns = lst.columns
     table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
@@ -175,8 +234,9 @@ def _table(document: object, lst: annex_view.AnnexList) -> None:
                     continue
                 _cell(c[1], [row.name])
                 _paragraph(c[1].add_paragraph(), f"Mã: {row.code}", size=10.5)
-                if row.note:
-                    _paragraph(c[1].add_paragraph(), row.note, italic=True, size=10.5)
+                for note in (row.note, row.by):
+                    if note:
+                        _paragraph(c[1].add_paragraph(), note, italic=True, size=10.5)
                 _cell(c[2], row.time)
                 _cell(c[3], [f"- {p}" for p in row.place])
                 _cell(c[4], row.fee)
