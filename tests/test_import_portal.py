@@ -342,8 +342,8 @@ def bad_inputs(records: list[dict[str, str]], folder: Path) -> Iterator[tuple[st
     yield "no-code", write(folder / "thieu-ma.json", no_code), "thieu-ma.json: bản ghi thứ 2 không có mã thủ tục"
     big = folder / "lon.json"
     with big.open("wb") as handle:  # sparse: the size is refused before a byte is read
-        handle.truncate(65 * 1024 * 1024)
-    yield "too-large", big, "lon.json: tệp 68.157.440 byte, vượt giới hạn"
+        handle.truncate(129 * 1024 * 1024)  # past limits.max_import_bytes' default of 128 MiB
+    yield "too-large", big, "lon.json: tệp 135.266.304 byte, vượt giới hạn"
 
 
 def test_bad_input_names_the_file_exits_2_and_writes_nothing(
