@@ -210,7 +210,7 @@ def test_cli_text_is_plain_when_piped(minimal: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "\x1b[" not in result.stdout
     assert "Tổng số thủ tục: 4" in result.stdout
-    assert "Trực tuyến toàn trình" in result.stdout and "50,0 %" in result.stdout
+    assert "Trực tuyến toàn trình" in result.stdout and "50,0\u00a0%" in result.stdout
     assert "Còn ở cấp huyện (1): 1.000894" in result.stdout
 
 

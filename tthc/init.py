@@ -40,6 +40,7 @@ from tthc import __version__, collation, fmt, text
 from tthc.findings import Finding
 from tthc.layout import SETTINGS_FILE
 from tthc.model import DEFAULT_PORTAL_URL, DISTRICT, LEVELS, REFORM_DATE
+from tthc.wording import date_text
 
 WORKFLOW_FILE = ".github/workflows/tthc.yml"
 PRE_COMMIT_FILE = ".pre-commit-config.yaml"
@@ -195,7 +196,7 @@ def check_levels(levels: Sequence[str], as_of: dt.date) -> tuple[str, ...]:
     if not levels:
         raise InitError(f"ghi ít nhất một cấp: {', '.join(LEVELS)}.")
     if DISTRICT in levels and as_of >= REFORM_DATE:
-        raise InitError(f"từ {REFORM_DATE:%d/%m/%Y} không còn {DISTRICT}; danh mục có hiệu lực {as_of:%d/%m/%Y}.")
+        raise InitError(f"từ {date_text(REFORM_DATE)} không còn {DISTRICT}; danh mục có hiệu lực {date_text(as_of)}.")
     return tuple(level for level in LEVELS if level in levels)
 
 
@@ -265,7 +266,7 @@ def settings_text(answers: Answers) -> str:
         f"Thiết lập bộ danh mục thủ tục hành chính (TTHC) của {answers.authority}, tạo bằng `tthc init`.\n"
         "Sửa bằng trình soạn thảo bất kỳ, rồi chạy `tthc validate` để kiểm tra; mọi khóa: `tthc schema catalogue`."
     )
-    as_of = f"{answers.as_of:%d/%m/%Y}"
+    as_of = date_text(answers.as_of)
     notes = {
         "authority": "Cơ quan công bố danh mục.",
         "as_of": f"Ngày danh mục có hiệu lực: in ở cuối mọi trang (“áp dụng từ ngày {as_of}”); các quy tắc\n"

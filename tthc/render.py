@@ -1,16 +1,8 @@
 """Render posting sheets and the listing site: views → templates → files.
 
-Everything is written into a temporary folder beside the output folder and
-moved into place only when complete, so a reader (a kiosk, a web server, an
-official printing) sees the old output or the new one, never half of each;
-and only the output folder itself is ever replaced. Before anything is
-deleted the output folder is checked: it must not be the catalogue, one of
-its parents, the filesystem root or the home folder, and if it holds
-anything it must carry the marker of a previous tthc output, so a typo in
-``--out`` can never wipe someone's documents.
-
-Output is a pure function of the catalogue and the templates (no
-timestamps, stable order), so re-rendering an unchanged catalogue gives
+Pages go into a staging folder that :mod:`tthc.output_folder` checks and
+swaps in whole. Output is a pure function of the catalogue and the templates
+(no timestamps, stable order), so re-rendering an unchanged catalogue gives
 byte-identical files and a diff of the output shows only real changes.
 Nothing here prints; the CLI reports progress through a callback.
 """
@@ -436,15 +428,23 @@ def _write_site(env: jinja2.Environment, writer: Writer, prefix: str, site: View
         writer.write(f"{prefix}{d['path']}", _render(env, "decision.html.j2", _context(site, "../", SITE_CSS, d=d)))
 
 
-def render_sheets(
-    catalogue: Catalogue, out: Path, options: RenderOptions | None = None, progress: Progress | None = None
-) -> RenderResult:
-    """One A4 sheet per chosen procedure, a posting list per level and per agency, and a contents page."""
+def _prepare(
+    catalogue: Catalogue, out: Path, options: RenderOptions | None
+) -> tuple[RenderOptions, Path, jinja2.Environment]:
+    """What every entry point checks before any work: the output folder, the templates, WeasyPrint if asked for."""
     options = options or RenderOptions()
     target = check_output(out, Path(catalogue.root) if catalogue.root else None)
     env = _environment(options)
     if options.pdf and (problem := pdf_problem()) is not None:
         raise PdfUnavailable(problem)
+    return options, target, env
+
+
+def render_sheets(
+    catalogue: Catalogue, out: Path, options: RenderOptions | None = None, progress: Progress | None = None
+) -> RenderResult:
+    """One A4 sheet per chosen procedure, a posting list per level and per agency, and a contents page."""
+    options, target, env = _prepare(catalogue, out, options)
     with _workers(catalogue, options) as pool:
         site, lists = _plan_sheets(catalogue, options)
         with staging(target, pool) as tmp:
@@ -459,9 +459,7 @@ def render_site(
     catalogue: Catalogue, out: Path, options: RenderOptions | None = None, progress: Progress | None = None
 ) -> RenderResult:
     """The listing site: an index with search and filters, a page per procedure and per decision."""
-    options = options or RenderOptions()
-    target = check_output(out, Path(catalogue.root) if catalogue.root else None)
-    env = _environment(options)
+    options, target, env = _prepare(catalogue, out, options)
     with _workers(catalogue, options) as pool:
         site = _plan_site(catalogue)
         with staging(target, pool) as tmp:
@@ -477,11 +475,7 @@ def build(
     catalogue: Catalogue, out: Path, options: RenderOptions | None = None, progress: Progress | None = None
 ) -> RenderResult:
     """Sheets in ``out/sheets/`` and the site in ``out/site/``, swapped into place together."""
-    options = options or RenderOptions()
-    target = check_output(out, Path(catalogue.root) if catalogue.root else None)
-    env = _environment(options)
-    if options.pdf and (problem := pdf_problem()) is not None:
-        raise PdfUnavailable(problem)
+    options, target, env = _prepare(catalogue, out, options)
     with _workers(catalogue, options) as pool:
         site = _plan_site(catalogue)
         sheets_prefix, site_prefix = f"{SHEETS_DIR}/", f"{SITE_DIR}/"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, catalogue_root, open_cache, wants_color
+from tthc.wording import date_text, percent_text
 
 if TYPE_CHECKING:
     from tthc.stats import Stats
@@ -19,8 +20,7 @@ def _pct(count: int, total: int) -> str:
 
 
 def _percent(value: float) -> str:
-    """A percentage as Vietnamese writes it: decimal comma, "38,7 %"."""
-    return f"{value:.1f}".replace(".", ",") + " %"
+    return percent_text(value)
 
 
 def write_text(stats: Stats, out: TextIO, color: bool) -> None:
@@ -41,7 +41,7 @@ def write_text(stats: Stats, out: TextIO, color: bool) -> None:
         width=None if color else 120,
     )
     total = stats.procedures
-    as_of = f" (danh mục có hiệu lực {shown(str(stats.as_of))})" if stats.as_of else ""
+    as_of = f" (danh mục có hiệu lực {shown(date_text(stats.as_of))})" if stats.as_of else ""
     console.print(f"[bold]Tổng số thủ tục: {total}[/]{as_of}")
     style = box.SIMPLE_HEAD if color else box.ASCII2
 
@@ -98,7 +98,7 @@ def write_text(stats: Stats, out: TextIO, color: bool) -> None:
                           ("Thay thế", "right"), ("Bãi bỏ", "right"), ("Cộng", "right")):
         d.add_column(name, justify=justify)  # type: ignore[arg-type]
     for dec in stats.decisions:
-        d.add_row(shown(dec.number), shown(dec.effective), str(dec.new), str(dec.amended), str(dec.replaced),
+        d.add_row(shown(dec.number), shown(date_text(dec.effective)), str(dec.new), str(dec.amended), str(dec.replaced),
                   str(dec.abolished), str(dec.total))
     console.print(d)
 

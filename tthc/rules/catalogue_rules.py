@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from tthc.findings import Finding, Rule, register
 from tthc.layout import SETTINGS_FILE
 from tthc.model import DISTRICT, REFORM_DATE, Catalogue
+from tthc.wording import date_text
 
 
 @register
@@ -55,4 +56,4 @@ class SettingsDistrict(Rule):
         settings = catalogue.settings
         if settings.as_of and settings.as_of >= REFORM_DATE and DISTRICT in settings.levels:
             index = settings.levels.index(DISTRICT)
-            yield self.finding(settings.file, ("levels", index), as_of=f"{settings.as_of:%d/%m/%Y}")
+            yield self.finding(settings.file, ("levels", index), as_of=date_text(settings.as_of))

@@ -15,6 +15,7 @@ from typing import ClassVar
 from tthc.findings import Finding, Rule, Severity, register
 from tthc.layout import DECISION_NUMBER, decision_file, decision_file_name, final_state
 from tthc.model import Catalogue
+from tthc.wording import date_text
 
 
 class _DecisionRule(Rule):
@@ -69,8 +70,8 @@ class DecisionDates(_DecisionRule):
                 yield self.finding(
                     dec.file,
                     ("effective",),
-                    signed=f"{dec.signed:%d/%m/%Y}",
-                    effective=f"{dec.effective:%d/%m/%Y}",
+                    signed=date_text(dec.signed),
+                    effective=date_text(dec.effective),
                 )
 
 

@@ -11,6 +11,7 @@ from tthc.findings import Finding, Rule, Severity, register
 from tthc.layout import CODE, LEGAL_NUMBER
 from tthc.links import SPACE_OR_CONTROL, is_email, safe_url
 from tthc.model import DISTRICT, REFORM_DATE, Catalogue, Document, Duration, Procedure, code_text
+from tthc.wording import date_text
 
 
 class _ProcedureRule(Rule):
@@ -162,7 +163,7 @@ class DistrictAfterReform(_ProcedureRule):
     def check_procedure(self, proc: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
         as_of = catalogue.settings.as_of
         if as_of and as_of >= REFORM_DATE and DISTRICT in proc.levels:
-            yield self.finding(proc.file, level_path(proc, DISTRICT), code=proc.code, as_of=f"{as_of:%d/%m/%Y}")
+            yield self.finding(proc.file, level_path(proc, DISTRICT), code=proc.code, as_of=date_text(as_of))
 
 
 @register

@@ -13,7 +13,7 @@ import re
 
 from tthc.changes import Amended, Change, ChangeSet, Replaced
 from tthc.model import Procedure, Settings
-from tthc.wording import date_text, in_vietnamese_order
+from tthc.wording import date_text, in_vietnamese_order, percent_text
 from tthc.writers.base import GROUPS, KIND_LABELS, Context, settings_of, show
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]|~#!])")
@@ -88,7 +88,7 @@ def _amended(changes: ChangeSet, settings: Settings, old_settings: Settings) -> 
     for item in in_vietnamese_order(items, lambda i: i.new.name):
         if isinstance(item, Replaced):
             why = (
-                f"⚠️ đoán theo tên gần giống ({item.similarity:.0%}), cần xác nhận"
+                f"⚠️ đoán theo tên gần giống ({percent_text(100 * item.similarity)}), cần xác nhận"
                 if item.guessed
                 else f"theo {md(item.decision)}" + (f" ({md(item.by)})" if item.by else "")
             )

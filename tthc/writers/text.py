@@ -19,7 +19,7 @@ from tthc.changes import Amended, Change, ChangeSet, Replaced
 from tthc.model import Procedure, Settings
 from tthc.rules.announcement_rules import Unannounced
 from tthc.text import printable as p
-from tthc.wording import date_text, in_vietnamese_order
+from tthc.wording import date_text, in_vietnamese_order, percent_text
 from tthc.writers.base import GROUPS, KIND_LABELS, Context, settings_of, show
 
 
@@ -96,7 +96,7 @@ def _amended(console: Console, changes: ChangeSet, settings: Settings, old_setti
     for item in in_vietnamese_order(items, lambda i: i.new.name):
         if isinstance(item, Replaced):
             why = (
-                f"thay thế, đoán theo tên gần giống ({item.similarity:.0%}): cần xác nhận"
+                f"thay thế, đoán theo tên gần giống ({percent_text(100 * item.similarity)}): cần xác nhận"
                 if item.guessed
                 else p(f"thay thế theo {item.decision}" + (f" ({item.by})" if item.by else ""))
             )
