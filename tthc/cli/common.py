@@ -66,7 +66,22 @@ def stoppable() -> Iterator[None]:
 def _stopped(signum: int) -> NoReturn:
     name, code = _STOPS[signal.Signals(signum)]
     click.echo(f"\ntthc: đã dừng theo yêu cầu ({name}); không có tệp nào bị ghi dở.", err=True)
+    if _pool_thread_left():
+        # At exit Python joins a process pool's thread, which can wait forever
+        # for a worker the same signal killed halfway through a message (seen:
+        # a validate stopped by Ctrl-C hung there). Everything to clean up was
+        # cleaned on the way here, so the process ends without that join.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)
+
+
+def _pool_thread_left() -> bool:
+    """Whether a process pool's manager thread is still running (only a command that spread work over workers has one)."""
+    process = sys.modules.get("concurrent.futures.process")
+    manager = getattr(process, "_ExecutorManagerThread", None)
+    return manager is not None and any(isinstance(t, manager) and t.is_alive() for t in threading.enumerate())
 
 
 def wants_color(stream: TextIO) -> bool:
