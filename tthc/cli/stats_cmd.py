@@ -16,11 +16,7 @@ if TYPE_CHECKING:
 
 
 def _pct(count: int, total: int) -> str:
-    return _percent(100 * count / total) if total else "–"
-
-
-def _percent(value: float) -> str:
-    return percent_text(value)
+    return percent_text(100 * count / total) if total else "–"
 
 
 def write_text(stats: Stats, out: TextIO, color: bool) -> None:
@@ -60,10 +56,10 @@ def write_text(stats: Stats, out: TextIO, color: bool) -> None:
     console.print(levels)
 
     channels = table("Cách thức thực hiện", "Kênh")
-    channels.add_row("Trực tuyến toàn trình", str(stats.online_full.count), _percent(stats.online_full.percent))
-    channels.add_row("Trực tuyến một phần", str(stats.online_partial.count), _percent(stats.online_partial.percent))
-    channels.add_row("Có nộp trực tuyến", str(stats.online_any.count), _percent(stats.online_any.percent))
-    channels.add_row("Qua bưu chính công ích", str(stats.postal.count), _percent(stats.postal.percent))
+    channels.add_row("Trực tuyến toàn trình", str(stats.online_full.count), percent_text(stats.online_full.percent))
+    channels.add_row("Trực tuyến một phần", str(stats.online_partial.count), percent_text(stats.online_partial.percent))
+    channels.add_row("Có nộp trực tuyến", str(stats.online_any.count), percent_text(stats.online_any.percent))
+    channels.add_row("Qua bưu chính công ích", str(stats.postal.count), percent_text(stats.postal.percent))
     console.print(channels)
 
     cuts = stats.time_cuts
@@ -73,7 +69,7 @@ def write_text(stats: Stats, out: TextIO, color: bool) -> None:
     t.add_column("", justify="right")
     t.add_row("Thủ tục có thời hạn cam kết", str(cuts.with_local_time))
     t.add_row("So sánh được với thời hạn luật định (cùng đơn vị)", str(cuts.compared))
-    t.add_row("Rút ngắn trung bình", _percent(cuts.average_cut_percent) if cuts.compared else "–")
+    t.add_row("Rút ngắn trung bình", percent_text(cuts.average_cut_percent) if cuts.compared else "–")
     console.print(t)
 
     fields = table("Theo lĩnh vực", "Lĩnh vực")
