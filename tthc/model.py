@@ -203,6 +203,8 @@ class Decision:
     replaced: tuple[Replacement, ...] = ()
     abolished: tuple[DecisionEntry, ...] = ()
     cancels: tuple[str, ...] = ()
+    draft: bool = False
+    """A draft (``draft: true``, as ``tthc upstream --draft-decision`` writes it): never in force, whatever its dates."""
     data: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def codes(self) -> Iterator[str]:

@@ -223,6 +223,7 @@ def build_decision(file: str, data: Any) -> Decision:
         ),
         abolished=tuple(_entry(e) for e in _maps(data, "abolished")),
         cancels=_strs(data, "cancels"),
+        draft=isinstance(data, dict) and data.get("draft") is True,
         data=data if isinstance(data, dict) else {},
     )
 
