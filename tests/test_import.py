@@ -127,7 +127,7 @@ def test_imported_files_hold_what_the_sheet_said(minimal: Path, tmp_path: Path) 
     guardian = load(guardian_text)
     assert guardian["level"] == ["Cấp tỉnh", "Cấp xã"]
     assert guardian["methods"][0]["time"] == {"value": 15, "unit": "ngày"}
-    assert guardian["methods"][0]["fee"] == {"amount": 50000, "note": "50.000 đồng/bản"}
+    assert guardian["methods"][0]["fee"] == {"amount": 50000, "unit": "/bản"}
     assert guardian["agencies"] == {"performing": []}
     assert "performing: []  # CẦN ĐIỀN: nguồn ghi “Sở Tư pháp”" in guardian_text
     assert "Nhập từ bảng tính (dòng 9) bằng `tthc import`." in guardian_text
@@ -270,7 +270,9 @@ def test_parse_time(value: str, expected: dict[str, object] | None) -> None:
         ("0", {"free": True}),
         ("25 USD", {"amount": 25, "currency": "USD"}),
         ("50.000 đồng (Thông tư 85/2019/TT-BTC)", {"amount": 50000, "note": "Thông tư 85/2019/TT-BTC"}),
-        ("50.000 đồng/bản", {"amount": 50000, "note": "50.000 đồng/bản"}),
+        ("50.000 đồng/bản", {"amount": 50000, "unit": "/bản"}),
+        ("50.000 đồng/bản chính, 20.000 đồng/bản sao", None),
+        ("10 USD/ bản", {"amount": 10, "currency": "USD", "note": "10 USD/ bản"}),
         ("10.000 đồng (10.000 đồng/trường hợp (một hoặc nhiều chữ ký).)",
          {"amount": 10000, "note": "10.000 đồng/trường hợp (một hoặc nhiều chữ ký)."}),
         ("Miễn phí (Không thu lệ phí.)", {"free": True, "note": "Không thu lệ phí."}),

@@ -224,3 +224,28 @@ def test_what_is_missing_is_listed_per_file_and_validate_names_each_place(minima
     assert result.exit_code == 0, result.output
     assert "Còn cần điền" in result.stdout
     assert f"  {created.file}: {'; '.join(created.todo)}" in result.stdout.splitlines()
+
+
+def test_one_channel_at_two_places_updates_the_place_the_cell_names(sample: Path, tmp_path: Path) -> None:
+    """Chứng thực at the commune and at a mission abroad: the export names each place, and an edit reaches only its own."""
+    path = sample / "procedures" / "chung-thuc" / "2.000815.yaml"
+    text = path.read_text("utf-8")
+    mission = (
+        "  - channel: trực tiếp\n"
+        "    place: cơ quan đại diện\n"
+        "    time:\n      value: 1\n      unit: ngày làm việc\n"
+        "    fee:\n      amount: 10\n      currency: USD\n      unit: /bản\n"
+    )
+    path.write_text(text.replace("\ndossier:", f"{mission}\ndossier:", 1), "utf-8")
+    load = YAML(typ="safe").load
+    original = load(path.read_text("utf-8"))
+    assert [m.get("place", "") for m in original["methods"]] == ["", "cơ quan đại diện"]
+    sheet = export_xlsx(sample, tmp_path / "xuat.xlsx")
+    old = edit_cell(sheet, "2.000815", "Phí, lệ phí", "")
+    assert "trực tiếp (tại cơ quan đại diện): 10 USD/bản" in old
+    edit_cell(sheet, "2.000815", "Phí, lệ phí", old.replace("10 USD/bản", "12 USD/bản"))
+    report = import_update(sample, sheet)
+    assert [(r.code, r.status) for r in report.rows if r.status != UNCHANGED] == [("2.000815", UPDATED)]
+    new = load(path.read_text("utf-8"))
+    assert changed_paths(original, new) == {("methods", 1, "fee", "amount")}
+    assert new["methods"][1]["fee"] == {"amount": 12, "currency": "USD", "unit": "/bản"}

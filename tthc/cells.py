@@ -301,9 +301,16 @@ def _fee_statement(original: str) -> tuple[dict[str, Any] | None, str]:
     code = _CURRENCIES.get(text.fold(currency), currency)
     if code != "VND":
         fee["currency"] = code
-    if not re.fullmatch(rf"(?:{NUMBER})\s*{re.escape(currency)}", original):
+    unit = re.fullmatch(rf"(?:{NUMBER})\s*{re.escape(currency)}({_UNIT})", original)
+    if unit:
+        fee["unit"] = unit.group(1)
+    elif not re.fullmatch(rf"(?:{NUMBER})\s*{re.escape(currency)}", original):
         fee["note"] = original
     return fee, ""
+
+
+_UNIT = r"/[^\W\d][^\d;,.()/]{0,39}"
+"""What an amount is per, as wording writes it after the currency: "/bản", "/hồ sơ" (no number, no second amount)."""
 
 
 _CURRENCIES = {"dong": "VND", "vnd": "VND", "d": "VND", "usd": "USD"}
@@ -311,27 +318,36 @@ _CURRENCIES = {"dong": "VND", "vnd": "VND", "d": "VND", "usd": "USD"}
 
 
 _CHANNEL_MARK = re.compile(
-    r"(?:^|;\s*)(?:nop\s+)?(truc tiep|truc tuyen|(?:qua\s+)?(?:dich vu\s+)?buu chinh(?:\s+cong ich)?)\s*:\s*"
+    r"(?:^|;\s*)(?:nop\s+)?(truc tiep|truc tuyen|(?:qua\s+)?(?:dich vu\s+)?buu chinh(?:\s+cong ich)?)"
+    r"\s*(?:\(([^()]+)\)\s*)?:\s*"
 )
+"""A channel at the start of a part, with the place export writes after it in parentheses: "trực tiếp (tại …): "."""
 
 
-def split_channels(value: str) -> dict[str, str] | None:
-    """{channel: text} from "trực tiếp: …; trực tuyến: …" (export's form when channels differ); None for one value.
+Method = tuple[str, str]
+"""A method as a cell names it: its channel, and its place as worded after it ("tại cơ quan đại diện"), or ""."""
 
-    A channel named twice makes the cell unreadable as channels: {} (the
-    caller reports it), never one value silently chosen.
+
+def split_channels(value: str) -> dict[Method, str] | None:
+    """{(channel, place): text} from "trực tiếp: …; trực tiếp (tại …): …" (export's form when methods differ).
+
+    None for one value. A method named twice makes the cell unreadable as
+    methods: {} (the caller reports it), never one value silently chosen.
+    The place is as :func:`tthc.wording.place_text` words it; callers match
+    it against the file's methods through the same function.
     """
     original = " ".join(text.nfc(value).split())
     marks = list(_CHANNEL_MARK.finditer(fold_chars(original)))
     if not marks or marks[0].start() != 0:
         return None
-    out: dict[str, str] = {}
+    out: dict[Method, str] = {}
     for mark, following in zip(marks, [*marks[1:], None], strict=True):
         word = mark.group(1)
         channel = "trực tiếp" if word == "truc tiep" else "trực tuyến" if word == "truc tuyen" else "bưu chính"
-        if channel in out:
+        place = " ".join(original[mark.start(2) : mark.end(2)].split()) if mark.group(2) else ""
+        if (channel, place) in out:
             return {}
-        out[channel] = original[mark.end() : following.start() if following else len(original)].strip(" ;")
+        out[channel, place] = original[mark.end() : following.start() if following else len(original)].strip(" ;")
     return out
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from tthc import fmt, layout, scaffold, text
+from tthc import fmt, layout, scaffold, text, wording
 from tthc.cells import (
     clean,
     crowded_legal_items,
@@ -100,13 +100,18 @@ def _in_person(row: Row, key: str, notes: list[str], remarks: dict[str, str]) ->
         remarks[key] = raw
         return None
     if parts is not None:
-        others = "; ".join(f"{channel}: {value}" for channel, value in parts.items() if channel != "trực tiếp")
+        in_person = ("trực tiếp", "")
+        others = "; ".join(
+            f"{wording.method_label(channel, place, str)}: {value}"
+            for (channel, place), value in parts.items()
+            if (channel, place) != in_person
+        )
         if others:
             notes.append(f"tệp mới chỉ có kênh trực tiếp; {label} các kênh khác chưa ghi, thêm vào methods: {others}")
-        if "trực tiếp" not in parts:
+        if in_person not in parts:
             remarks[key] = raw
             return None
-        raw = parts["trực tiếp"]
+        raw = parts[in_person]
     parsed, why = (parse_fee if key == "fee" else parse_time)(raw)
     if parsed is None:
         notes.append(why)
@@ -432,28 +437,28 @@ def _update_channels(methods: list[Any], existing: Procedure, key: str, cell: st
     from tthc.export import channel_text, per_channel
 
     label = _CHANNEL_COMPONENTS[key]
-    by_channel = {m.get("channel"): m for m in methods if isinstance(m, CommentedMap)}
-    records = {m.channel: m for m in existing.methods}
+    by_method = {_method_key(m.get("channel"), m.get("place")): m for m in methods if isinstance(m, CommentedMap)}
+    records = {_method_key(m.channel, m.place): m for m in existing.methods}
     parts = split_channels(cell)
     if parts == {}:
         notes.append(f"{label} “{cell}” ghi một kênh hai lần; không cập nhật")
         return False
     if parts is None:
-        if split_channels(per_channel(existing, key)) is None or len(by_channel) == 1:
-            parts = dict.fromkeys(by_channel, cell)
+        if split_channels(per_channel(existing, key)) is None or len(by_method) == 1:
+            parts = dict.fromkeys(by_method, cell)
         else:
-            parts = {"trực tiếp": cell}
+            parts = {("trực tiếp", ""): cell}
             notes.append(
                 f"{label} “{cell}” là một mức cho các kênh đang khác nhau: chỉ cập nhật kênh trực tiếp "
                 "(ghi “trực tiếp: …; trực tuyến: …” để cập nhật từng kênh)"
             )
     changed = False
-    for channel, part in parts.items():
-        target = by_channel.get(channel)
+    for (channel, place), part in parts.items():
+        target = by_method.get(_method_key(channel, place, worded=True))
         if target is None:
-            notes.append(f"tệp không có kênh {channel}; {label} “{part}” không ghi")
+            notes.append(f"tệp không có kênh {wording.method_label(channel, place, str)}; {label} “{part}” không ghi")
             continue
-        record = records.get(str(channel))
+        record = records.get(_method_key(channel, place, worded=True))
         if record is not None and clean(part) == clean(channel_text(record, key)):
             continue
         parsed, why = (parse_fee if key == "fee" else parse_time)(part)
@@ -462,6 +467,18 @@ def _update_channels(methods: list[Any], existing: Procedure, key: str, cell: st
             continue
         changed = _merge(target, key, parsed) or changed
     return changed
+
+
+def _method_key(channel: Any, place: Any, *, worded: bool = False) -> tuple[str, str]:
+    """A method as a cell and a file can both name it: its channel and its place as :func:`wording.place_text` words it.
+
+    A cell gives the place already worded ("tại cơ quan đại diện"); a file
+    gives it bare. Comparing the worded forms, lower case first letter,
+    matches them without guessing at prepositions.
+    """
+    place_text = " ".join(str(place or "").split())
+    worded_place = place_text if worded else wording.place_text(place_text)
+    return str(channel or ""), worded_place[:1].lower() + worded_place[1:]
 
 
 def _merge(method: CommentedMap, key: str, parsed: Mapping[str, Any]) -> bool:
