@@ -581,3 +581,25 @@ def test_legal_texts_and_quantities_are_worded_once() -> None:
     assert wording.where_text("trực tuyến", online="toàn trình", site="dvc.quangtri.gov.vn") == (
         "Trực tuyến (toàn trình) trên dvc.quangtri.gov.vn"
     )
+
+
+def test_the_annex_words_an_empty_time_or_fee_as_the_sheets_do() -> None:
+    """“Không quy định” would tell the reader the law sets no time or fee; the file only leaves it empty."""
+    from tthc.changes import ChangeSet
+    from tthc.model import Catalogue, Method, Procedure, Settings
+    from tthc.wording import UNSTATED
+
+    proc = Procedure(file="p.yaml", code="1.000001", name="Thủ tục thử", field="f", levels=("Cấp tỉnh",),
+                     methods=(Method(channel="trực tiếp", time=None, fee=None),))  # fmt: skip
+    annex = annex_view.build(ChangeSet(new=(proc,), after=Catalogue(root=".", settings=Settings(), procedures=(proc,))))
+    said = [
+        line
+        for annex_list in annex.contents
+        for row in annex_list.groups[0].rows
+        for section in row.content
+        for block in section.blocks
+        for line in [*block.lines, *(line for r in (block.table.rows if block.table else []) for cell in r for line in cell)]
+    ]
+    assert said.count(UNSTATED) == 4  # the time and the fee, in the methods table and in their own sections
+    assert f"{UNSTATED}." in said  # steps
+    assert not any("Không quy định" in line for line in said)

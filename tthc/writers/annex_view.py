@@ -36,6 +36,7 @@ from tthc.changes import Amended, ChangeSet, Replaced
 from tthc.model import COMPONENTS, LEVELS, Catalogue, Decision, LegalRef, Method, Procedure, Settings
 from tthc.wording import (
     ROLE_LABELS,
+    UNSTATED,
     channel_label,
     date_in_words,
     duration_statement,
@@ -451,7 +452,7 @@ def _time(method: Method) -> str:
 def _per_channel(proc: Procedure, what: str) -> list[str]:
     """One value when every channel agrees (the usual case), else one line per channel."""
     said = [
-        (m.channel, (_time(m) if what == "time" else fee_statement(m.fee)) or "Không quy định") for m in proc.methods
+        (m.channel, (_time(m) if what == "time" else fee_statement(m.fee)) or UNSTATED) for m in proc.methods
     ]
     return per_channel(said)
 
@@ -473,7 +474,7 @@ def _place(method: Method, proc: Procedure, settings: Settings) -> str:
 # --------------------------------------------------------------------------
 
 
-def _lines(values: Iterable[str], empty: str = "Không quy định.", *, bullets: bool = False) -> list[Block]:
+def _lines(values: Iterable[str], empty: str = f"{UNSTATED}.", *, bullets: bool = False) -> list[Block]:
     said = [text.nfc(v) for v in values if v]
     return [Block(lines=said or [empty], bullets=bullets and len(said) > 1)]
 
@@ -520,9 +521,9 @@ def _methods(proc: Procedure, settings: Settings) -> list[Block]:
     rows = []
     for m in proc.methods:
         local = duration_statement(m.local_time)
-        time = [duration_statement(m.time) or "Không quy định"] + ([f"Tỉnh cam kết: {local}"] if local else [])
+        time = [duration_statement(m.time) or UNSTATED] + ([f"Tỉnh cam kết: {local}"] if local else [])
         where = [_place(m, proc, settings), m.place, m.online_reason, m.note]
-        rows.append([[channel_label(m.channel)], time, [fee_statement(m.fee) or "Không quy định"], where])
+        rows.append([[channel_label(m.channel)], time, [fee_statement(m.fee) or UNSTATED], where])
     return [Block(table=Table("methods", METHOD_COLUMNS, [[[text.nfc(v) for v in cell if v] for cell in row] for row in rows]))]
 
 
