@@ -24,7 +24,7 @@ from tests.conftest import SAMPLE
 from tthc.changes import Amended, ChangeSet
 from tthc.diff import diff
 from tthc.editorial import LEGAL_COMPONENTS, is_editorial_text, word_diff
-from tthc.model import COMPONENTS, Catalogue
+from tthc.model import COMPONENTS, Catalogue, Procedure
 from tthc.reading import load_catalogue
 from tthc.record_diff import compare_procedures
 from tthc.records import build_procedure
@@ -562,3 +562,16 @@ def test_the_warning_says_which_broken_files_were_compared_and_which_left_out(tm
     assert "1 tệp không đọc được nên không được so sánh: " + BIRTH in left_out
     assert "1 tệp sai cấu trúc nhưng vẫn được so sánh" in compared and PERMANENT in compared
     assert "1.004222" in result.stdout, "the schema-broken file's changes are shown"
+
+
+def test_one_channel_at_two_places_is_matched_by_its_place() -> None:
+    """The fee at the mission abroad changed; the commune's did not, though the methods were listed the other way round."""
+    from tthc.model import Fee, Method
+
+    commune = Method(channel="trực tiếp", time=None, fee=Fee(2000))
+    mission = Method(channel="trực tiếp", time=None, fee=Fee(10, "USD"), place="cơ quan đại diện")
+    old = Procedure(file="p.yaml", code="2.000815", name="Chứng thực", field="f", levels=("Cấp xã",), methods=(commune, mission))
+    new = dataclasses.replace(old, methods=(dataclasses.replace(mission, fee=Fee(12, "USD")), commune))
+    changes = [(c.path, c.kind) for c in compare_procedures(old, new)]
+    assert ("methods[trực tiếp (cơ quan đại diện)].fee", "changed") in changes
+    assert not any(path.startswith("methods[trực tiếp].") for path, _ in changes)

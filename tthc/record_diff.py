@@ -224,8 +224,18 @@ def _records(
     )  # fmt: skip
 
 
+def _method_name(method: Method) -> str:
+    """A method's key and label: its channel, and its place when it has one ("trực tiếp (cơ quan đại diện)").
+
+    One channel offered at two places (chứng thực at the commune and at a
+    mission abroad) is two methods; matched by channel alone they paired by
+    position, and a fee moved from one place to the other read as a change.
+    """
+    return f"{method.channel} ({method.place})" if method.place else method.channel
+
+
 def _methods(out: list[Change], old: Sequence[Method], new: Sequence[Method]) -> None:
-    """Methods by channel; the law names time and fee apart, so they are their own components."""
+    """Methods by channel and place; the law names time and fee apart, so they are their own components."""
 
     def compare(path: str, a: Method, b: Method) -> None:
         _whole(out, "time", f"{path}.time", _duration(a.time), _duration(b.time))
@@ -236,7 +246,7 @@ def _methods(out: list[Change], old: Sequence[Method], new: Sequence[Method]) ->
 
     _keyed(
         out, "methods", "methods", old, new,
-        key=lambda m: text.fold(m.channel), label=lambda m: m.channel, similar=None, threshold=1.0,
+        key=lambda m: text.fold(_method_name(m)), label=_method_name, similar=None, threshold=1.0,
         compare=compare, value=_method, ordered=False,
     )  # fmt: skip
 
