@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from tthc import text
 from tthc.fee_notes import council_sets_fee, note_amounts, waived_first
 from tthc.findings import Finding, Severity, register
-from tthc.model import Catalogue, Procedure
+from tthc.model import Catalogue, Method, Procedure
 from tthc.rules.procedure_rules import _ProcedureRule, method_data
 
 
@@ -126,8 +126,18 @@ class FeeCurrency(_ProcedureRule):
         for i, method in enumerate(proc.methods):
             # A currency the schema refuses (EUR) is its error; this warning at
             # the same place would claim it and let the catalogue pass.
-            if method.fee and method.fee.currency != "VND" and method.fee.currency in allowed:
+            if method.fee and method.fee.currency != "VND" and method.fee.currency in allowed and not _abroad(method):
                 yield self.finding(
                     proc.file, ("methods", i, "fee", "currency"), code=proc.code,
                     channel=method.channel, currency=method.fee.currency,
                 )
+
+
+_ABROAD = ("co quan dai dien", "nuoc ngoai")
+"""Places whose fees the law sets in foreign currency: Vietnam's missions abroad (the Ministry of Finance's fee table for them)."""
+
+
+def _abroad(method: Method) -> bool:
+    """A method offered at a mission abroad, which collects in the currency its fee table names."""
+    place = text.fold(method.place)
+    return any(word in place for word in _ABROAD)
