@@ -240,6 +240,8 @@ def compare(catalogue: Catalogue, sources: Sequence[Source], *, today: dt.date) 
         items_or_unchanged, item = _province_item(proc, nationals.get(proc.code), catalogue, listed_fields, ours,
                                                   field_ids)  # fmt: skip
         (items if items_or_unchanged else unchanged).append(dated(item))
+    # A code whose level a list does not tell matters only when the province lacks it.
+    scopes = [replace(s, unknown_level=tuple(c for c in s.unknown_level if c not in province)) for s in scopes]
     order = {group: i for i, group in enumerate(GROUPS)}
     items.sort(key=lambda i: (not (i.days_left is not None and i.days_left < 0), order[i.group], sort_key(i.code)))
     unchanged.sort(key=lambda i: sort_key(i.code))

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from tthc import portal
-from tthc.model import Decision, Limits
+from tthc import portal, text
+from tthc.model import Decision, Limits, Settings
 from tthc.national_list import ListEntry, ListError, entries_from_data, entries_from_xlsx, is_list_data
 from tthc.wording import number_text
 
-__all__ = ["Source", "SourceError", "read_sources"]
+__all__ = ["Source", "SourceError", "check_fields", "read_sources"]
 
 SourceFormat = Literal["records", "list", "decision"]
 
@@ -188,3 +188,21 @@ def _decision(path: Path, name: str, limits: Limits) -> Source:
             "xem docs/catalogue.md, mục quyết định công bố."
         )
     return Source(name, "decision", decisions=(decision,))
+
+
+def check_fields(sources: list[Source], settings: Settings) -> None:
+    """Refuse a source that names no field tthc.yaml declares: another ministry's list, or the wrong catalogue."""
+    declared = {text.fold(f.name) for f in settings.fields.values()}
+    for source in sources:
+        if source.kind == "decision":
+            continue
+        names = {e.field for e in source.entries} | {portal.clean(r.get("linh_vuc", "")) for r in source.records}
+        names.discard("")
+        if names and not {text.fold(n) for n in names} & declared:
+            ministries = sorted({e.ministry for e in source.entries if e.ministry})
+            whose = f"danh sách của {', '.join(ministries)}" if ministries else "các bản ghi"
+            raise SourceError(
+                f"{source.name}: {whose} không có lĩnh vực nào mà tthc.yaml khai báo (nguồn có: "
+                f"{text.clip('; '.join(sorted(names)), 120)}); hãy chọn danh sách của Bộ quản lý các lĩnh vực của "
+                "tỉnh, hoặc khai báo lĩnh vực trong fields của tthc.yaml."
+            )
