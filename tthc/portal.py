@@ -37,7 +37,7 @@ from tthc.portal_legal import parse_legal_basis
 from tthc.portal_tables import CHROME, EMPTY, Mark, parse_dossier, parse_methods, parse_results
 
 __all__ = ["CHROME", "Converted", "Mark", "PortalError", "Record", "clean", "is_portal_data", "match_field",
-           "read_records", "records_from_data", "to_procedure"]  # fmt: skip
+           "read_json", "read_records", "records_from_data", "to_procedure"]  # fmt: skip
 
 DEFAULT_LIMITS = Limits()
 
@@ -93,6 +93,11 @@ def _number(value: int) -> str:
 
 def read_records(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Record]:
     """The records of a portal JSON file (one record or a list of them), within ``limits``."""
+    return records_from_data(read_json(path, limits), path.name, limits)
+
+
+def read_json(path: Path, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """A JSON file from outside, parsed within ``limits`` (``tthc upstream`` reads a ministry's list so too)."""
     max_bytes = limits.max_import_bytes
     try:
         size = path.stat().st_size
@@ -108,11 +113,16 @@ def read_records(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Record]:
         raise PortalError(
             f"{path.name}: tệp không phải UTF-8 (byte {error.start}); hãy lưu lại dạng UTF-8."
         ) from error
-    return records_from_text(raw, path.name, limits)
+    return load_json(raw, path.name, limits)
 
 
 def records_from_text(raw: str, name: str = "<dữ liệu>", limits: Limits = DEFAULT_LIMITS) -> list[Record]:
     """The records in JSON text; see :func:`read_records`."""
+    return records_from_data(load_json(raw, name, limits), name, limits)
+
+
+def load_json(raw: str, name: str = "<dữ liệu>", limits: Limits = DEFAULT_LIMITS) -> Any:
+    """JSON text parsed, refused before parsing when too large, too deep or with too many values."""
     if len(raw) > limits.max_import_bytes:
         raise PortalError(
             f"{name}: dữ liệu vượt giới hạn {_number(limits.max_import_bytes)} byte "
@@ -129,7 +139,7 @@ def records_from_text(raw: str, name: str = "<dữ liệu>", limits: Limits = DE
         # The parser counts its own depth and stops long before memory runs
         # out; records hold strings only, so any nesting past two is not ours.
         raise PortalError(f"{name}: JSON lồng quá sâu, không phải bản ghi Cổng DVC quốc gia.") from error
-    return records_from_data(data, name, limits)
+    return data
 
 
 _STRING = re.compile(r'"[^"]*"')

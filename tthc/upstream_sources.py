@@ -16,7 +16,6 @@ whose message names the file and the fix. Nothing here prints.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -87,30 +86,13 @@ def _read(path: Path, limits: Limits) -> Source:
 def _json(path: Path, limits: Limits) -> Any:
     """Parsed JSON, refused before parsing when too large, too deep or too many values (as a record file is)."""
     try:
-        size = path.stat().st_size
-        if size > limits.max_import_bytes:
-            raise SourceError(
-                f"{path}: tệp {number_text(size)} byte, vượt giới hạn {number_text(limits.max_import_bytes)} byte "
-                "(limits.max_import_bytes trong tthc.yaml); hãy tách tệp."
-            )
-        raw = path.read_bytes().decode("utf-8-sig")
+        if path.stat().st_size == 0:
+            raise SourceError(f"{path}: tệp rỗng; hãy tải lại bản ghi hoặc danh sách.")
+        return portal.read_json(path, limits)
     except OSError as error:
         raise SourceError(f"{path}: không đọc được tệp ({error.strerror}).") from error
-    except UnicodeDecodeError as error:
-        raise SourceError(f"{path}: tệp không phải UTF-8 (byte {error.start}); hãy lưu lại dạng UTF-8.") from error
-    if not raw.strip():
-        raise SourceError(f"{path}: tệp rỗng; hãy tải lại bản ghi hoặc danh sách.")
-    try:
-        portal._check_shape(raw, str(path), limits)  # the same bounds as `tthc import` puts on a record file
-        return json.loads(raw)
     except portal.PortalError as error:
         raise SourceError(str(error)) from error
-    except json.JSONDecodeError as error:
-        raise SourceError(
-            f"{path}, dòng {error.lineno}, cột {error.colno}: JSON hỏng ({error.msg}); tệp có thể bị cắt cụt, hãy tải lại."
-        ) from error
-    except RecursionError as error:
-        raise SourceError(f"{path}: JSON lồng quá sâu, không phải bản ghi hay danh sách thủ tục.") from error
 
 
 def _json_source(data: Any, name: str, limits: Limits) -> Source:

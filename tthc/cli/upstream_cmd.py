@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, load_settings, wants_color
+from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, emit, fail, load_settings, wants_color
 
 
 def _date(value: str | None) -> dt.date:
@@ -60,7 +60,6 @@ def upstream(
       tthc upstream records.json danh-sach-btp.json -f xlsx -o doi-chieu.xlsx
       tthc upstream records.json --exit-code
     """
-    from tthc.atomic import LinkOnWritePath, write_output
     from tthc.upstream import compare
     from tthc.upstream_report import FORMATS, NEEDS_FILE
     from tthc.upstream_sources import SourceError, check_fields, read_sources
@@ -75,17 +74,7 @@ def upstream(
     except SourceError as error:
         fail(str(error))
     report = compare(catalogue, read, today=when)
-    data = FORMATS[fmt](report, catalogue.settings, output is None and fmt == "text" and wants_color(sys.stdout))
-    try:
-        if output is not None:
-            write_output(output, data)
-        else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-    except LinkOnWritePath as error:
-        fail(str(error))
-    except OSError as error:
-        fail(f"không ghi được “{output or 'stdout'}”: {error.strerror or error}.")
+    emit(FORMATS[fmt](report, catalogue.settings, output is None and fmt == "text" and wants_color(sys.stdout)), output)
     if draft_decision or apply_flag:
         # Written by tthc.draft_decision (its own module): the report is its only input.
         from tthc.draft_decision import plan_draft, write_draft  # type: ignore[import-not-found,unused-ignore]
