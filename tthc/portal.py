@@ -37,7 +37,7 @@ from tthc.portal_legal import parse_legal_basis
 from tthc.portal_tables import CHROME, EMPTY, Mark, parse_dossier, parse_methods, parse_results
 
 __all__ = ["CHROME", "Converted", "Mark", "PortalError", "Record", "clean", "is_portal_data", "match_field",
-           "read_json", "read_records", "records_from_data", "to_procedure"]  # fmt: skip
+           "read_json", "read_records", "records_from_data", "split_top", "to_procedure"]  # fmt: skip
 
 DEFAULT_LIMITS = Limits()
 
@@ -226,7 +226,7 @@ def match_field(name: str, settings_fields: Mapping[str, Field]) -> str | None:
     return next((fid for fid, f in settings_fields.items() if _fold(f.name) == wanted), None)
 
 
-def _split_top(value: str) -> list[str]:
+def split_top(value: str) -> list[str]:
     """Comma-separated items, not split inside parentheses ("Tổ chức (không bao gồm doanh nghiệp, HTX)")."""
     items, depth, start = [], 0, 0
     for i, char in enumerate(value):
@@ -302,7 +302,7 @@ def to_procedure(record: Record) -> Converted:
     data["steps"] = _steps(get("trinh_tu_thuc_hien"))
     data["methods"], method_marks = parse_methods(get("cach_thuc_thuc_hien"))
     data["dossier"], dossier_marks = parse_dossier(get("thanh_phan_ho_so"))
-    data["subjects"] = list(dict.fromkeys(_split_top(get("doi_tuong_thuc_hien"))))
+    data["subjects"] = list(dict.fromkeys(split_top(get("doi_tuong_thuc_hien"))))
     data["agencies"], agency_names = _agency_ids(get)
     if get("dia_chi_tiep_nhan"):
         data["agencies"]["address"] = get("dia_chi_tiep_nhan")
@@ -350,7 +350,7 @@ def _decisions(value: str, marks: list[Mark]) -> list[str]:
 
 def _levels(value: str, marks: list[Mark]) -> list[str]:
     levels = []
-    for level in _split_top(value):
+    for level in split_top(value):
         canonical = next((known for known in LEVELS if _fold(known) == _fold(level)), None)
         if canonical is None:
             marks.append(Mark(("level",), "Cấp thực hiện không có trong danh sách: bỏ qua.", level))

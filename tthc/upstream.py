@@ -22,8 +22,7 @@ from tthc.changes import Change
 from tthc.collation import sort_key, sort_vi
 from tthc.fee_notes import council_sets_fee
 from tthc.model import COMPONENTS, Catalogue, Duration, Fee, Method, Procedure
-from tthc.portal import Converted, PortalError, to_procedure
-from tthc.portal import _split_top as split_top  # the same reading of "a, b (c, d)" as the record had
+from tthc.portal import Converted, PortalError, split_top, to_procedure
 from tthc.record_diff import compare_procedures
 from tthc.records import build_procedure
 from tthc.settings_match import match_agencies
