@@ -277,6 +277,8 @@ class Settings:
     feedback: Feedback = Feedback()
     portal_url: str = DEFAULT_PORTAL_URL
     limits: Limits = Limits()
+    upstream_skip: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """National codes the province deliberately does not run, with the reason (``upstream: {skip: …}``)."""
     data: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def portal_link(self, code: str) -> str:

@@ -37,7 +37,7 @@ from tthc.portal_legal import parse_legal_basis
 from tthc.portal_tables import CHROME, EMPTY, Mark, parse_dossier, parse_methods, parse_results
 
 __all__ = ["CHROME", "Converted", "Mark", "PortalError", "Record", "clean", "is_portal_data", "match_field",
-           "read_records", "records_from_data", "to_procedure"]  # fmt: skip
+           "read_json", "read_records", "records_from_data", "split_top", "to_procedure"]  # fmt: skip
 
 DEFAULT_LIMITS = Limits()
 
@@ -93,6 +93,11 @@ def _number(value: int) -> str:
 
 def read_records(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Record]:
     """The records of a portal JSON file (one record or a list of them), within ``limits``."""
+    return records_from_data(read_json(path, limits), path.name, limits)
+
+
+def read_json(path: Path, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """A JSON file from outside, parsed within ``limits`` (``tthc upstream`` reads a ministry's list so too)."""
     max_bytes = limits.max_import_bytes
     try:
         size = path.stat().st_size
@@ -108,11 +113,16 @@ def read_records(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Record]:
         raise PortalError(
             f"{path.name}: tệp không phải UTF-8 (byte {error.start}); hãy lưu lại dạng UTF-8."
         ) from error
-    return records_from_text(raw, path.name, limits)
+    return load_json(raw, path.name, limits)
 
 
 def records_from_text(raw: str, name: str = "<dữ liệu>", limits: Limits = DEFAULT_LIMITS) -> list[Record]:
     """The records in JSON text; see :func:`read_records`."""
+    return records_from_data(load_json(raw, name, limits), name, limits)
+
+
+def load_json(raw: str, name: str = "<dữ liệu>", limits: Limits = DEFAULT_LIMITS) -> Any:
+    """JSON text parsed, refused before parsing when too large, too deep or with too many values."""
     if len(raw) > limits.max_import_bytes:
         raise PortalError(
             f"{name}: dữ liệu vượt giới hạn {_number(limits.max_import_bytes)} byte "
@@ -129,7 +139,7 @@ def records_from_text(raw: str, name: str = "<dữ liệu>", limits: Limits = DE
         # The parser counts its own depth and stops long before memory runs
         # out; records hold strings only, so any nesting past two is not ours.
         raise PortalError(f"{name}: JSON lồng quá sâu, không phải bản ghi Cổng DVC quốc gia.") from error
-    return records_from_data(data, name, limits)
+    return data
 
 
 _STRING = re.compile(r'"[^"]*"')
@@ -216,7 +226,7 @@ def match_field(name: str, settings_fields: Mapping[str, Field]) -> str | None:
     return next((fid for fid, f in settings_fields.items() if _fold(f.name) == wanted), None)
 
 
-def _split_top(value: str) -> list[str]:
+def split_top(value: str) -> list[str]:
     """Comma-separated items, not split inside parentheses ("Tổ chức (không bao gồm doanh nghiệp, HTX)")."""
     items, depth, start = [], 0, 0
     for i, char in enumerate(value):
@@ -292,7 +302,7 @@ def to_procedure(record: Record) -> Converted:
     data["steps"] = _steps(get("trinh_tu_thuc_hien"))
     data["methods"], method_marks = parse_methods(get("cach_thuc_thuc_hien"))
     data["dossier"], dossier_marks = parse_dossier(get("thanh_phan_ho_so"))
-    data["subjects"] = list(dict.fromkeys(_split_top(get("doi_tuong_thuc_hien"))))
+    data["subjects"] = list(dict.fromkeys(split_top(get("doi_tuong_thuc_hien"))))
     data["agencies"], agency_names = _agency_ids(get)
     if get("dia_chi_tiep_nhan"):
         data["agencies"]["address"] = get("dia_chi_tiep_nhan")
@@ -340,7 +350,7 @@ def _decisions(value: str, marks: list[Mark]) -> list[str]:
 
 def _levels(value: str, marks: list[Mark]) -> list[str]:
     levels = []
-    for level in _split_top(value):
+    for level in split_top(value):
         canonical = next((known for known in LEVELS if _fold(known) == _fold(level)), None)
         if canonical is None:
             marks.append(Mark(("level",), "Cấp thực hiện không có trong danh sách: bỏ qua.", level))

@@ -276,6 +276,10 @@ def build_settings(file: str, data: Any) -> Settings:
             max_import_rows=_int(limits, "max_import_rows") or defaults.max_import_rows,
             max_import_cells=_int(limits, "max_import_cells") or defaults.max_import_cells,
         )),
+        upstream_skip={
+            code_text(s.get("code")): _str(s, "reason")
+            for s in _maps(data.get("upstream") if isinstance(data, dict) else None, "skip")
+        },
         data=data if isinstance(data, dict) else {},
     )
 

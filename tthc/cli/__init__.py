@@ -21,6 +21,7 @@ from tthc.cli import (
     rules_cmd,
     schema_cmd,
     stats_cmd,
+    upstream_cmd,
     validate_cmd,
 )
 from tthc.cli.common import stoppable
@@ -64,5 +65,6 @@ main.add_command(import_cmd.import_)
 main.add_command(export_cmd.export)
 main.add_command(stats_cmd.stats)
 main.add_command(diff_cmd.diff)
+main.add_command(upstream_cmd.upstream)
 main.add_command(render_cmd.render)
 main.add_command(render_cmd.build)

@@ -135,6 +135,22 @@ def load_settings(path: Path | None) -> tuple[Path, Catalogue]:
     return root, catalogue
 
 
+def emit(data: bytes, output: Path | None) -> None:
+    """A report to ``output`` (atomically, through no link) or to stdout; stop with exit 2 if it cannot be written."""
+    from tthc.atomic import LinkOnWritePath, write_output
+
+    try:
+        if output is not None:
+            write_output(output, data)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+    except LinkOnWritePath as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"không ghi được “{output or 'stdout'}”: {error.strerror or error}.")
+
+
 def display_prefix(root: Path) -> str:
     """How to name the root from the working folder, for clickable file:line:col."""
     try:

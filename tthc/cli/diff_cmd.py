@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, display_prefix, fail, open_cache, wants_color
+from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, display_prefix, emit, fail, open_cache, wants_color
 
 if TYPE_CHECKING:
     from tthc.findings import Finding
@@ -87,7 +87,6 @@ def diff(
       tthc diff HEAD~1 HEAD -f docx -o phu-luc.docx
     """
     from tthc import diff as core
-    from tthc.atomic import LinkOnWritePath, write_output
     from tthc.gitsource import SourceError, resolve_sides, same_state_note
     from tthc.reading import load_catalogues
     from tthc.rules.announcement_rules import unannounced
@@ -122,17 +121,7 @@ def diff(
         width=shutil.get_terminal_size().columns if to_terminal and sys.stdout.isatty() else None,
         unannounced=offences,
     )
-    data = WRITERS[fmt](changes, context)
-    try:
-        if output is not None:
-            write_output(output, data)
-        else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-    except LinkOnWritePath as error:
-        fail(str(error))
-    except OSError as error:
-        fail(f"không ghi được “{output or 'stdout'}”: {error.strerror or error}.")
+    emit(WRITERS[fmt](changes, context), output)
     if offences is not None and findings_format != "text":
         _write_findings(offences, catalogues[1], sides[1], findings_format, findings_output)
     elif offences is not None and (fmt not in ("text", "markdown") or output is not None):
