@@ -55,15 +55,18 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """The sample catalogue committed in a repository: the revision before the pull request."""
-    repo = tmp_path / "repo"
+def committed_sample(repo: Path) -> Path:
+    """The sample catalogue committed in a new repository: the revision before the pull request."""
     shutil.copytree(SAMPLE, repo / "catalogue")
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Danh mục trước khi cập nhật theo Bộ")
     return repo
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return committed_sample(tmp_path / "repo")
 
 
 def load(root: Path) -> Catalogue:
