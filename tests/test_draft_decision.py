@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from tests.conftest import SAMPLE
+from tests.test_gitsource import git
 from tthc import portal, schema
 from tthc.atomic import LinkOnWritePath
 from tthc.cli import main
@@ -43,17 +42,6 @@ AMENDED = "1.004222"
 ABOLISHED = "1.004873"
 ADOPTED = "1.013995"
 """A real record of a field the sample declares (Đất đai) for a procedure the sample lacks."""
-
-ENV = {"GIT_AUTHOR_DATE": "2026-12-01T08:00:00+07:00", "GIT_COMMITTER_DATE": "2026-12-01T08:00:00+07:00"}
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=Cán bộ Kiểm thử", "-c", "user.email=kiemthu@example.vn", "-c", "init.defaultBranch=main", *args],
-        cwd=repo, capture_output=True, text=True, check=True, env={**os.environ, **ENV},
-    )  # fmt: skip
-    return done.stdout
-
 
 def committed_sample(repo: Path) -> Path:
     """The sample catalogue committed in a new repository: the revision before the pull request."""
@@ -177,6 +165,9 @@ def test_scenario_fee_change_and_abolition_validate_and_pass_require_decisions(
     assert code == 0, out
     code, annex = diff_cli(repo, "HEAD", "-f", "annex", monkeypatch=monkeypatch)
     assert code == 0 and AMENDED in annex and "1523/QĐ-BCA-C06" in annex
+    # The annex lists what the draft abolishes though its file stays, and leaves the number to be given.
+    assert ABOLISHED in annex and "1217/QĐ-BTP" in annex and "BỊ BÃI BỎ" in annex
+    assert DRAFT not in annex and "Quyết định số        /QĐ-UBND" in annex
 
     # The check can fail: the same change without the draft is unannounced.
     (root / DRAFT_FILE).unlink()
