@@ -167,14 +167,15 @@ def _apply(root: Path, catalogue: Catalogue, items: Sequence[Item], number: str,
         values: dict[str, Any] = {"decisions": [number]}
         if item.national is not None and item.national.levels:
             values["level"] = list(item.national.levels)
-        overrides[item.code] = values
+        overrides[item.code] = overrides[portal.clean(item.record.get("ma_thu_tuc", ""))] = values
         national_field = portal.clean(item.record.get("linh_vuc", ""))
         if national_field and item.field in catalogue.settings.fields:
             field_map[national_field] = item.field
     records = [dict(item.record) for item in with_record if item.record is not None]
-    origin = f"Nhập từ Cổng Dịch vụ công quốc gia ({sources}) bằng `tthc upstream --apply`, theo dự thảo {number}."
+    origin = f"Nhập từ Cổng Dịch vụ công quốc gia{f' ({sources})' if sources else ''} bằng `tthc upstream --apply`, theo dự thảo {number}."
     report, planned = portal_import.plan(
-        root, catalogue, records, sources, update=True, field_map=field_map, overrides=overrides, origin=origin
+        root, catalogue, records, sources or "tthc upstream", update=True, field_map=field_map, overrides=overrides,
+        origin=origin,
     )
     by_code = catalogue.by_code()
     amended = {item.code for item in with_record if item.group == "amend"}
@@ -292,7 +293,7 @@ def _decision_text(
             [
                 f"DỰ THẢO quyết định công bố thủ tục hành chính, lập ngày {date_text(today)} bằng"
                 " `tthc upstream --draft-decision`",
-                f"từ {sources}. Chưa ký nên chưa có hiệu lực.",
+                f"{f'từ {sources}. ' if sources else ''}Chưa ký nên chưa có hiệu lực.",
                 "Trước khi trình ký: kiểm tra trích yếu (title), căn cứ (legal_basis) và danh mục thủ tục.",
                 f"Khi đã ký: thay số tạm {number} bằng số quyết định (ở tệp này, ở decisions và previous của các"
                 " thủ tục),",
@@ -305,7 +306,7 @@ def _decision_text(
 
 
 def _sources(report: UpstreamReport) -> str:
-    return ", ".join(dict.fromkeys(scope.source for scope in report.scopes)) or "tthc upstream"
+    return ", ".join(dict.fromkeys(scope.source for scope in report.scopes))
 
 
 def plan_draft(root: Path, catalogue: Catalogue, report: UpstreamReport, *, today: dt.date) -> Draft:
@@ -381,7 +382,7 @@ def write_draft(root: Path, draft: Draft, *, apply: bool) -> DraftResult:
         *draft.notes,
     ]
     if apply:
-        notes.append(f"Đã ghi nội dung quốc gia vào {len(written) - 1} tệp thủ tục.")
+        notes += [f"Đã ghi nội dung quốc gia vào {len(written) - 1} tệp thủ tục."] if len(written) > 1 else []
         notes += draft.apply_notes
         notes += [f"Không ghi được {path}: {why}" for path, why in sorted(failed.items())]
     elif draft.writes:
