@@ -33,9 +33,10 @@ KEYWORDS_WITH_A_KIND = frozenset(
 
 STRUCTURE = frozenset(
     {"$schema", "$id", "$ref", "$defs", "title", "description", "default", "properties", "items",
-     "oneOf", "anyOf", "allOf"}
+     "oneOf", "anyOf", "allOf", "if", "then", "else"}
 )
-"""Keywords that only hold other schemas or words; oneOf/anyOf report their best branch's error."""
+"""Keywords that only hold other schemas or words; oneOf/anyOf report their best branch's error,
+then/else the errors of their own keywords (``if`` only chooses: a draft decision's number and dates)."""
 
 
 def _keywords(node: Any) -> Iterator[str]:
@@ -49,7 +50,7 @@ def _keywords(node: Any) -> Iterator[str]:
         elif key in ("oneOf", "anyOf", "allOf"):
             for sub in value:
                 yield from _keywords(sub)
-        elif key == "items":
+        elif key in ("items", "if", "then", "else"):
             yield from _keywords(value)
 
 
@@ -79,8 +80,10 @@ def test_rule_patterns_mirror_the_schemas() -> None:
     """The layout keeps copies of two schema patterns; they must not drift apart."""
     procedure = schema.schema("procedure")
     assert layout.CODE.pattern == procedure["properties"]["code"]["pattern"]
-    assert layout.DECISION_NUMBER.pattern == procedure["$defs"]["decision_number"]["pattern"]
-    assert layout.DECISION_NUMBER.pattern == schema.schema("decision")["properties"]["number"]["pattern"]
+    assert layout.CITED_NUMBER.pattern == procedure["$defs"]["decision_number"]["pattern"]
+    decision = schema.schema("decision")
+    assert layout.DECISION_NUMBER.pattern == decision["else"]["properties"]["number"]["pattern"]
+    assert layout.DRAFT_NUMBER.pattern == decision["then"]["properties"]["number"]["pattern"]
 
 
 _RUN_TWICE = re.compile(r"(?<![\d./])(\d{1,4}(?:\.\d{1,3})?/(?:\d{4}/)?[^\s/]+?)\1")

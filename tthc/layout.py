@@ -46,6 +46,12 @@ CODE = re.compile(r"^(\d\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?|TAM-[0-9A-Za
 DECISION_NUMBER = re.compile(r"^\d{1,5}/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$")
 """A decision number, as the schemas' decision_number: ``1234/QĐ-UBND``."""
 
+DRAFT_NUMBER = re.compile(r"^DU-THAO-\d{8}(-\d{1,3})?$")
+"""A draft's provisional number (``draft: true``): ``DU-THAO-<date drawn up>``, ``-2`` … when taken."""
+
+CITED_NUMBER = re.compile(r"^(\d{1,5}/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*|DU-THAO-\d{8}(-\d{1,3})?)$")
+"""What a procedure's ``decisions`` may cite: a decision number or a draft's, until the draft is signed."""
+
 TYPED_DECISION_NUMBER = re.compile(r"^\d{1,5}/Q[ĐD]-[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*$", re.IGNORECASE)
 """A decision number as staff type it; ``QD`` (no Vietnamese keyboard) is accepted for ``QĐ``."""
 
@@ -215,6 +221,9 @@ def final_state(catalogue: Catalogue) -> dict[str, tuple[str, Decision, str, int
 
     Decisions are history, replayed in order of entry into force: a code
     announced in 2024 and abolished in 2026 is "gone".
+
+    A draft (never in force) announces, but removes nothing: what it abolishes
+    or replaces stays in force until the signed decision takes effect.
     """
     state: dict[str, tuple[str, Decision, str, int]] = {}
     for dec in catalogue.decisions_in_order():
@@ -223,8 +232,9 @@ def final_state(catalogue: Catalogue) -> dict[str, tuple[str, Decision, str, int
         for i, entry in enumerate(dec.amended):
             state[entry.code] = ("present", dec, "amended", i)
         for i, rep in enumerate(dec.replaced):
-            state[rep.old] = ("gone", dec, "replaced", i)
+            if not dec.draft:
+                state[rep.old] = ("gone", dec, "replaced", i)
             state[rep.new] = ("present", dec, "replaced", i)
-        for i, entry in enumerate(dec.abolished):
+        for i, entry in enumerate(dec.abolished if not dec.draft else ()):
             state[entry.code] = ("gone", dec, "abolished", i)
     return state

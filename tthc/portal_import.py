@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,9 @@ class PortalReport:
 
 
 @dataclass(frozen=True)
-class _Write:
+class PlannedWrite:
+    """A file to write once every file is planned: a new one (never overwriting) or an existing one replaced."""
+
     path: Path
     content: str
     new: bool
@@ -248,7 +250,7 @@ def _unused(suggestion: str, declared: Iterable[str], suggested: Mapping[str, st
     return out
 
 
-def _new_text(mapped: _Mapped, source: str, index: int) -> tuple[str, list[str]]:
+def _new_text(mapped: _Mapped, origin: str) -> tuple[str, list[str]]:
     """The file for a new procedure, canonical, with its comments; and the notes that had no value to go beside."""
     conv = mapped.conv
     root = _node(mapped.data)
@@ -264,7 +266,7 @@ def _new_text(mapped: _Mapped, source: str, index: int) -> tuple[str, list[str]]
     loose = _comment(root, notes)
     header = [
         f"Thủ tục hành chính: {conv.data['name']} ({conv.code}).",
-        f"Nhập từ Cổng Dịch vụ công quốc gia ({source}, bản ghi thứ {index}) bằng `tthc import`.",
+        origin,
         *([f"Xem lại các giá trị có chú thích “{REVIEW}” bên cạnh (so với văn bản nguồn)."] if conv.marks else []),
         *([f"Điền các mục ghi “{scaffold.TODO}”."] if mapped.missing else []),
         "Chạy `tthc validate` để kiểm tra.",
@@ -346,6 +348,20 @@ def _updated_text(existing: str, mapped: _Mapped) -> tuple[str, list[str]]:
 # --------------------------------------------------------------------------
 
 
+def _overridden(conv: portal.Converted, overrides: Mapping[str, Mapping[str, Any]]) -> portal.Converted:
+    """The record with the caller's values in place of its own; its marks and gaps on those keys go with them."""
+    values = overrides.get(conv.code)
+    if not values:
+        return conv
+    return replace(
+        conv,
+        data={**conv.data, **values},
+        marks=[m for m in conv.marks if m.path[0] not in values],
+        missing=[p for p in conv.missing if p[0] not in values],
+        upstream_decisions=[] if "decisions" in values else conv.upstream_decisions,
+    )
+
+
 def check_codes(records: Sequence[portal.Record], name: str) -> None:
     """Refuse the file if a record has no code: it cannot be named, so the file cannot be trusted as a whole."""
     for i, record in enumerate(records, 1):
@@ -363,13 +379,21 @@ def plan(
     *,
     update: bool = False,
     field_map: Mapping[str, str] | None = None,
-) -> tuple[PortalReport, list[_Write]]:
-    """What importing the records would do, and the files it would write; nothing is written."""
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    origin: str = "",
+) -> tuple[PortalReport, list[PlannedWrite]]:
+    """What importing the records would do, and the files it would write; nothing is written.
+
+    ``overrides`` gives, per code, top-level values that replace the record's
+    (``tthc upstream --apply``: the province's draft decision in place of the
+    ministry's, the levels in the province's scope); ``origin`` is the line a
+    new file's header says it came from.
+    """
     check_codes(records, name)
     by_code = catalogue.by_code()
     announced = layout.final_state(catalogue)
     reports: list[RecordReport] = []
-    writes: list[_Write] = []
+    writes: list[PlannedWrite] = []
     unknown_fields: dict[str, str] = {}
     unknown_agencies: dict[str, str] = {}
     known_agencies: dict[str, list[str]] = {}
@@ -383,7 +407,7 @@ def plan(
             return RecordReport(index, SKIPPED, code, title, reason=reason)
 
         try:
-            conv = portal.to_procedure(record)
+            conv = _overridden(portal.to_procedure(record), overrides or {})
         except portal.PortalError as error:
             reports.append(skipped(str(error)))
             continue
@@ -411,10 +435,12 @@ def plan(
                 if target.exists() or target in planned:
                     reports.append(skipped(f"tệp {target.relative_to(root).as_posix()} đã có; tthc không ghi đè"))
                     continue
-                content, _ = _new_text(mapped, name, index)
+                content, _ = _new_text(
+                    mapped, origin or f"Nhập từ Cổng Dịch vụ công quốc gia ({name}, bản ghi thứ {index}) bằng `tthc import`."
+                )
                 todo = todo_lines(content)
                 planned.add(target)
-                writes.append(_Write(target, content, True))
+                writes.append(PlannedWrite(target, content, True))
                 reports.append(RecordReport(
                     index, CREATED, conv.code, title, target.relative_to(root).as_posix(), "; ".join(mapped.notes),
                     tuple(todo), tuple(dotted(p) for p in mapped.missing), reviews, announced=conv.code in announced,
@@ -452,7 +478,7 @@ def plan(
         if content == source:
             reports.append(RecordReport(index, UNCHANGED, conv.code, title, existing.file, "; ".join(notes)))
             continue
-        writes.append(_Write(path, content, False))
+        writes.append(PlannedWrite(path, content, False))
         changed_reviews = tuple(r for r, m in zip(reviews, conv.marks, strict=True) if m.path[0] in touched)
         reports.append(RecordReport(
             index, UPDATED, conv.code, title, existing.file, "; ".join(notes), reviews=changed_reviews, changes=changes,
@@ -476,15 +502,32 @@ def import_records(
     Raises :class:`tthc.portal.PortalError` when the records as a whole
     cannot be imported (then nothing is written).
     """
-    from dataclasses import replace
-
-    from tthc.atomic import checked_path, write_text_atomic
-
     report, writes = plan(root, catalogue, records, name, update=update, field_map=field_map)
-    for write in writes:  # a link on any path stops the import before the first file (LinkOnWritePath)
-        checked_path(write.path, root)
+    check_writes(root, writes)
     if dry_run:
         return replace(report, dry_run=True)
+    failed = write_planned(root, writes)
+    if not failed:
+        return report
+    records_out = tuple(
+        replace(r, status=SKIPPED, reason=failed[r.file]) if r.file in failed and r.status != SKIPPED else r
+        for r in report.records
+    )
+    return replace(report, records=records_out)
+
+
+def check_writes(root: Path, writes: Iterable[PlannedWrite]) -> None:
+    """Raise :class:`tthc.atomic.LinkOnWritePath` if any path has a link: checked before the first file is written."""
+    from tthc.atomic import checked_path
+
+    for write in writes:
+        checked_path(write.path, root)
+
+
+def write_planned(root: Path, writes: Iterable[PlannedWrite]) -> dict[str, str]:
+    """Write every planned file (a new one never over an existing one); the files that failed, with why."""
+    from tthc.atomic import write_text_atomic
+
     failed: dict[str, str] = {}
     for write in writes:
         try:
@@ -494,13 +537,7 @@ def import_records(
                 write_text_atomic(write.path, write.content, top=root)
         except (scaffold.ScaffoldError, OSError) as error:
             failed[write.path.relative_to(root).as_posix()] = str(error)
-    if not failed:
-        return report
-    records_out = tuple(
-        replace(r, status=SKIPPED, reason=failed[r.file]) if r.file in failed and r.status != SKIPPED else r
-        for r in report.records
-    )
-    return replace(report, records=records_out)
+    return failed
 
 
 def as_json(report: PortalReport) -> dict[str, Any]:

@@ -7,6 +7,7 @@ Adding a rule is one class in one of these modules; its test is a case in
 from tthc.rules import (  # noqa: F401  (imported for their registrations)
     catalogue_rules,
     decision_rules,
+    draft_rules,
     fee_rules,
     placeholder_rules,
     procedure_rules,

@@ -13,7 +13,14 @@ from pathlib import PurePosixPath
 from typing import ClassVar
 
 from tthc.findings import Finding, Rule, Severity, register
-from tthc.layout import DECISION_NUMBER, decision_file, decision_file_name, final_state
+from tthc.layout import (
+    CITED_NUMBER,
+    DECISION_NUMBER,
+    DRAFT_NUMBER,
+    decision_file,
+    decision_file_name,
+    final_state,
+)
 from tthc.model import Catalogue
 from tthc.wording import date_text
 
@@ -47,7 +54,7 @@ class DecisionFileName(_DecisionRule):
 
     def check(self, catalogue: Catalogue) -> Iterator[Finding]:
         for dec in catalogue.decisions:
-            if not DECISION_NUMBER.match(dec.number):
+            if not (DRAFT_NUMBER if dec.draft else DECISION_NUMBER).match(dec.number):
                 continue  # renaming the file after a malformed number would spread the mistake
             path = PurePosixPath(dec.file)
             wrong_name = path.stem + ".yaml" != decision_file_name(dec.number)
@@ -88,7 +95,7 @@ class DecisionUnknown(_DecisionRule):
             for i, number in enumerate(proc.decisions):
                 # A malformed number (“10/QĐ-UBND ngày 01/8/2025”) is the schema's
                 # finding; “add the file 10-QĐ-UBND ngày 01-8-2025.yaml” would mislead.
-                if number not in known and DECISION_NUMBER.match(number):
+                if number not in known and CITED_NUMBER.match(number):
                     yield self.finding(
                         proc.file, ("decisions", i), code=proc.code, number=number, file=decision_file_name(number)
                     )

@@ -212,6 +212,7 @@ def build(changes: ChangeSet) -> Annex:
     legal_texts = _legal_texts(c for c in (changes.before, changes.after) if c is not None)
     decisions = _decisions(changes)
 
+    gone = _abolished(changes)
     new_rows = [(p, "", "") for p in changes.new]
     amended = [item for item in changes.amended if item.legal]
     amended_rows = [(item.new, _amended_note(item), _by_line(item, decisions, legal_texts)) for item in amended]
@@ -225,7 +226,7 @@ def build(changes: ChangeSet) -> Annex:
     lists: list[AnnexList] = []
     for kind, rows, abolished in candidates:
         if abolished:
-            groups = _abolished_groups(changes, old_settings, decisions, legal_texts)
+            groups = _abolished_groups(gone, old_settings, decisions, legal_texts)
         else:
             groups = _main_groups(rows, settings, legal_texts)
         if groups:
@@ -236,13 +237,13 @@ def build(changes: ChangeSet) -> Annex:
             ("MỚI BAN HÀNH", changes.new),
             ("ĐƯỢC SỬA ĐỔI, BỔ SUNG", amended),
             ("ĐƯỢC THAY THẾ", changes.replaced),
-            ("BỊ BÃI BỎ", changes.abolished),
+            ("BỊ BÃI BỎ", gone),
         )
         if present
     ]
     title = "DANH MỤC THỦ TỤC HÀNH CHÍNH " + joined(said, "VÀ")
     fields = _fields_named(
-        [p for p, _, _ in new_rows + amended_rows + replaced_rows] + list(changes.abolished), settings, old_settings
+        [p for p, _, _ in new_rows + amended_rows + replaced_rows] + gone, settings, old_settings
     )
     if len(fields) == 1:
         title += " TRONG LĨNH VỰC " + fields[0].upper()
@@ -347,11 +348,22 @@ def _main_groups(
     return groups
 
 
+def _abolished(changes: ChangeSet) -> list[Procedure]:
+    """Files removed, and the procedures a draft in the range abolishes: their files stay until it takes effect."""
+    out = list(changes.abolished)
+    present = changes.after.by_code() if changes.after is not None else {}
+    for decision in changes.announcing():
+        for entry in decision.abolished if decision.draft else ():
+            if entry.code in present and all(p.code != entry.code for p in out):
+                out.append(present[entry.code])
+    return out
+
+
 def _abolished_groups(
-    changes: ChangeSet, settings: Settings, decisions: list[Decision], legal_texts: dict[str, LegalRef]
+    abolished: list[Procedure], settings: Settings, decisions: list[Decision], legal_texts: dict[str, LegalRef]
 ) -> list[LevelGroup]:
     by_level: dict[tuple[str, ...], list[Procedure]] = {}
-    for proc in changes.abolished:
+    for proc in abolished:
         by_level.setdefault(_levels(proc), []).append(proc)
     groups: list[LevelGroup] = []
     for i, levels in enumerate(sorted(by_level, key=_level_key)):
@@ -546,7 +558,8 @@ def _attached(decisions: tuple[Decision, ...], settings: Settings) -> str:
     issuer = f"Chủ tịch {settings.authority}" if settings.authority else "Chủ tịch Ủy ban nhân dân tỉnh"
     if len(decisions) == 1:
         d = decisions[0]
-        return f"(Kèm theo Quyết định số {d.number} {date_in_words(d.signed)} của {d.issuer or issuer})"
+        number = "       /QĐ-UBND" if d.draft else d.number  # a draft's number is the one it is signed with
+        return f"(Kèm theo Quyết định số {number} {date_in_words(d.signed)} của {d.issuer or issuer})"
     if len(decisions) > 1:
         return "(Kèm theo các Quyết định số " + ", ".join(d.number for d in decisions) + f" của {issuer})"
     return f"(Kèm theo Quyết định số        /QĐ-UBND {date_in_words(None)} của {issuer})"
