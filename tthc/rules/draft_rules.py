@@ -33,3 +33,24 @@ class DraftUnsigned(Rule):
         for dec in catalogue.decisions:
             if dec.draft:
                 yield self.finding(dec.file, ("draft",), number=dec.number or "DU-THAO-…")
+
+
+@register
+class DraftAbolitionBy(Rule):
+    id = "decision-draft-by"
+    severity = Severity.WARNING
+    tags: ClassVar[tuple[str, ...]] = ("decision",)
+    title = "Dự thảo bãi bỏ thủ tục chưa ghi văn bản quy định việc bãi bỏ"
+    message = "Dự thảo {number} bãi bỏ thủ tục {code} nhưng chưa ghi văn bản quy định việc bãi bỏ (by)."
+    fix = (
+        "Ghi vào by số, ký hiệu văn bản của Bộ, ngành bãi bỏ thủ tục (ví dụ by: 163/QĐ-BTP) trước khi ký;"
+        " danh sách thủ tục của Bộ chỉ cho biết thủ tục không còn, không cho biết văn bản nào bãi bỏ."
+    )
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        """A draft may wait for it (the schema requires it once signed); a ministry's list never says it, so tthc leaves it empty."""
+        for dec in catalogue.decisions:
+            if dec.draft:
+                for index, entry in enumerate(dec.abolished):
+                    if not entry.by.strip():
+                        yield self.finding(dec.file, ("abolished", index), number=dec.number or "DU-THAO-…", code=entry.code)
