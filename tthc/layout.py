@@ -20,6 +20,7 @@ top folder (``procedures`` or ``decisions``) names it, so a field called
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Iterator
@@ -210,14 +211,21 @@ def normalise_decision_number(value: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def final_state(catalogue: Catalogue) -> dict[str, tuple[str, Decision, str, int]]:
-    """For each code the decisions list, its last word: ("present"|"gone", decision, group, index in group).
+def final_state(catalogue: Catalogue, date: dt.date | None = None) -> dict[str, tuple[str, Decision, str, int]]:
+    """For each code the decisions in force list, its last word: ("present"|"gone", decision, group, index in group).
 
     Decisions are history, replayed in order of entry into force: a code
-    announced in 2024 and abolished in 2026 is "gone".
+    announced in 2024 and abolished in 2026 is "gone". Only the decisions in
+    force on ``date`` (default: the catalogue's date, :mod:`tthc.timeline`)
+    count: a code a decision abolishes next year is still "present" today.
     """
+    from tthc.timeline import catalogue_date, in_force
+
+    date = date or catalogue_date(catalogue.settings)
     state: dict[str, tuple[str, Decision, str, int]] = {}
     for dec in catalogue.decisions_in_order():
+        if not in_force(dec, date):
+            continue
         for i, entry in enumerate(dec.new):
             state[entry.code] = ("present", dec, "new", i)
         for i, entry in enumerate(dec.amended):

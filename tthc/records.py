@@ -32,6 +32,7 @@ from tthc.model import (
     LegalRef,
     Limits,
     Method,
+    Previous,
     Procedure,
     Record,
     Replacement,
@@ -182,6 +183,10 @@ def build_procedure(file: str, data: Any) -> Procedure:
             for f in _maps(data, "forms")
         ),
         note=_str(data, "note"),
+        previous=tuple(
+            Previous(decision=_text(e.get("decision")), values={k: v for k, v in e.items() if k != "decision"})
+            for e in _maps(data, "previous")
+        ),
         data=data if isinstance(data, dict) else {},
     )
 

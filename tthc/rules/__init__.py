@@ -12,6 +12,7 @@ from tthc.rules import (  # noqa: F401  (imported for their registrations)
     procedure_rules,
     schema_rules,
     text_rules,
+    timeline_rules,
     yaml_rules,
 )
 
