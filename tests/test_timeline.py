@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from tthc import timeline, wording
 from tthc.cli import main
-from tthc.model import Catalogue, Pending, Settings
+from tthc.model import PREVIOUS_COMPONENTS, Catalogue, Pending, Settings
 from tthc.records import build_decision, build_procedure
 
 SAMPLE = Path(__file__).parents[1] / "catalogue"
@@ -154,6 +154,15 @@ def test_a_draft_is_never_in_force_and_its_changes_are_not_public() -> None:
     dated = timeline.on_date(catalogue)
     assert "1.000003" not in dated.by_code()
     assert [(p.kind, p.effective) for p in dated.pending] == [("new", None)]
+
+
+def test_previous_keeps_only_components_the_schema_allows() -> None:
+    """The schema and the model name the same keys; anything else in a broken file is never put back."""
+    schema = json.loads((Path(timeline.__file__).parent / "schemas" / "procedure.schema.json").read_text("utf-8"))
+    assert list(schema["properties"]["previous"]["items"]["properties"]) == ["decision", *PREVIOUS_COMPONENTS]
+    proc = _procedure("1.000001", previous=[{"decision": "2/QĐ-UBND", "code": "9.999999", "name": "Tên cũ"}])
+    catalogue = _catalogue("2026-11-01", [proc, _procedure("1.000002")], [ANNOUNCED, _amending("2/QĐ-UBND", "2027-01-01")])
+    assert next((p.code, p.name) for p in timeline.on_date(catalogue).procedures) == ("1.000001", "Tên cũ")
 
 
 def test_the_notices_wording() -> None:

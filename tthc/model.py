@@ -146,6 +146,13 @@ class Form:
     url: str = ""
 
 
+PREVIOUS_COMPONENTS = (
+    "name", "kind", "level", "steps", "methods", "dossier", "subjects", "agencies", "results", "requirements",
+    "legal_basis", "forms",
+)  # fmt: skip
+"""The top-level components a ``previous:`` entry may keep (the procedure schema says the same)."""
+
+
 @dataclass(frozen=True)
 class Previous:
     """What a procedure said before a decision not yet in force amended it (the file's ``previous:``).

@@ -208,7 +208,7 @@ def pending_view(pending: Pending) -> View:
 
 def pending_views(catalogue: Catalogue, code: str) -> list[View]:
     """The changes decisions not yet in force make to one procedure, oldest first; a draft's are not public."""
-    return [pending_view(p) for p in catalogue.pending if p.code == code and p.effective is not None]
+    return [pending_view(p) for p in catalogue.pending_for(code) if p.effective is not None]
 
 
 def procedure_view(

@@ -15,6 +15,7 @@ from typing import Any
 from tthc.loader import floored
 from tthc.model import (
     DEFAULT_PORTAL_URL,
+    PREVIOUS_COMPONENTS,
     Agencies,
     Agency,
     Catalogue,
@@ -184,7 +185,7 @@ def build_procedure(file: str, data: Any) -> Procedure:
         ),
         note=_str(data, "note"),
         previous=tuple(
-            Previous(decision=_text(e.get("decision")), values={k: v for k, v in e.items() if k != "decision"})
+            Previous(decision=_text(e.get("decision")), values={k: v for k, v in e.items() if k in PREVIOUS_COMPONENTS})
             for e in _maps(data, "previous")
         ),
         data=data if isinstance(data, dict) else {},
