@@ -342,3 +342,5 @@ def test_diff_between_two_dates_is_what_took_effect(scenario: Path) -> None:
     assert [p["code"] for p in changes["abolished"]] == ["2.000913"]
     assert [p["code"] for p in changes["amended"]] == ["2.000815"]
     assert _run("diff", "2026-02-30", "2027-01-01", "--catalogue", scenario).exit_code == 2
+    # Both dates read the same files: no decision is added between them to announce anything.
+    assert _run("diff", "2026-12-31", "2027-01-01", "--catalogue", scenario, "--require-decisions").exit_code == 2

@@ -107,6 +107,8 @@ def diff(
         fail("--findings-format và --findings-output chỉ dùng cùng --require-decisions.")
     try:
         sides = resolve_sides(old, new, catalogue)
+        if require_decisions and (as_of is not None or any(side.as_of for side in sides)):
+            fail("--require-decisions so sánh các tệp giữa hai phiên bản; không dùng cùng ngày (--as-of, NGÀY NGÀY).")
         if (note := same_state_note(sides)) is not None:
             click.echo(f"tthc: lưu ý: {note}", err=True)
         catalogues: list[Catalogue] = []
