@@ -21,6 +21,7 @@ from tthc.procedure_view import (
     email_link,
     field_name,
     link,
+    pending_view,
     procedure_view,
     unique_procedures,
 )
@@ -96,6 +97,23 @@ def search_entries(procedures: Sequence[View]) -> list[View]:
     ]
 
 
+def upcoming(catalogue: Catalogue) -> list[View]:
+    """Procedures that only decisions not yet in force announce: listed apart, never among those in force.
+
+    By date of entry into force, then in Vietnamese order of names; a draft's are not public.
+    """
+    out = []
+    for pending in catalogue.pending:
+        if pending.kind != "new" or pending.effective is None:
+            continue
+        after = pending.after
+        view = pending_view(pending)
+        view["name"] = after.name if after is not None else ""
+        view["field"] = field_name(catalogue, after.field) if after is not None else ""
+        out.append((pending.effective, _name_key(view["name"]), pending.code, view))
+    return [view for *_key, view in sorted(out, key=lambda item: item[:3])]
+
+
 def catalogue_view(catalogue: Catalogue, procedures: Sequence[Procedure] | None = None) -> View:
     """The site and sheet context: authority, feedback box, procedures and facets.
 
@@ -131,6 +149,7 @@ def catalogue_view(catalogue: Catalogue, procedures: Sequence[Procedure] | None 
             decision_view(d, catalogue, dnames[d.number], ppaths, dpaths, by_code) for d in reversed(decisions)
         ],
         "search": search_entries(views),
+        "upcoming": upcoming(catalogue),
         "stats": stats_view(catalogue, chosen),
         "counts": {
             "procedures": len(views),

@@ -6,6 +6,7 @@ from tthc import wording
 from tthc.model import COMPONENTS, Catalogue, Decision, DecisionEntry, Procedure
 from tthc.output_names import DECISION_DIR, slug_name
 from tthc.procedure_view import View
+from tthc.timeline import catalogue_date, in_force, starts
 
 
 def _entry_view(entry: DecisionEntry, by_code: dict[str, Procedure], paths: dict[str, str]) -> View:
@@ -65,6 +66,8 @@ def decision_view(
         ],
         "abolished": [_entry_view(e, by_code, paths) for e in decision.abolished],
         "cancels": [{"number": n, "path": dpaths.get(n)} for n in decision.cancels],
+        "pending": not decision.draft and not in_force(decision, catalogue_date(catalogue.settings)),
+        "starts": wording.date_text(starts(decision)),
         "count": len(decision.new) + len(decision.amended) + len(decision.replaced) + len(decision.abolished),
     }
 

@@ -18,8 +18,11 @@ how to fix it; the CLI turns it into exit code 2.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import posixpath
+import re
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -40,6 +43,7 @@ from tthc.layout import (
     settings_folder,
 )
 from tthc.source import CatalogueNotFound, SourceFile, find_catalogue, folder_files
+from tthc.wording import date_text
 
 __all__ = [
     "GitRepo",
@@ -78,6 +82,8 @@ class Side:
     commit: str = ""
     prefix: str = ""
     """The catalogue's folder inside the repository ("" for its top), forward slashes."""
+    as_of: dt.date | None = None
+    """For a side named by a date: the work tree's catalogue on that date (:func:`tthc.timeline.on_date`)."""
 
     def files(self) -> Iterator[SourceFile]:
         """The catalogue's files, relative to its root, in a stable order."""
@@ -335,7 +341,8 @@ def _stem_of(path: str) -> str:
 def resolve_side(spec: str, catalogue: Path | None = None, cwd: Path | None = None) -> Side:
     """Turn one argument of ``tthc diff`` into a :class:`Side`.
 
-    A decision number wins, then an existing path (a folder), then a git
+    A decision number wins, then an ISO date (``2027-01-01``: the work tree's
+    catalogue on that date), then an existing path (a folder), then a git
     revision, optionally ``REV:path``. ``catalogue`` is where the catalogue
     lives in the work tree (found from ``cwd`` when not given): a revision or
     a decision is read at the same place inside the repository.
@@ -347,6 +354,9 @@ def resolve_side(spec: str, catalogue: Path | None = None, cwd: Path | None = No
         repo, prefix = _repo_and_prefix(catalogue, cwd, number)
         commit = repo.decision_commit(number, prefix)
         return _git_side(repo, commit, prefix, f"{number} ({repo.short(commit)})")
+    if (date := _iso_date(spec.strip())) is not None:
+        root = _work_tree_catalogue(catalogue, cwd)
+        return dataclasses.replace(folder_side(root, f"ngày {date_text(date)}"), as_of=date)
     path = Path(spec)
     if not path.is_absolute():
         path = cwd / path
@@ -406,6 +416,15 @@ def same_state_note(sides: tuple[Side, Side]) -> str | None:
         f"“{old.label}” và “{new.label}” là cùng một commit, nên không có gì để so sánh. Xem commit đó"
         f" thay đổi gì: tthc diff {short}~1 {short}"
     )
+
+
+def _iso_date(spec: str) -> dt.date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", spec):
+        return None
+    try:
+        return dt.date.fromisoformat(spec)
+    except ValueError:
+        raise SourceError(f"“{spec}” không phải ngày hợp lệ (ghi dạng 2027-01-01).") from None
 
 
 def _git_side(repo: GitRepo, commit: str, prefix: str, label: str) -> Side:

@@ -20,6 +20,7 @@ top folder (``procedures`` or ``decisions``) names it, so a field called
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Iterator
@@ -216,25 +217,29 @@ def normalise_decision_number(value: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def final_state(catalogue: Catalogue) -> dict[str, tuple[str, Decision, str, int]]:
-    """For each code the decisions list, its last word: ("present"|"gone", decision, group, index in group).
+def final_state(catalogue: Catalogue, date: dt.date | None = None) -> dict[str, tuple[str, Decision, str, int]]:
+    """For each code the decisions in force list, its last word: ("present"|"gone", decision, group, index in group).
 
     Decisions are history, replayed in order of entry into force: a code
-    announced in 2024 and abolished in 2026 is "gone".
-
-    A draft (never in force) announces, but removes nothing: what it abolishes
-    or replaces stays in force until the signed decision takes effect.
+    announced in 2024 and abolished in 2026 is "gone". Only the decisions in
+    force on ``date`` (default: the catalogue's date, :mod:`tthc.timeline`)
+    count: a code a decision abolishes next year is still "present" today, and
+    a draft, never in force, neither announces nor removes anything.
     """
+    from tthc.timeline import catalogue_date, in_force
+
+    date = date or catalogue_date(catalogue.settings)
     state: dict[str, tuple[str, Decision, str, int]] = {}
     for dec in catalogue.decisions_in_order():
+        if not in_force(dec, date):
+            continue
         for i, entry in enumerate(dec.new):
             state[entry.code] = ("present", dec, "new", i)
         for i, entry in enumerate(dec.amended):
             state[entry.code] = ("present", dec, "amended", i)
         for i, rep in enumerate(dec.replaced):
-            if not dec.draft:
-                state[rep.old] = ("gone", dec, "replaced", i)
+            state[rep.old] = ("gone", dec, "replaced", i)
             state[rep.new] = ("present", dec, "replaced", i)
-        for i, entry in enumerate(dec.abolished if not dec.draft else ()):
+        for i, entry in enumerate(dec.abolished):
             state[entry.code] = ("gone", dec, "abolished", i)
     return state

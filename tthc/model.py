@@ -146,6 +146,27 @@ class Form:
     url: str = ""
 
 
+PREVIOUS_COMPONENTS = (
+    "name", "kind", "level", "steps", "methods", "dossier", "subjects", "agencies", "results", "requirements",
+    "legal_basis", "forms",
+)  # fmt: skip
+"""The top-level components a ``previous:`` entry may keep (the procedure schema says the same)."""
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What a procedure said before a decision not yet in force amended it (the file's ``previous:``).
+
+    The file holds the content as the newest decision makes it; until that
+    decision takes effect, these values of its top-level components are the
+    ones in force (:func:`tthc.timeline.on_date` puts them back).
+    """
+
+    decision: str
+    values: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    """Top-level components (``methods``, ``level`` …) with their old values, as the file writes them."""
+
+
 @dataclass(frozen=True)
 class Procedure:
     file: str
@@ -165,6 +186,8 @@ class Procedure:
     legal_basis: tuple[LegalRef, ...] = ()
     forms: tuple[Form, ...] = ()
     note: str = ""
+    previous: tuple[Previous, ...] = dataclasses.field(default=(), compare=False)
+    """Content kept until a pending amendment takes effect; history, not a legal component."""
     raw_code: Any = None
     """The code as YAML read it: a float when someone forgot the quotes."""
     data: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
@@ -309,12 +332,37 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A change a decision not yet in force makes to a procedure (see :mod:`tthc.timeline`).
+
+    ``kind`` is the decision's group: ``new`` (the procedure is not in the
+    catalogue until then), ``amended`` (``components`` as the decision lists
+    them, ``after`` the procedure as it will read), ``replaced`` (by
+    ``successor``) or ``abolished``. ``effective`` is None for a draft, which
+    is never in force.
+    """
+
+    kind: str
+    code: str
+    decision: str
+    effective: dt.date | None
+    components: tuple[str, ...] = ()
+    after: Procedure | None = dataclasses.field(default=None, repr=False)
+    successor: str = ""
+
+
+@dataclass(frozen=True)
 class Catalogue:
     root: str
     settings: Settings
     procedures: tuple[Procedure, ...] = ()
     decisions: tuple[Decision, ...] = ()
     documents: Mapping[str, Document] = dataclasses.field(default_factory=dict, repr=False)
+    pending: tuple[Pending, ...] = ()
+    """Changes of decisions not in force on the catalogue's date, oldest first (:func:`tthc.timeline.on_date`)."""
+
+    def pending_for(self, code: str) -> list[Pending]:
+        return [p for p in self.pending if p.code == code]
 
     def by_code(self) -> dict[str, Procedure]:
         """Procedures by code; the first file wins where a code is duplicated."""

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 
 from tthc import text, wording
 from tthc.links import is_email, safe_url
-from tthc.model import LEVELS, Agency, Catalogue, Decision, Method, Procedure
+from tthc.model import LEVELS, Agency, Catalogue, Decision, Method, Pending, Procedure
 from tthc.output_names import PROCEDURE_DIR, file_name
 
 View = dict[str, Any]
@@ -191,6 +191,26 @@ def _decision_ref(decisions: dict[str, Decision], number: str, paths: dict[str, 
     }
 
 
+def pending_view(pending: Pending) -> View:
+    """One change not yet in force, as the sheet, the site page and the index say it (:func:`tthc.wording.pending_text`)."""
+    after = pending.after
+    methods = [_method_view(m) for m in after.methods] if after is not None and pending.kind == "amended" else []
+    return {
+        "kind": pending.kind,
+        "code": pending.code,
+        "decision": pending.decision,
+        "date": wording.date_text(pending.effective),
+        "text": wording.pending_text(
+            pending, fee=_short(methods, _fee_short) if methods else "", time=_short(methods, _time_short) if methods else ""
+        ),
+    }
+
+
+def pending_views(catalogue: Catalogue, code: str) -> list[View]:
+    """The changes decisions not yet in force make to one procedure, oldest first; a draft's are not public."""
+    return [pending_view(p) for p in catalogue.pending_for(code) if p.effective is not None]
+
+
 def procedure_view(
     procedure: Procedure,
     catalogue: Catalogue,
@@ -286,6 +306,7 @@ def procedure_view(
         "portal_url": portal_link(catalogue, procedure.code),
         "qr": qr_target(procedure, catalogue),
         "search": text.fold(" ".join([procedure.code, procedure.name, field["name"], *performing])),
+        "pending": pending_views(catalogue, procedure.code) if catalogue.pending else [],
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from tthc.loader import floored
 from tthc.model import (
     DEFAULT_PORTAL_URL,
+    PREVIOUS_COMPONENTS,
     Agencies,
     Agency,
     Catalogue,
@@ -32,6 +33,7 @@ from tthc.model import (
     LegalRef,
     Limits,
     Method,
+    Previous,
     Procedure,
     Record,
     Replacement,
@@ -182,6 +184,10 @@ def build_procedure(file: str, data: Any) -> Procedure:
             for f in _maps(data, "forms")
         ),
         note=_str(data, "note"),
+        previous=tuple(
+            Previous(decision=_text(e.get("decision")), values={k: v for k, v in e.items() if k in PREVIOUS_COMPONENTS})
+            for e in _maps(data, "previous")
+        ),
         data=data if isinstance(data, dict) else {},
     )
 

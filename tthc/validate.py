@@ -7,10 +7,11 @@ the report into text, JSON, GitHub annotations or SARIF.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from tthc import cache, locator, reading
+from tthc import cache, locator, reading, timeline
 from tthc.findings import REGISTRY, Finding, Severity
 from tthc.model import Catalogue
 from tthc.reading import Progress
@@ -54,6 +55,7 @@ def validate(
     progress: Progress | None = None,
     store: cache.Cache | None = None,
     keep_catalogue: bool = True,
+    as_of: dt.date | None = None,
 ) -> Report:
     """Validate the catalogue at ``root``; with ``only``, report only those files.
 
@@ -65,15 +67,21 @@ def validate(
     findings are a function of the files' content and of tthc alone. That
     report comes without its catalogue, so ``keep_catalogue=False`` (the
     ``validate`` command) is what allows it; ``build`` needs the model.
+
+    ``as_of`` is the catalogue's date (``--as-of``; default: ``as_of`` of
+    ``tthc.yaml``, else today): the rules check the files as they must be on
+    that date (:mod:`tthc.timeline`), and the report's catalogue carries it.
     """
     files = list(folder_files(root))
     limits = reading.catalogue_limits(files)
     keys = [reading.file_key(file, limits) for file in files] if store is not None else []
-    report_key = cache.key(b"report", *keys) if store is not None else b""
+    # The findings depend on the date too: a decision in force tomorrow is pending today.
+    day = (as_of or dt.date.today()).isoformat().encode("ascii") + (b"" if as_of is None else b"!")
+    report_key = cache.key(b"report", day, *keys) if store is not None else b""
     if store is not None and not keep_catalogue and (report := _cached_report(store, report_key, keys, root)):
         return _only(report, root, only)
     loaded = reading.load(str(root), files, progress, store, limits, keys)
-    catalogue = loaded.catalogue
+    catalogue = timeline.with_date(loaded.catalogue, as_of)
     report = Report(
         root=str(root),
         findings=check_catalogue(catalogue, loaded.findings, loaded.rule_findings),

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from tthc import collation, text
-from tthc.model import Duration, Fee, Method, Procedure, Settings, parse_date
+from tthc.model import COMPONENTS, Duration, Fee, Method, Pending, Procedure, Settings, parse_date
 
 T = TypeVar("T")
 
@@ -490,3 +490,32 @@ def quantity_text(originals: int, copies: int) -> str:
 def sets_text(sets: int | None) -> str:
     """"01 bộ": the number of sets of a dossier; empty when the record does not say."""
     return f"{two_digits(sets)} bộ" if sets else ""
+
+
+# --------------------------------------------------------------------------
+# Changes not yet in force
+# --------------------------------------------------------------------------
+
+
+def pending_text(pending: Pending, *, fee: str = "", time: str = "") -> str:
+    """What a decision not yet in force will change, one sentence wherever it shows (sheet, site page, index).
+
+    ``fee`` and ``time`` are the new values, worded as the posting list words
+    them, said when the decision lists those components; the others are named.
+    """
+    when = f"từ ngày {date_text(pending.effective)}"
+    by = f"theo Quyết định số {pending.decision}"
+    if pending.kind == "abolished":
+        return f"Thủ tục này bãi bỏ {when}, {by}."
+    if pending.kind == "replaced":
+        return f"Thủ tục này được thay thế bằng thủ tục {pending.successor} {when}, {by}."
+    if pending.kind == "new":
+        return f"Áp dụng {when}, {by}."
+    said = {"fee": fee, "time": time}
+    changes = [f"áp dụng mức phí, lệ phí mới: {fee}"] if "fee" in pending.components and fee else []
+    if "time" in pending.components and time:
+        changes.append(f"thời hạn giải quyết mới: {time}")
+    named = [COMPONENTS.get(c, c) for c in pending.components if not said.get(c)]
+    if named:
+        changes.append("sửa đổi " + joined([n[:1].lower() + n[1:] for n in named]))
+    return f"{capitalised(when)}, {by}: {'; '.join(changes or ['thủ tục được sửa đổi, bổ sung'])}."

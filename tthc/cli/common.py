@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import signal
 import sys
@@ -149,6 +150,34 @@ def emit(data: bytes, output: Path | None) -> None:
         fail(str(error))
     except OSError as error:
         fail(f"không ghi được “{output or 'stdout'}”: {error.strerror or error}.")
+
+
+def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    from tthc.cli.new_cmd import _date
+
+    return dt.date.fromisoformat(_date(value))
+
+
+AS_OF = click.option(
+    "--as-of", "as_of", metavar="NGÀY", callback=_as_of,
+    help="Danh mục tại ngày này (2027-01-01 hoặc 01/01/2027): quyết định chưa có hiệu lực thì chưa áp dụng."
+    " Mặc định: as_of của tthc.yaml, nếu không có thì hôm nay.",
+)
+"""The one ``--as-of`` option of validate, build, render, stats, export and diff (see :mod:`tthc.timeline`)."""
+
+
+def read_catalogue(root: Path, as_of: dt.date | None) -> Catalogue:
+    """The catalogue at ``root`` as it stands on its date (read through the cache), for the commands that only read it."""
+    from tthc.reading import load_catalogue
+    from tthc.source import folder_files
+    from tthc.timeline import on_date
+
+    store = open_cache(root)
+    catalogue, _ = load_catalogue(str(root), folder_files(root), store=store)
+    store.save()
+    return on_date(catalogue, as_of)
 
 
 def display_prefix(root: Path) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sys
 from pathlib import Path
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, display_prefix, emit, fail, open_cache, wants_color
+from tthc.cli.common import AS_OF, EXIT_FINDINGS, EXIT_OK, display_prefix, emit, fail, open_cache, wants_color
 
 if TYPE_CHECKING:
     from tthc.findings import Finding
@@ -57,6 +58,7 @@ SHOWN_FILES = 5
     help="Thư mục danh mục trong cây làm việc (mặc định: tìm tthc.yaml từ thư mục hiện tại đi lên, rồi"
     " ./catalogue); revision và số quyết định được đọc ở cùng đường dẫn đó trong git.",
 )
+@AS_OF
 def diff(
     old: str | None,
     new: str | None,
@@ -67,6 +69,7 @@ def diff(
     findings_format: str,
     findings_output: Path | None,
     catalogue: Path | None,
+    as_of: dt.date | None,
 ) -> None:
     """So sánh hai bộ danh mục (diff): thủ tục mới, sửa đổi, thay thế, bãi bỏ.
 
@@ -75,6 +78,7 @@ def diff(
       thư mục danh mục          catalogue/, ../ban-cu/catalogue
       revision git              main, HEAD~2, v2025.1, main:catalogue
       số quyết định công bố     1234/QĐ-UBND (danh mục tại commit ghi nhận quyết định đó)
+      ngày                      2027-01-01 (danh mục trong cây làm việc tại ngày đó)
     Không có đối số: commit cuối (HEAD) so với cây làm việc (working tree);
     một đối số: OLD so với cây làm việc. Revision được đọc thẳng từ git,
     không checkout.
@@ -85,11 +89,15 @@ def diff(
       tthc diff main HEAD --require-decisions     # kiểm tra pull request
       tthc diff 2150/QĐ-UBND 1420/QĐ-UBND -f annex -o phu-luc.html
       tthc diff HEAD~1 HEAD -f docx -o phu-luc.docx
+      tthc diff 2026-12-31 2027-01-01             # những gì có hiệu lực ngày 01/01/2027
+
+    --as-of: so sánh cả hai bên tại cùng một ngày (mặc định: nội dung các tệp).
     """
     from tthc import diff as core
     from tthc.gitsource import SourceError, resolve_sides, same_state_note
     from tthc.reading import load_catalogues
     from tthc.rules.announcement_rules import unannounced
+    from tthc.timeline import on_date
     from tthc.writers import NEEDS_FILE, WRITERS, Context
 
     if fmt in NEEDS_FILE and output is None:
@@ -98,6 +106,8 @@ def diff(
         fail("--findings-format và --findings-output chỉ dùng cùng --require-decisions.")
     try:
         sides = resolve_sides(old, new, catalogue)
+        if require_decisions and (as_of is not None or any(side.as_of for side in sides)):
+            fail("--require-decisions so sánh các tệp giữa hai phiên bản; không dùng cùng ngày (--as-of, NGÀY NGÀY).")
         if (note := same_state_note(sides)) is not None:
             click.echo(f"tthc: lưu ý: {note}", err=True)
         catalogues: list[Catalogue] = []
@@ -107,7 +117,8 @@ def diff(
             _warn_broken(side.label, loaded, findings)
             if not loaded.documents:
                 raise SourceError(f"“{side.label}” không có tệp nào của bộ danh mục.")
-            catalogues.append(loaded)
+            date = side.as_of or as_of
+            catalogues.append(on_date(loaded, date) if date is not None else loaded)
     except SourceError as error:
         fail(str(error))
     store.save()

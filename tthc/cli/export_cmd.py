@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 
-from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, catalogue_root, fail, open_cache
+from tthc.cli.common import AS_OF, EXIT_FINDINGS, EXIT_OK, catalogue_root, fail, read_catalogue
 
 
 @click.command()
@@ -19,7 +20,8 @@ from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, catalogue_root, fail, open_c
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
     help="Ghi vào tệp (bắt buộc với xlsx); mặc định in ra màn hình.",
 )
-def export(path: Path | None, fmt: str, flat: bool, output: Path | None) -> None:
+@AS_OF
+def export(path: Path | None, fmt: str, flat: bool, output: Path | None, as_of: dt.date | None) -> None:
     """Xuất bộ danh mục ra JSON, CSV hoặc Excel (export).
 
     Bảng phẳng có tiêu đề cột tiếng Việt (Mã số TTHC, Tên thủ tục, Lĩnh vực,
@@ -32,17 +34,12 @@ def export(path: Path | None, fmt: str, flat: bool, output: Path | None) -> None
     """
     from tthc.atomic import LinkOnWritePath, write_output
     from tthc.export import to_csv, to_json, to_xlsx
-    from tthc.reading import load_catalogue
-    from tthc.source import folder_files
 
     if fmt == "xlsx" and output is None:
         fail("định dạng xlsx cần --output TỆP.xlsx (không in tệp Excel ra màn hình).")
     if flat and fmt != "json":
         fail("--flat chỉ dùng với --format json (csv và xlsx luôn là bảng phẳng).")
-    root = catalogue_root((path,) if path else ())
-    store = open_cache(root)
-    catalogue, _ = load_catalogue(str(root), folder_files(root), store=store)
-    store.save()
+    catalogue = read_catalogue(catalogue_root((path,) if path else ()), as_of)
     unreadable = sorted(doc.file for doc in catalogue.documents.values() if doc.data is None)
     if fmt == "json":
         data = to_json(catalogue, flat=flat).encode("utf-8")

@@ -8,6 +8,7 @@ Vietnamese message and exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tthc.cli.common import (
+    AS_OF,
     EXIT_FINDINGS,
     catalogue_root,
     display_prefix,
@@ -30,15 +32,16 @@ if TYPE_CHECKING:
     from tthc.render import RenderOptions, RenderResult
 
 
-def _catalogue(path: Path | None) -> Catalogue:
-    """Validate the catalogue; print the report and exit 1 if it has errors."""
+def _catalogue(path: Path | None, as_of: dt.date | None) -> Catalogue:
+    """Validate the catalogue; print the report and exit 1 if it has errors; else the catalogue on its date."""
     from tthc.reporters import REPORTERS, Context
+    from tthc.timeline import on_date
     from tthc.validate import validate
 
     root = catalogue_root((path,) if path is not None else ())
     with progress_bar("Đang kiểm tra danh mục") as progress:
         store = open_cache(root)
-        report = validate(root, (), progress, store)
+        report = validate(root, (), progress, store, as_of=as_of)
     store.save()
     if not report.ok() or report.catalogue is None:
         REPORTERS["text"](report, sys.stdout, Context(display_prefix(root), color=wants_color(sys.stdout)))
@@ -46,7 +49,7 @@ def _catalogue(path: Path | None) -> Catalogue:
         sys.exit(EXIT_FINDINGS)
     if report.warnings:
         click.echo(f"tthc: danh mục có {report.warnings} cảnh báo; xem bằng lệnh “tthc validate”.", err=True)
-    return report.catalogue
+    return on_date(report.catalogue)
 
 
 def _run(
@@ -121,6 +124,7 @@ def render() -> None:
 @_NO_QR
 @_PDF
 @_TEMPLATES
+@AS_OF
 def sheets(
     path: Path | None,
     out: Path,
@@ -131,6 +135,7 @@ def sheets(
     no_qr: bool,
     pdf: bool,
     templates: Path | None,
+    as_of: dt.date | None,
 ) -> None:
     """Tạo tờ niêm yết khổ A4: mỗi thủ tục một tờ, kèm danh mục theo cấp và theo cơ quan.
 
@@ -140,7 +145,7 @@ def sheets(
     from tthc.render import render_sheets
 
     options = _options(no_qr, pdf, templates, levels, fields, agencies, codes)
-    catalogue = _catalogue(path)
+    catalogue = _catalogue(path, as_of)
     result = _run("Đang tạo tờ niêm yết", render_sheets, catalogue, out, options)
     click.echo(f"Đã tạo tờ niêm yết cho {result.procedures} thủ tục ({result.files} tệp) trong {result.out}.")
     click.echo(f"Mở {result.out / 'index.html'} để xem và in.")
@@ -154,7 +159,8 @@ def sheets(
 )
 @_NO_QR
 @_TEMPLATES
-def site(path: Path | None, out: Path, no_qr: bool, templates: Path | None) -> None:
+@AS_OF
+def site(path: Path | None, out: Path, no_qr: bool, templates: Path | None, as_of: dt.date | None) -> None:
     """Tạo trang tra cứu thủ tục: tìm có dấu hoặc không dấu, lọc, mỗi thủ tục một trang.
 
     Trang chạy được khi mở thẳng từ ổ đĩa (file://), không cần mạng hay máy chủ.
@@ -162,7 +168,7 @@ def site(path: Path | None, out: Path, no_qr: bool, templates: Path | None) -> N
     from tthc.render import render_site
 
     options = _options(no_qr, False, templates)
-    catalogue = _catalogue(path)
+    catalogue = _catalogue(path, as_of)
     result = _run("Đang tạo trang tra cứu", render_site, catalogue, out, options)
     click.echo(f"Đã tạo trang tra cứu {result.procedures} thủ tục ({result.files} tệp) trong {result.out}.")
     click.echo(f"Mở {result.out / 'index.html'} bằng trình duyệt.")
@@ -177,7 +183,10 @@ def site(path: Path | None, out: Path, no_qr: bool, templates: Path | None) -> N
 @_NO_QR
 @_PDF
 @_TEMPLATES
-def build(path: Path | None, out: Path, no_qr: bool, pdf: bool, templates: Path | None) -> None:
+@AS_OF
+def build(
+    path: Path | None, out: Path, no_qr: bool, pdf: bool, templates: Path | None, as_of: dt.date | None
+) -> None:
     """Kiểm tra danh mục rồi tạo tất cả: tờ niêm yết và trang tra cứu.
 
     Nếu danh mục còn lỗi: in báo cáo kiểm tra và dừng (mã thoát 1), không tạo gì.
@@ -187,7 +196,7 @@ def build(path: Path | None, out: Path, no_qr: bool, pdf: bool, templates: Path 
     from tthc.render import build as run
 
     options = _options(no_qr, pdf, templates)
-    catalogue = _catalogue(path)
+    catalogue = _catalogue(path, as_of)
     result = _run("Đang tạo tờ niêm yết và trang tra cứu", run, catalogue, out, options)
     click.echo(f"Đã tạo {result.files} tệp cho {result.procedures} thủ tục trong {result.out}:")
     click.echo(f"  tờ niêm yết để in:  {result.out / 'sheets' / 'index.html'}")

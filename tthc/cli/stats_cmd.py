@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from tthc.cli.common import EXIT_FINDINGS, EXIT_OK, catalogue_root, open_cache, wants_color
+from tthc.cli.common import AS_OF, EXIT_FINDINGS, EXIT_OK, catalogue_root, read_catalogue, wants_color
 from tthc.wording import date_text, percent_text
 
 if TYPE_CHECKING:
@@ -105,21 +106,17 @@ def write_text(stats: Stats, out: TextIO, color: bool) -> None:
     "-f", "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
     help="text (bảng cho người đọc), json hoặc csv (mục, mã, tên, giá trị).",
 )
-def stats(path: Path | None, fmt: str) -> None:
+@AS_OF
+def stats(path: Path | None, fmt: str, as_of: dt.date | None) -> None:
     """Thống kê bộ danh mục (stats): theo cấp, lĩnh vực, cơ quan; tỷ lệ trực tuyến, bưu chính;
     thời hạn cam kết rút ngắn; thủ tục còn ở cấp huyện; theo quyết định công bố.
 
     Thủ tục thực hiện ở nhiều cấp được đếm ở mỗi cấp. PATH: thư mục danh mục.
     Mã thoát 1 nếu có tệp không đọc được (số liệu khi đó chưa đủ).
     """
-    from tthc.reading import load_catalogue
-    from tthc.source import folder_files
     from tthc.stats import compute, rows
 
-    root = catalogue_root((path,) if path else ())
-    store = open_cache(root)
-    catalogue, _ = load_catalogue(str(root), folder_files(root), store=store)
-    store.save()
+    catalogue = read_catalogue(catalogue_root((path,) if path else ()), as_of)
     result = compute(catalogue)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

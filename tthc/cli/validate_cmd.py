@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 import sys
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import click
 
 from tthc.cli.common import (
+    AS_OF,
     EXIT_FINDINGS,
     EXIT_OK,
     catalogue_root,
@@ -31,7 +33,8 @@ FORMATS = ("text", "json", "github", "sarif")
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
     help="Ghi báo cáo vào tệp thay vì ra màn hình.",
 )
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool, output: Path | None) -> None:
+@AS_OF
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, output: Path | None, as_of: dt.date | None) -> None:
     """Kiểm tra bộ danh mục (validate): YAML, JSON Schema và quy tắc nghiệp vụ.
 
     PATHS: thư mục danh mục, hoặc một số tệp trong đó (chỉ báo lỗi của các tệp
@@ -46,7 +49,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, output: Path | Non
     only = tuple(p for p in paths if p.is_file())
     with progress_bar("Đang kiểm tra", enabled=fmt == "text") as progress:
         store = open_cache(root)
-        report = run(root, only, progress, store, keep_catalogue=False)
+        report = run(root, only, progress, store, keep_catalogue=False, as_of=as_of)
     store.save()
     prefix = display_prefix(root)
     if output is not None:

@@ -13,6 +13,7 @@ from tthc.rules import (  # noqa: F401  (imported for their registrations)
     procedure_rules,
     schema_rules,
     text_rules,
+    timeline_rules,
     yaml_rules,
 )
 

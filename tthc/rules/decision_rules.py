@@ -22,6 +22,7 @@ from tthc.layout import (
     final_state,
 )
 from tthc.model import Catalogue
+from tthc.timeline import pending_decisions
 from tthc.wording import date_text
 
 
@@ -111,7 +112,8 @@ class NotAnnounced(_DecisionRule):
     def check(self, catalogue: Catalogue) -> Iterator[Finding]:
         # A code whose last word is abolition or replacement was announced once:
         # decision-abolished-present reports it, with the decision that removed it.
-        named = final_state(catalogue)
+        # A code only a decision not yet in force names is pending, not unannounced.
+        named = set(final_state(catalogue)) | {code for d in pending_decisions(catalogue) for code in d.codes()}
         for proc in catalogue.procedures:
             if proc.code and proc.code not in named:
                 yield self.finding(proc.file, ("code",), code=proc.code)
