@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from tests.conftest import SAMPLE
 from tests.test_gitsource import git
 from tthc import portal, schema
 from tthc.atomic import LinkOnWritePath
+from tthc.catalogue_view import catalogue_view
 from tthc.cli import main
 from tthc.draft_decision import Draft, plan_draft, write_draft
 from tthc.findings import Severity
@@ -31,6 +33,7 @@ from tthc.reading import load_catalogue
 from tthc.record_diff import compare_procedures
 from tthc.records import build_procedure
 from tthc.source import folder_files
+from tthc.timeline import on_date
 from tthc.upstream import Group, Item, Scope, UpstreamReport
 from tthc.validate import validate
 
@@ -101,17 +104,7 @@ def scenario(catalogue: Catalogue, records: list[dict[str, str]]) -> UpstreamRep
 
 
 def errors(root: Path) -> list[str]:
-    """The errors of `tthc validate`, but for the `previous` key while the procedure schema lacks it.
-
-    `previous` (what an amendment not yet in force replaced) comes with the
-    date-aware catalogue; once the schema has it, every error counts.
-    """
-    waived = "previous" not in schema.schema("procedure")["properties"]
-    return [
-        f"{f.rule} {f.file}:{f.line}: {f.message}"
-        for f in validate(root).findings
-        if f.severity is Severity.ERROR and not (waived and f.rule == "schema-unknown-key" and f.path[:1] == ("previous",))
-    ]
+    return [f"{f.rule} {f.file}:{f.line}: {f.message}" for f in validate(root).findings if f.severity is Severity.ERROR]
 
 
 def diff_cli(repo: Path, *args: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
@@ -168,6 +161,12 @@ def test_scenario_fee_change_and_abolition_validate_and_pass_require_decisions(
     # The annex lists what the draft abolishes though its file stays, and leaves the number to be given.
     assert ABOLISHED in annex and "1217/QĐ-BTP" in annex and "BỊ BÃI BỎ" in annex
     assert DRAFT not in annex and "Quyết định số        /QĐ-UBND" in annex
+    # The notice board: the fee in force until the decision is signed and takes effect, and no draft in sight.
+    in_force = on_date(load(root), None)
+    fee = in_force.by_code()[AMENDED].method("trực tiếp")
+    assert fee is not None and fee.fee is not None and fee.fee.amount == 20000
+    assert ABOLISHED in in_force.by_code()
+    assert DRAFT not in json.dumps(catalogue_view(in_force), ensure_ascii=False, default=str)
 
     # The check can fail: the same change without the draft is unannounced.
     (root / DRAFT_FILE).unlink()

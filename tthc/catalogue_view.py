@@ -123,7 +123,7 @@ def catalogue_view(catalogue: Catalogue, procedures: Sequence[Procedure] | None 
     """
     chosen = wording.sort_procedures(procedures) if procedures is not None else unique_procedures(catalogue)
     names = procedure_names(chosen)
-    decisions = catalogue.decisions_in_order()
+    decisions = [d for d in catalogue.decisions_in_order() if not d.draft]  # a draft is not yet the authority's word
     dnames = decision_names(decisions)
     dpaths = {number: f"{DECISION_DIR}/{name}.html" for number, name in dnames.items()}
     by_number, by_code = catalogue.decisions_by_number(), catalogue.by_code()  # once, not once per page

@@ -178,6 +178,11 @@ def _fee_short(method: View) -> str:
     return str(method["fee"] or method["fee_note"])
 
 
+def _draft(decision: Decision | None) -> bool:
+    """A draft decision (``tthc upstream --draft-decision``) is cited by files in a pull request, never on a page."""
+    return decision is not None and decision.draft
+
+
 def _decision_ref(decisions: dict[str, Decision], number: str, paths: dict[str, str]) -> View:
     decision = decisions.get(number)
     if decision is None:
@@ -248,7 +253,7 @@ def procedure_view(
         "field": field,
         "levels": levels,
         "kind": procedure.kind,
-        "decisions": [_decision_ref(by_number, n, paths) for n in procedure.decisions],
+        "decisions": [_decision_ref(by_number, n, paths) for n in procedure.decisions if not _draft(by_number.get(n))],
         "steps": list(procedure.steps),
         "steps_numbered": not all(s.lstrip().lower().startswith("bước") for s in procedure.steps),
         "methods": methods,
