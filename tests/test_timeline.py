@@ -344,3 +344,40 @@ def test_diff_between_two_dates_is_what_took_effect(scenario: Path) -> None:
     assert _run("diff", "2026-02-30", "2027-01-01", "--catalogue", scenario).exit_code == 2
     # Both dates read the same files: no decision is added between them to announce anything.
     assert _run("diff", "2026-12-31", "2027-01-01", "--catalogue", scenario, "--require-decisions").exit_code == 2
+
+
+def test_a_sheet_exported_while_an_amendment_is_pending_never_overwrites_it(scenario: Path, tmp_path: Path) -> None:
+    """The export shows the fee in force; the file holds next year's. Imported back, neither side is lost."""
+    from tests.test_import_update import edit_cell, export_xlsx, snapshot
+
+    before = snapshot(scenario)
+    sheet = export_xlsx(scenario, tmp_path / "xuat.xlsx")
+    result = _run("import", sheet, "--update", "-C", scenario)
+    assert result.exit_code == 0, result.output
+    assert snapshot(scenario) == before
+
+    old = edit_cell(sheet, "2.000815", "Phí, lệ phí", "")
+    assert old.startswith("2.000 đồng")  # the fee in force, not next year's
+    edit_cell(sheet, "2.000815", "Phí, lệ phí", old.replace("2.000 đồng", "2.500 đồng", 1))
+    result = _run("import", sheet, "--update", "-C", scenario)
+    assert result.exit_code == 1
+    assert "quyết định 1500/QĐ-UBND chưa có hiệu lực" in " ".join(result.output.split())
+    assert snapshot(scenario) == before
+
+
+def test_a_sheet_exported_on_the_effective_date_updates_the_file(scenario: Path, tmp_path: Path) -> None:
+    """Exported as the catalogue will be, the sheet speaks of the file's content: an edited name reaches it."""
+    from tests.test_import_update import edit_cell, snapshot
+
+    before = snapshot(scenario)
+    sheet = tmp_path / "2027.xlsx"
+    assert _run("export", scenario, "--as-of", "2027-01-01", "-f", "xlsx", "-o", sheet).exit_code == 0
+    assert edit_cell(sheet, "2.000815", "Phí, lệ phí", "").startswith("3.000 đồng")
+    result = _run("import", sheet, "--update", "-C", scenario)
+    assert result.exit_code == 0, result.output
+    assert snapshot(scenario) == before
+    edit_cell(sheet, "2.000815", "Tên thủ tục", "Chứng thực bản sao từ bản chính giấy tờ, văn bản (sửa)")
+    result = _run("import", sheet, "--update", "-C", scenario)
+    assert result.exit_code == 0, result.output
+    text = (scenario / AMENDED).read_text("utf-8")
+    assert "(sửa)" in text and FEE_NEW in text and "amount: 2000" in text  # the new name; both fees kept

@@ -40,6 +40,7 @@ from tthc.cells import (
 from tthc.model import Catalogue, Procedure
 from tthc.settings_match import match_agencies
 from tthc.tables import Cell
+from tthc.timeline import procedure_on_date
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 STATUS_LABELS = {CREATED: "tạo mới", UPDATED: "cập nhật", UNCHANGED: "không đổi", SKIPPED: "bỏ qua"}
@@ -331,6 +332,20 @@ def update_file(
     if not isinstance(data, CommentedMap):
         return RowReport(number, SKIPPED, code, name, existing.file, "tệp hiện có không phải một thủ tục")
     exported = flat_row(existing, catalogue)
+    in_force = procedure_on_date(existing, catalogue)
+    if in_force is not existing:
+        # The file holds what a pending decision makes it; an export on an earlier date shows what is in force.
+        dated = flat_row(in_force, catalogue)
+        telling = [key for key in row.values if key in dated and dated[key] != exported.get(key)]
+        if telling and not all(_same(row, key, exported) for key in telling):
+            if all(_same(row, key, dated) for key in row.values if key in dated):
+                return RowReport(number, UNCHANGED, code, name, existing.file)
+            waiting = ", ".join(sorted({p.decision for p in existing.previous}))
+            return RowReport(number, SKIPPED, code, name, existing.file, (
+                f"tệp đã có nội dung sửa đổi theo quyết định {waiting} chưa có hiệu lực (previous), còn dòng này "
+                "không ghi đúng nội dung đó: không cập nhật để khỏi ghi đè; sửa trực tiếp trong tệp, hoặc xuất "
+                "lại bảng với --as-of ngày quyết định có hiệu lực"
+            ))  # fmt: skip
     changed: list[str] = []
 
     def differs(key: str) -> bool:

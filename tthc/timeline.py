@@ -106,6 +106,21 @@ def on_date(catalogue: Catalogue, as_of: dt.date | None = None) -> Catalogue:
     return dataclasses.replace(catalogue, procedures=kept, pending=tuple(notices))
 
 
+def procedure_on_date(procedure: Procedure, catalogue: Catalogue) -> Procedure:
+    """One procedure's content in force on the catalogue's date: what :func:`on_date` gives it; the same object if nothing is pending.
+
+    ``tthc import --update`` compares a sheet with this: an export shows the
+    content in force, while the file holds what a pending decision makes it.
+    """
+    waiting = {entry.decision for entry in procedure.previous}
+    if not waiting:
+        return procedure
+    for dec in reversed(pending_decisions(catalogue)):
+        if dec.number in waiting and procedure.code in {e.code for e in dec.amended}:
+            procedure = _undo(procedure, dec.number)
+    return procedure
+
+
 def _undo(procedure: Procedure, number: str) -> Procedure:
     """The procedure before decision ``number`` amended it: its ``previous`` entry's values put back.
 
