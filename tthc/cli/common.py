@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
+import re
 import signal
 import sys
 import threading
@@ -97,6 +99,23 @@ def fail(message: str) -> NoReturn:
     """Stop with exit code 2 and a message on stderr, never a traceback."""
     click.echo(f"tthc: {message}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+DATE_HINT = "ghi 2025-07-01 hoặc 01/07/2025"
+"""How a date option is written, for the message of a date that is not one."""
+
+
+def typed_date(value: str) -> dt.date | None:
+    """A date as staff type it on the command line: ISO ``2025-07-01`` or ``01/07/2025`` (day first); None if not a day."""
+    value = value.strip()
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def catalogue_root(paths: tuple[Path, ...]) -> Path:
