@@ -102,21 +102,9 @@ class Period:
     cut: int
     """Procedures taken off the list without a successor of their own (:func:`cut_count`)."""
 
-    @property
-    def new(self) -> int:
-        return sum(d.new for d in self.decisions)
-
-    @property
-    def amended(self) -> int:
-        return sum(d.amended for d in self.decisions)
-
-    @property
-    def replaced(self) -> int:
-        return sum(d.replaced for d in self.decisions)
-
-    @property
-    def abolished(self) -> int:
-        return sum(d.abolished for d in self.decisions)
+    def sum_of(self, group: str) -> int:
+        """The entries of one list (``new``, ``amended``, ``replaced``, ``abolished``) over the period's decisions."""
+        return sum(getattr(d, group) for d in self.decisions)
 
     @property
     def total(self) -> int:
@@ -133,7 +121,7 @@ class Period:
         data = {
             "from": self.start, "to": self.end, "by": "signed", "label": f"{self.label}, {PERIOD_BASIS}",
             "decisions": [{**asdict(d), "total": d.total} for d in self.decisions],
-            **{key: getattr(self, key) for key, _ in GROUPS}, "cut": self.cut, "total": self.total,
+            **{key: self.sum_of(key) for key, _ in GROUPS}, "cut": self.cut, "total": self.total,
         }  # fmt: skip
         if not self.decisions:
             data["note"] = NO_DECISION
@@ -335,7 +323,7 @@ def period_rows(p: Period) -> list[tuple[str, str, str, str]]:
         ("ky", "from", "Từ ngày", p.start), ("ky", "to", "Đến ngày", p.end), ("ky", "by", "Tính", PERIOD_BASIS),
         ("ky", "decisions", "Số quyết định công bố", str(len(p.decisions))),
     ]  # fmt: skip
-    out += [("ky", key, label, str(getattr(p, key))) for key, label in GROUPS]
+    out += [("ky", key, label, str(p.sum_of(key))) for key, label in GROUPS]
     out += [("ky", "cut", CUT_LABEL, str(p.cut)), ("ky", "total", "Cộng", str(p.total))]
     out += [("ky-quyet-dinh", d.number, d.number, d.signed) for d in p.decisions]
     if not p.decisions:

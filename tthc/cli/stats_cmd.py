@@ -123,7 +123,7 @@ def write_text(stats: Stats, out: TextIO, color: bool) -> None:
 
 def write_period(period: Period, console: Console, decisions_table: Callable[[str, str], Table]) -> None:
     """The reporting period: its decisions (by signing date) with a total row, then the procedures cut."""
-    from tthc.stats import CUT_LABEL, NO_DECISION, PERIOD_BASIS
+    from tthc.stats import CUT_LABEL, GROUPS, NO_DECISION, PERIOD_BASIS
 
     title = f"Trong kỳ {period.label}, {PERIOD_BASIS}"
     if not period.decisions:
@@ -134,8 +134,8 @@ def write_period(period: Period, console: Console, decisions_table: Callable[[st
     for dec in period.decisions:
         d.add_row(shown(dec.number), date_text(dec.signed), str(dec.new), str(dec.amended), str(dec.replaced),
                   str(dec.abolished), str(dec.total))
-    d.add_row(f"[bold]Cộng ({len(period.decisions)} quyết định)[/]", "", str(period.new), str(period.amended),
-              str(period.replaced), str(period.abolished), str(period.total))
+    d.add_row(f"[bold]Cộng ({len(period.decisions)} quyết định)[/]", "",
+              *(str(period.sum_of(group)) for group, _ in GROUPS), str(period.total))
     console.print(d)
     console.print(f"{CUT_LABEL}: {period.cut} thủ tục")
 
