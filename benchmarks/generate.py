@@ -763,10 +763,14 @@ def decision_data(plan: Plan, pools: Pools, dec: DecisionPlan, seed: str) -> dic
     data["effective"] = dec.effective.isoformat()
     if pools.decision_basis:
         data["legal_basis"] = [dict(r) for r in pools.decision_basis]
+    def cited(i: int) -> str:
+        """A text the procedure's legal basis cites, as rule legal-basis-missing-by wants of an entry's ``by``."""
+        return rng.choice([r["number"] for r in make_procedure(plan, pools, i, seed)["legal_basis"]] or numbers)
+
     if dec.new:
-        data["new"] = [_ref(plan, i, rng.choice(numbers)) for i in dec.new]
+        data["new"] = [_ref(plan, i, cited(i)) for i in dec.new]
     if dec.amended:
-        data["amended"] = [_ref(plan, i, rng.choice(numbers), comps) for i, comps in dec.amended]
+        data["amended"] = [_ref(plan, i, cited(i), comps) for i, comps in dec.amended]
     if dec.replaced:
         data["replaced"] = [
             {"old": plan.procs[old].code, "new": plan.procs[new].code, "name": plan.procs[new].name}

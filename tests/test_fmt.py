@@ -266,7 +266,7 @@ def test_key_order_comes_from_the_schemas() -> None:
     decision = key_order("decision")
     assert decision.keys[:3] == ("number", "title", "issuer")
     assert decision.children["amended"].items is not None
-    assert decision.children["amended"].items.keys == ("code", "name", "by", "components")
+    assert decision.children["amended"].items.keys == ("code", "name", "by", "by_effective", "components")
     assert key_order("catalogue").keys[0] == "authority"
 
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SAMPLE
 from tthc.cli import main
+from tthc.model import Decision, DecisionEntry, Replacement
 from tthc.reading import load_catalogue
 from tthc.source import folder_files
-from tthc.stats import Count, Share, Stats, compute, rows
+from tthc.stats import Count, Share, Stats, compute, cut_count, period, rows
 
 EXTRA = {
     # 1.000894: two levels (one of them district), online toàn trình, by post, local time 2 of 4 days (50 %).
@@ -240,3 +244,94 @@ def test_cli_unreadable_file_exit_1_and_no_catalogue_exit_2(minimal: Path, tmp_p
     assert "không được đếm" in result.stderr
     result = CliRunner().invoke(main, ["stats", str(tmp_path / "khong-co")])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+# --- a reporting period: the decisions signed in it ------------------------------------------
+
+PERIODS = [
+    # (from, to): [(decision, new, amended, replaced, abolished)], cut. Counted by hand from the
+    # sample's decisions/: the entries under new/amended/replaced/abolished of each file, and its
+    # `signed:` line (1420: 30/06/2025; 3125: 15/12/2025; 1186: signed 15/06/2026, in force 01/07/2026).
+    ((dt.date(2025, 1, 1), dt.date(2025, 12, 31)), [("1420/QĐ-UBND", 0, 16, 0, 2), ("3125/QĐ-UBND", 6, 8, 0, 0)], 2),
+    ((None, dt.date(2024, 12, 31)), [("2150/QĐ-UBND", 34, 0, 0, 0), ("2587/QĐ-UBND", 8, 0, 0, 0)], 0),
+    ((dt.date(2026, 4, 1), dt.date(2026, 6, 30)), [("1186/QĐ-UBND", 3, 4, 1, 1)], 1),
+    # 1186/QĐ-UBND takes effect on 1 July but was signed in June: the third quarter has nothing.
+    ((dt.date(2026, 7, 1), dt.date(2026, 9, 30)), [], 0),
+    # Both ends count: the one day 1420/QĐ-UBND was signed.
+    ((dt.date(2025, 6, 30), dt.date(2025, 6, 30)), [("1420/QĐ-UBND", 0, 16, 0, 2)], 2),
+]
+
+
+@pytest.mark.parametrize(("span", "decisions", "cut"), PERIODS)
+def test_period_on_the_sample_counts_the_decisions_signed_in_it(
+    span: tuple[dt.date | None, dt.date | None], decisions: list[tuple[str, int, int, int, int]], cut: int
+) -> None:
+    catalogue, _ = load_catalogue(str(SAMPLE), folder_files(SAMPLE))
+    p = period(catalogue, *span)
+    assert [(d.number, d.new, d.amended, d.replaced, d.abolished) for d in p.decisions] == decisions
+    sums = [sum(d[i] for d in decisions) for i in range(1, 5)]
+    assert [p.sum_of(g) for g in ("new", "amended", "replaced", "abolished")] == sums and p.total == sum(sums)
+    assert p.cut == cut  # the sample merges nothing: its abolished entries
+
+
+def test_cut_counts_abolished_and_merged_procedures_not_one_for_one_replacements() -> None:
+    merge = Decision(
+        file="decisions/2026/20-QĐ-UBND.yaml", number="20/QĐ-UBND",
+        replaced=(Replacement("1.000001", "1.000009"), Replacement("1.000002", "1.000009"), Replacement("1.000003", "1.000008")),
+        abolished=(DecisionEntry("1.000004"),),
+    )  # fmt: skip
+    later = Decision(file="decisions/2026/21-QĐ-UBND.yaml", number="21/QĐ-UBND", replaced=(Replacement("1.000005", "1.000009"),))
+    # 1.000004 abolished; three procedures merged into 1.000009 (two cut); 1.000003 → 1.000008 one for one.
+    assert cut_count([merge]) == 2
+    assert cut_count([merge, later]) == 3
+
+
+def test_cli_every_format_shows_the_period() -> None:
+    args = ["stats", str(SAMPLE), "--from", "01/01/2025", "--to", "2025-12-31"]
+    text = CliRunner().invoke(main, args)
+    assert text.exit_code == 0, text.output
+    assert "Trong kỳ từ 01/01/2025 đến 31/12/2025, theo ngày ký quyết định công bố" in text.stdout
+    assert re.search(r"Cộng \(2 quyết định\) +\| +\| +6 \| +24 \| +0 \| +2 \| +32 \|", text.stdout)
+    assert "Cắt giảm (bãi bỏ, gộp): 2 thủ tục" in text.stdout
+    data = json.loads(CliRunner().invoke(main, [*args, "-f", "json"]).stdout)["period"]
+    assert (data["from"], data["to"], data["by"]) == ("2025-01-01", "2025-12-31", "signed")
+    assert (data["new"], data["amended"], data["replaced"], data["abolished"], data["cut"], data["total"]) == (6, 24, 0, 2, 2, 32)
+    assert [d["number"] for d in data["decisions"]] == ["1420/QĐ-UBND", "3125/QĐ-UBND"] and "note" not in data
+    table = list(csv.reader(io.StringIO(CliRunner().invoke(main, [*args, "-f", "csv"]).stdout)))
+    period_rows = [row for row in table if row[0].startswith("ky")]
+    assert period_rows[:4] == [
+        ["ky", "from", "Từ ngày", "2025-01-01"], ["ky", "to", "Đến ngày", "2025-12-31"],
+        ["ky", "by", "Tính", "theo ngày ký quyết định công bố"], ["ky", "decisions", "Số quyết định công bố", "2"],
+    ]  # fmt: skip
+    assert ["ky", "cut", "Cắt giảm (bãi bỏ, gộp)", "2"] in period_rows
+    assert ["ky-quyet-dinh", "1420/QĐ-UBND", "1420/QĐ-UBND", "2025-06-30"] in period_rows
+
+
+def test_cli_a_period_without_decisions_says_so_in_every_format() -> None:
+    args = ["stats", str(SAMPLE), "--from", "2026-07-01", "--to", "2026-09-30"]
+    text = CliRunner().invoke(main, args).stdout
+    assert "Trong kỳ từ 01/07/2026 đến 30/09/2026" in text and "Không có quyết định công bố nào ký trong kỳ." in text
+    data = json.loads(CliRunner().invoke(main, [*args, "-f", "json"]).stdout)["period"]
+    assert data["decisions"] == [] and data["total"] == 0 and data["note"] == "Không có quyết định công bố nào ký trong kỳ."
+    table = list(csv.reader(io.StringIO(CliRunner().invoke(main, [*args, "-f", "csv"]).stdout)))
+    assert ["ky", "note", "Ghi chú", "Không có quyết định công bố nào ký trong kỳ."] in table
+
+
+def test_cli_without_a_period_has_no_period() -> None:
+    data = json.loads(CliRunner().invoke(main, ["stats", str(SAMPLE), "-f", "json"]).stdout)
+    assert "period" not in data
+    assert "Trong kỳ" not in CliRunner().invoke(main, ["stats", str(SAMPLE)]).stdout
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        (["--from", "2026-02-30"], "--from “2026-02-30” không phải ngày hợp lệ (ghi 2025-07-01 hoặc 01/07/2025)."),
+        (["--to", "quý 1"], "--to “quý 1” không phải ngày hợp lệ"),
+        (["--from", "2026-03-01", "--to", "31/01/2026"], "ngày --to (31/01/2026) trước ngày --from (01/03/2026)."),
+    ],
+)
+def test_cli_bad_period_exit_2_with_a_vietnamese_message(options: list[str], says: str) -> None:
+    result = CliRunner().invoke(main, ["stats", str(SAMPLE), *options])
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr and result.stdout == "" and "Traceback" not in result.output

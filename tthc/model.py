@@ -202,6 +202,8 @@ class DecisionEntry:
     name: str = ""
     by: str = ""
     components: tuple[str, ...] = ()
+    by_effective: dt.date | None = None
+    """The day the text ``by`` takes effect, to tell whether the province announced in time."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,8 @@ class Replacement:
     new: str
     name: str = ""
     by: str = ""
+    by_effective: dt.date | None = None
+    """The day the text ``by`` takes effect, as for :class:`DecisionEntry`."""
 
 
 @dataclass(frozen=True)

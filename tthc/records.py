@@ -203,6 +203,7 @@ def _entry(data: Mapping[str, Any]) -> DecisionEntry:
         name=_str(data, "name"),
         by=_str(data, "by"),
         components=_strs(data, "components"),
+        by_effective=parse_date(data.get("by_effective")),
     )
 
 
@@ -224,6 +225,7 @@ def build_decision(file: str, data: Any) -> Decision:
                 new=code_text(r.get("new")),
                 name=_str(r, "name"),
                 by=_str(r, "by"),
+                by_effective=parse_date(r.get("by_effective")),
             )
             for r in _maps(data, "replaced")
         ),

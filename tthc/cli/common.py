@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import signal
 import sys
 import threading
@@ -100,6 +101,23 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
+DATE_HINT = "ghi 2025-07-01 hoặc 01/07/2025"
+"""How a date option is written, for the message of a date that is not one."""
+
+
+def typed_date(value: str) -> dt.date | None:
+    """A date as staff type it on the command line: ISO ``2025-07-01`` or ``01/07/2025`` (day first); None if not a day."""
+    value = value.strip()
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def catalogue_root(paths: tuple[Path, ...]) -> Path:
     from tthc.source import CatalogueNotFound, find_catalogue
 
@@ -155,9 +173,10 @@ def emit(data: bytes, output: Path | None) -> None:
 def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
-    from tthc.cli.new_cmd import _date
-
-    return dt.date.fromisoformat(_date(value))
+    day = typed_date(value)
+    if day is None:
+        raise click.BadParameter(f"“{value.strip()}” không phải ngày hợp lệ ({DATE_HINT}).")
+    return day
 
 
 AS_OF = click.option(

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tthc.cli.common import EXIT_OK, display_prefix, fail, load_settings
+from tthc.cli.common import DATE_HINT, EXIT_OK, display_prefix, fail, load_settings, typed_date
 
 if TYPE_CHECKING:
     from tthc.model import Catalogue
@@ -107,15 +105,10 @@ def _decision(value: str) -> str:
 
 
 def _date(value: str) -> str:
-    value = value.strip()
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
-    try:
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return dt.date(year, month, day).isoformat()
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise click.BadParameter(f"“{value}” không phải ngày hợp lệ (ghi 2025-07-01 hoặc 01/07/2025).") from None
+    date = typed_date(value)
+    if date is None:
+        raise click.BadParameter(f"“{value.strip()}” không phải ngày hợp lệ ({DATE_HINT}).")
+    return date.isoformat()
 
 
 def _created(root: Path, path: Path) -> None:

@@ -9,29 +9,46 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from tthc.cli.common import AS_OF, EXIT_FINDINGS, EXIT_OK, catalogue_root, read_catalogue, wants_color
+from tthc.cli.common import (
+    AS_OF,
+    DATE_HINT,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    catalogue_root,
+    fail,
+    read_catalogue,
+    typed_date,
+    wants_color,
+)
 from tthc.wording import date_text, percent_text
 
 if TYPE_CHECKING:
-    from tthc.stats import Stats
+    from collections.abc import Callable
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from tthc.stats import Period, Span, Stats
 
 
 def _pct(count: int, total: int) -> str:
     return percent_text(100 * count / total) if total else "–"
 
 
+def shown(value: str) -> str:
+    """Catalogue text in a cell: neither rich markup (“[/]” would raise) nor escape codes."""
+    from rich.markup import escape
+
+    from tthc.text import printable
+
+    return escape(printable(value))
+
+
 def write_text(stats: Stats, out: TextIO, color: bool) -> None:
     """Aligned tables: coloured by rich in a terminal, plain text when piped."""
     from rich import box
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
-
-    from tthc.text import printable
-
-    def shown(value: str) -> str:
-        """Catalogue text in a cell: neither rich markup (“[/]” would raise) nor escape codes."""
-        return escape(printable(value))
 
     console = Console(
         file=out, force_terminal=color, no_color=not color, highlight=False,
@@ -89,15 +106,39 @@ def write_text(stats: Stats, out: TextIO, color: bool) -> None:
         console.print("[green]Không còn thủ tục nào ở cấp huyện.[/]")
     console.print()
 
-    d = Table(title="Theo quyết định công bố (cũ trước)", title_justify="left", title_style="bold cyan",
-              box=style, header_style="bold")
-    for name, justify in (("Quyết định", "left"), ("Hiệu lực", "left"), ("Mới", "right"), ("Sửa đổi", "right"),
-                          ("Thay thế", "right"), ("Bãi bỏ", "right"), ("Cộng", "right")):
-        d.add_column(name, justify=justify)  # type: ignore[arg-type]
+    def decisions_table(title: str, date_column: str) -> Table:
+        d = Table(title=title, title_justify="left", title_style="bold cyan", box=style, header_style="bold")
+        for name, justify in (("Quyết định", "left"), (date_column, "left"), ("Mới", "right"), ("Sửa đổi", "right"),
+                              ("Thay thế", "right"), ("Bãi bỏ", "right"), ("Cộng", "right")):
+            d.add_column(name, justify=justify)  # type: ignore[arg-type]
+        return d
+
+    d = decisions_table("Theo quyết định công bố (cũ trước)", "Hiệu lực")
     for dec in stats.decisions:
         d.add_row(shown(dec.number), shown(date_text(dec.effective)), str(dec.new), str(dec.amended), str(dec.replaced),
                   str(dec.abolished), str(dec.total))
     console.print(d)
+    if stats.period is not None:
+        write_period(stats.period, console, decisions_table)
+
+
+def write_period(period: Period, console: Console, decisions_table: Callable[[str, str], Table]) -> None:
+    """The reporting period: its decisions (by signing date) with a total row, then the procedures cut."""
+    from tthc.stats import CUT_LABEL, GROUPS, NO_DECISION, PERIOD_BASIS
+
+    title = f"Trong kỳ {period.label}, {PERIOD_BASIS}"
+    if not period.decisions:
+        console.print(f"[bold cyan]{title}[/]")
+        console.print(NO_DECISION)
+        return
+    d = decisions_table(title, "Ngày ký")
+    for dec in period.decisions:
+        d.add_row(shown(dec.number), date_text(dec.signed), str(dec.new), str(dec.amended), str(dec.replaced),
+                  str(dec.abolished), str(dec.total))
+    d.add_row(f"[bold]Cộng ({len(period.decisions)} quyết định)[/]", "",
+              *(str(period.sum_of(group)) for group, _ in GROUPS), str(period.total))
+    console.print(d)
+    console.print(f"{CUT_LABEL}: {period.cut} thủ tục")
 
 
 @click.command(short_help="Thống kê: cấp, lĩnh vực, trực tuyến, thời hạn, quyết định.")
@@ -106,18 +147,23 @@ def write_text(stats: Stats, out: TextIO, color: bool) -> None:
     "-f", "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
     help="text (bảng cho người đọc), json hoặc csv (mục, mã, tên, giá trị).",
 )
+@click.option("--from", "start", metavar="NGÀY", help="Kỳ báo cáo từ ngày này (2026-01-01 hoặc 01/01/2026), tính cả ngày đó.")
+@click.option("--to", "end", metavar="NGÀY", help="Kỳ báo cáo đến ngày này, tính cả ngày đó.")
 @AS_OF
-def stats(path: Path | None, fmt: str, as_of: dt.date | None) -> None:
+def stats(path: Path | None, fmt: str, start: str | None, end: str | None, as_of: dt.date | None) -> None:
     """Thống kê bộ danh mục (stats): theo cấp, lĩnh vực, cơ quan; tỷ lệ trực tuyến, bưu chính;
     thời hạn cam kết rút ngắn; thủ tục còn ở cấp huyện; theo quyết định công bố.
 
+    Với --from/--to: số thủ tục mới ban hành, sửa đổi, thay thế, bãi bỏ và cắt
+    giảm (bãi bỏ, gộp) trong kỳ, theo ngày ký các quyết định công bố.
     Thủ tục thực hiện ở nhiều cấp được đếm ở mỗi cấp. PATH: thư mục danh mục.
-    Mã thoát 1 nếu có tệp không đọc được (số liệu khi đó chưa đủ).
+    Mã thoát 1 nếu có tệp không đọc được (số liệu khi đó chưa đủ), 2 nếu ngày sai.
     """
     from tthc.stats import compute, rows
 
+    span = _span(start, end)
     catalogue = read_catalogue(catalogue_root((path,) if path else ()), as_of)
-    result = compute(catalogue)
+    result = compute(catalogue, span)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -135,3 +181,19 @@ def stats(path: Path | None, fmt: str, as_of: dt.date | None) -> None:
         )
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
+
+
+def _span(start: str | None, end: str | None) -> Span | None:
+    """The reporting period of --from/--to; stop (exit 2) on a day that is not one or an end before the start."""
+    if start is None and end is None:
+        return None
+    days: list[dt.date | None] = []
+    for option, value in (("--from", start), ("--to", end)):
+        day = None if value is None else typed_date(value)
+        if value is not None and day is None:
+            fail(f"{option} “{value.strip()}” không phải ngày hợp lệ ({DATE_HINT}).")
+        days.append(day)
+    first, last = days
+    if first and last and last < first:
+        fail(f"kỳ báo cáo không hợp lệ: ngày --to ({date_text(last)}) trước ngày --from ({date_text(first)}).")
+    return first, last

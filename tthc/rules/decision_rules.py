@@ -17,13 +17,16 @@ from tthc.layout import (
     CITED_NUMBER,
     DECISION_NUMBER,
     DRAFT_NUMBER,
+    LEGAL_NUMBER,
+    LEGAL_NUMBER_IN_TEXT,
     decision_file,
     decision_file_name,
     final_state,
 )
-from tthc.model import Catalogue
+from tthc.model import Catalogue, Decision, DecisionEntry, Replacement
+from tthc.text import nfc
 from tthc.timeline import pending_decisions
-from tthc.wording import date_text
+from tthc.wording import date_text, joined, legal_ref_short, legal_type_of
 
 
 class _DecisionRule(Rule):
@@ -193,3 +196,121 @@ class CancelsUnknown(_DecisionRule):
             for i, number in enumerate(dec.cancels):
                 if number not in known:
                     yield self.finding(dec.file, ("cancels", i), number=number)
+
+
+# --------------------------------------------------------------------------
+# The national text behind each entry: cited, and in force after the province announced
+# --------------------------------------------------------------------------
+
+
+def _legal_numbers(value: str) -> list[str]:
+    """The legal numbers a text names, NFC, case as written: “Nghị định 07/2025/NĐ-CP” → ["07/2025/NĐ-CP"]."""
+    return LEGAL_NUMBER_IN_TEXT.findall(nfc(value))
+
+
+def _texts_to_cite(catalogue: Catalogue) -> dict[str, dict[str, list[Decision]]]:
+    """For each code, the legal numbers its decisions announced or amended it by, with those decisions.
+
+    Replayed in order of entry into force, like :func:`tthc.layout.final_state`:
+    an amendment of the legal basis itself (``components`` with ``legal_basis``)
+    or a replacement rewrites the list, so a text that a later one superseded
+    (a 2014 law replaced by a 2025 one) is no longer asked for; abolition ends
+    it. A draft is not law yet, and a ``by`` that names no legal number cannot
+    be compared.
+    """
+    texts: dict[str, dict[str, list[Decision]]] = {}
+
+    def cite(code: str, by: str, dec: Decision) -> None:
+        for number in _legal_numbers(by):
+            texts.setdefault(code, {}).setdefault(number, []).append(dec)
+
+    for dec in catalogue.decisions_in_order():
+        if dec.draft:
+            continue
+        for entry in dec.new:
+            cite(entry.code, entry.by, dec)
+        for entry in dec.amended:
+            if "legal_basis" in entry.components:
+                texts.pop(entry.code, None)
+            cite(entry.code, entry.by, dec)
+        for rep in dec.replaced:
+            texts.pop(rep.old, None)
+            texts.pop(rep.new, None)
+            cite(rep.new, rep.by, dec)
+        for entry in dec.abolished:
+            texts.pop(entry.code, None)
+    return texts
+
+
+@register
+class LegalBasisMissingText(_DecisionRule):
+    id = "legal-basis-missing-by"
+    severity = Severity.WARNING
+    title = "Căn cứ pháp lý thiếu văn bản mà quyết định công bố dựa vào"
+    message = "Quyết định {decisions} công bố thủ tục {code} theo {text}, nhưng căn cứ pháp lý (legal_basis) của thủ tục chưa có văn bản này."
+    fix = (
+        "Thêm {text} vào legal_basis của thủ tục (number: {number}, ghi đúng như trên văn bản). Nếu văn bản này "
+        "đã được văn bản khác thay thế, ghi việc sửa căn cứ pháp lý ở quyết định công bố sau (legal_basis trong components)."
+    )
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        texts = _texts_to_cite(catalogue)
+        for proc in catalogue.procedures:
+            wanted = texts.get(proc.code)
+            if not wanted:
+                continue
+            cited = {n for ref in proc.legal_basis for n in (nfc(ref.number).strip(), *_legal_numbers(ref.number))}
+            for number, decisions in wanted.items():
+                if number not in cited:
+                    yield self.finding(
+                        proc.file,
+                        ("legal_basis",),
+                        code=proc.code,
+                        number=number,
+                        text=_text_named(number),
+                        decisions=joined(list(dict.fromkeys(d.number for d in decisions))),
+                    )
+
+
+def _text_named(by: str) -> str:
+    """“Nghị định số 120/2025/NĐ-CP” for a bare number; a ``by`` that already names its text, as written."""
+    by = nfc(by).strip()
+    if not by:
+        return "văn bản quy định"
+    if LEGAL_NUMBER.match(by):
+        kind = legal_type_of(by)
+        return legal_ref_short(by, kind) if kind else f"văn bản {by}"
+    return by
+
+
+@register
+class AnnouncedLate(_DecisionRule):
+    id = "decision-announced-late"
+    severity = Severity.WARNING
+    title = "Quyết định công bố ký sau ngày văn bản quy định có hiệu lực"
+    message = "Quyết định ký ngày {signed}, công bố thủ tục {code} chậm {days} ngày so với ngày {text} có hiệu lực ({effective})."
+    fix = (
+        "Quyết định công bố phải ký trước ngày văn bản quy định thủ tục có hiệu lực (Nghị định 63/2010/NĐ-CP, "
+        "sửa đổi bởi Nghị định 92/2017/NĐ-CP); nếu ngày đã ghi sai, sửa signed hoặc by_effective."
+    )
+
+    def check(self, catalogue: Catalogue) -> Iterator[Finding]:
+        for dec in catalogue.decisions:
+            if dec.signed is None:
+                continue
+            groups: tuple[tuple[str, tuple[DecisionEntry | Replacement, ...]], ...] = (
+                ("new", dec.new), ("amended", dec.amended), ("replaced", dec.replaced), ("abolished", dec.abolished),
+            )  # fmt: skip
+            for group, entries in groups:
+                for i, entry in enumerate(entries):
+                    if entry.by_effective is None or dec.signed <= entry.by_effective:
+                        continue
+                    yield self.finding(
+                        dec.file,
+                        (group, i, "by_effective"),
+                        code=entry.new if isinstance(entry, Replacement) else entry.code,
+                        signed=date_text(dec.signed),
+                        days=(dec.signed - entry.by_effective).days,
+                        text=_text_named(entry.by),
+                        effective=date_text(entry.by_effective),
+                    )
