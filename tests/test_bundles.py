@@ -64,7 +64,12 @@ def built(sample: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> Path:
     if render.pdf_problem() is not None:
         pytest.skip("WeasyPrint is not installed")
     out = tmp_path_factory.mktemp("bundles") / "build"
-    render.build(sample, out, render.RenderOptions(pdf=True, filters=Filters(fields=FIELDS)))
+    calls: list[tuple[int, int]] = []
+    options = render.RenderOptions(pdf=True, filters=Filters(fields=FIELDS))
+    result = render.build(sample, out, options, lambda done, total: calls.append((done, total)))
+    written = [f for f in out.rglob("*") if f.is_file() and f.name != ".tthc-output"]
+    assert result.files == len(written)  # the bundles counted once each, in the progress too
+    assert calls[-1] == (result.files, result.files)
     return out / "sheets"
 
 

@@ -124,7 +124,6 @@ def write(
             start += count
         joined = documents[0].copy([page for document in documents for page in document.pages])
         writer.write(f"{prefix}{bundle['bundle']}", pdf_bytes(joined))
-        writer.tick()
 
 
 def _cover(
