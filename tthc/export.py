@@ -169,6 +169,14 @@ def _cell_text(value: Any) -> Any:
     return text.xml_safe(value) if isinstance(value, str) else value
 
 
+def text_cell(cell: Any) -> None:
+    """A cell from the catalogue stays text, even "=HYPERLINK(…)": never a formula, now or when edited in Excel."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if formula_safe(cell.value) != cell.value:
+            cell.quotePrefix = True
+
+
 def to_xlsx(catalogue: Catalogue, title: str = "Thủ tục") -> bytes:
     """An .xlsx workbook: bold frozen header, filters, codes stored as text so Excel keeps their zeros."""
     from openpyxl import Workbook
@@ -187,10 +195,7 @@ def to_xlsx(catalogue: Catalogue, title: str = "Thủ tục") -> bytes:
     for row in rows:
         sheet.append([_cell_text(row[key]) for key, _ in FLAT_COLUMNS])
         for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, even "=HYPERLINK(…)": a cell from the catalogue is never a formula
-                if formula_safe(cell.value) != cell.value:
-                    cell.quotePrefix = True  # and stays text when someone edits it in Excel
+            text_cell(cell)
     code_column = get_column_letter(1)
     for cell in sheet[code_column]:
         cell.number_format = "@"

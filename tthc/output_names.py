@@ -20,6 +20,8 @@ DECISION_DIR = "quyet-dinh"
 """Folder of the per-decision pages of the site."""
 LIST_DIR = "danh-muc"
 """Folder of the posting lists (one per level and per one-stop shop)."""
+BUNDLE_DIR = "ban-in"
+"""Folder of the print-ready PDF bundles (``--pdf``): a cover, then every sheet of a list."""
 
 def file_name(code: str) -> str:
     """A file name (without extension) for a procedure code or any identifier.

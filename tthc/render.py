@@ -10,8 +10,6 @@ Nothing here prints; the CLI reports progress through a callback.
 from __future__ import annotations
 
 import functools
-import importlib
-import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from tthc import heap, parallel, qr, templating
-from tthc.atomic import write_new
+from tthc import bundles, heap, parallel, qr, templating
 from tthc.catalogue_view import catalogue_view, posting_lists
 from tthc.model import COMPONENTS, Catalogue
 from tthc.output_folder import (
@@ -34,6 +31,8 @@ from tthc.output_folder import (
     check_output,
     staging,
 )
+from tthc.pdf import PdfUnavailable, pdf_problem
+from tthc.pdf import writer as _pdf_writer
 from tthc.procedure_view import View
 from tthc.selection import FilterError, Filters, select
 
@@ -62,10 +61,6 @@ SHEET_ASSETS = ("sheet.css",)
 HEADER_KEYS = frozenset({"code", "name", "field", "level", "kind", "decisions"})
 SECTIONS = tuple(key for key in COMPONENTS if key not in HEADER_KEYS)
 """Components shown as numbered sections, in the order of the national record."""
-
-
-class PdfUnavailable(RenderError):
-    """``--pdf`` was asked for but WeasyPrint cannot be imported."""
 
 
 @dataclass(frozen=True)
@@ -159,82 +154,6 @@ def _context(site: View, root: str, stylesheet: str, **extra: Any) -> dict[str, 
 
 
 # --------------------------------------------------------------------------
-# PDF
-# --------------------------------------------------------------------------
-
-
-def pdf_problem() -> str | None:
-    """Why PDF output is impossible here (a message for the user), or ``None`` if WeasyPrint works."""
-    try:
-        importlib.import_module("weasyprint")
-    except Exception as error:  # ImportError, or OSError when Pango is missing
-        return (
-            "Xuất PDF cần thư viện WeasyPrint nhưng chưa cài được "
-            f"({type(error).__name__}: {error}). Cài bằng lệnh: pip install 'tthc[pdf]' "
-            "(trên Debian/Ubuntu cần thêm: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core)."
-        )
-    return None
-
-
-def _pdf_writer(root: Path) -> Callable[[Path, Path], None]:
-    """A function printing one HTML file to PDF, reading only files under ``root``."""
-    problem = pdf_problem()
-    if problem is not None:
-        raise PdfUnavailable(problem)
-    weasyprint: Any = importlib.import_module("weasyprint")
-    real_root = root.resolve()
-
-    def allowed(url: str) -> bool:
-        if not url.startswith("file:"):
-            return False
-        from urllib.parse import unquote, urlsplit
-
-        return Path(unquote(urlsplit(url).path)).resolve().is_relative_to(real_root)
-
-    fetcher: Any
-    if hasattr(weasyprint, "URLFetcher"):
-
-        class _Local(weasyprint.URLFetcher):  # type: ignore[misc]
-            def fetch(self, url: str, headers: Any = None) -> Any:
-                if not allowed(url):
-                    raise ValueError(f"refused: {url}")
-                return super().fetch(url, headers)
-
-        fetcher = _Local()
-    else:  # WeasyPrint before 66
-
-        def fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
-            if not allowed(url):
-                raise ValueError(f"refused: {url}")
-            return weasyprint.default_url_fetcher(url, *args, **kwargs)
-
-    def write(html: Path, pdf: Path) -> None:
-        document = weasyprint.HTML(filename=str(html), url_fetcher=fetcher)
-        with _font_time_fixed():
-            write_new(pdf, document.write_pdf())
-
-    return write
-
-
-@contextmanager
-def _font_time_fixed() -> Iterator[None]:
-    """The same catalogue prints the same PDF bytes, whenever it is printed.
-
-    fontTools stamps every font subset that WeasyPrint embeds with the time
-    it was made (seen with WeasyPrint 70), unless ``SOURCE_DATE_EPOCH`` names
-    one (reproducible-builds.org); a value the user set is kept.
-    """
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = "0"
-    try:
-        yield
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-
-
-# --------------------------------------------------------------------------
 # Sheets and site
 # --------------------------------------------------------------------------
 
@@ -279,19 +198,36 @@ def _write_sheets(
     site: View,
     lists: list[View],
     options: RenderOptions,
+    shops: Sequence[View] = (),
 ) -> None:
     """Everything of the sheets but their assets and the sheets of one procedure: contents, posting lists."""
     pdf = _pdf_writer(writer.root) if options.pdf else None
-    writer.write(
-        f"{prefix}index.html",
-        _render(env, "sheets-index.html.j2", _context(site, "", SHEET_CSS, lists=lists, pdf=options.pdf)),
-    )
+    context = _context(site, "", SHEET_CSS, lists=lists, shops=shops, pdf=options.pdf)
+    writer.write(f"{prefix}index.html", _render(env, "sheets-index.html.j2", context))
     for item in lists:
         html = _render(env, "posting-list.html.j2", _context(site, "../", SHEET_CSS, list=item, qr=options.qr))
         target = writer.write(f"{prefix}{item['path']}", html)
         if pdf is not None:
             pdf(target, target.with_suffix(".pdf"))
             writer.tick()
+
+
+def _plan_bundles(catalogue: Catalogue, site: View, lists: list[View], options: RenderOptions) -> list[View]:
+    """The print-ready bundles of a run with ``--pdf`` (:mod:`tthc.bundles`), none without."""
+    return bundles.plan(catalogue, site, lists) if options.pdf else []
+
+
+def _write_bundles(env: jinja2.Environment, writer: Writer, prefix: str, site: View, planned: list[View]) -> None:
+    """The bundles, once the sheets they join are written."""
+    if planned:
+        def cover(name: str, extra: dict[str, Any]) -> str:
+            return _render(env, name, _context(site, "../", SHEET_CSS, **extra))
+
+        bundles.write(writer, prefix, planned, cover, _asset(env, bundles.STYLESHEET))
+
+
+def _shops(planned: list[View]) -> list[View]:
+    return [item for item in planned if item["kind"] == "shop"]
 
 
 # --------------------------------------------------------------------------
@@ -447,11 +383,13 @@ def render_sheets(
     options, target, env = _prepare(catalogue, out, options)
     with _workers(catalogue, options) as pool:
         site, lists = _plan_sheets(catalogue, options)
+        planned = _plan_bundles(catalogue, site, lists, options)
         with staging(target, pool) as tmp:
-            writer = Writer(tmp, _sheet_files(site, lists, options), progress)
+            writer = Writer(tmp, _sheet_files(site, lists, options) + len(planned), progress)
             _write_sheet_assets(env, writer, "")
             _write_procedures(env, writer, site["procedures"], (_sheet_page(""),), site, options, pool)
-            _write_sheets(env, writer, "", site, lists, options)
+            _write_sheets(env, writer, "", site, lists, options, _shops(planned))
+            _write_bundles(env, writer, "", site, planned)
     return RenderResult(target, writer.done, len(site["procedures"]))
 
 
@@ -483,8 +421,9 @@ def build(
             sheets, lists = _plan_sheets(catalogue, options)
         else:  # the same view (and QR codes) as the site's: building it twice cost 25 s at 10k
             sheets, lists = site, posting_lists(catalogue, site)
+        planned = _plan_bundles(catalogue, sheets, lists, options)
         with staging(target, pool) as tmp:
-            writer = Writer(tmp, _sheet_files(sheets, lists, options) + _site_files(site), progress)
+            writer = Writer(tmp, _sheet_files(sheets, lists, options) + _site_files(site) + len(planned), progress)
             site_rest = functools.partial(_write_site, env, writer, site_prefix, site, options)
             _write_sheet_assets(env, writer, sheets_prefix)
             if options.filters:
@@ -496,7 +435,8 @@ def build(
             else:
                 kinds = (_sheet_page(sheets_prefix), _site_page(site_prefix))
                 _write_procedures(env, writer, site["procedures"], kinds, site, options, pool, site_rest)
-            _write_sheets(env, writer, sheets_prefix, sheets, lists, options)
+            _write_sheets(env, writer, sheets_prefix, sheets, lists, options, _shops(planned))
+            _write_bundles(env, writer, sheets_prefix, sheets, planned)
             for sub in (SHEETS_DIR, SITE_DIR):  # so that `render site --out build/site` may replace it
                 (tmp / sub / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     return RenderResult(target, writer.done, len(site["procedures"]))

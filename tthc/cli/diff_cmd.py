@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from tthc.model import Catalogue
     from tthc.rules.announcement_rules import Unannounced
 
-FORMATS = ("text", "json", "markdown", "annex", "docx")
+FORMATS = ("text", "json", "markdown", "annex", "annex-pdf", "docx")
 FINDINGS_FORMATS = ("text", "json", "github", "sarif")
 """Those of ``tthc validate``, for the findings of --require-decisions."""
 SHOWN_FILES = 5
@@ -28,7 +28,8 @@ SHOWN_FILES = 5
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
     help="Định dạng: text (cho người đọc), json, markdown (bình luận pull request, $GITHUB_STEP_SUMMARY),"
-    " annex (phụ lục quyết định công bố, HTML để in), docx (phụ lục dạng Word, cần --output).",
+    " annex (phụ lục quyết định công bố, HTML để in), annex-pdf (phụ lục dạng PDF khổ A4, đánh số trang,"
+    " cần --output và WeasyPrint), docx (phụ lục dạng Word, cần --output).",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -101,7 +102,15 @@ def diff(
     from tthc.writers import NEEDS_FILE, WRITERS, Context
 
     if fmt in NEEDS_FILE and output is None:
-        fail(f"định dạng {fmt} là tệp nhị phân: chỉ rõ tệp cần ghi bằng --output, ví dụ -o phu-luc.{fmt}.")
+        fail(
+            f"định dạng {fmt} là tệp nhị phân: chỉ rõ tệp cần ghi bằng --output, "
+            f"ví dụ -o phu-luc.{fmt.rsplit('-', 1)[-1]}."
+        )
+    if fmt == "annex-pdf":
+        from tthc.pdf import pdf_problem
+
+        if (problem := pdf_problem()) is not None:
+            fail(problem)
     if (findings_format != "text" or findings_output is not None) and not require_decisions:
         fail("--findings-format và --findings-output chỉ dùng cùng --require-decisions.")
     try:

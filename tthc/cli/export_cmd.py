@@ -15,13 +15,18 @@ from tthc.cli.common import AS_OF, EXIT_FINDINGS, EXIT_OK, catalogue_root, fail,
     "-f", "--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True,
     help="json (cả danh mục, lồng nhau), csv hoặc xlsx (bảng phẳng, mỗi thủ tục một dòng).",
 )
+@click.option(
+    "--layout", type=click.Choice(["bang", "danh-muc"]), default="bang", show_default=True,
+    help="Với xlsx: bang (bảng phẳng, nhập lại được) hoặc danh-muc (danh mục chính thức để in: tiêu đề,"
+    " nhóm theo cấp và lĩnh vực, các cột Phần I của quyết định công bố, A4 ngang).",
+)
 @click.option("--flat", is_flag=True, help="Với json: bảng phẳng như csv (mỗi thủ tục một đối tượng).")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
     help="Ghi vào tệp (bắt buộc với xlsx); mặc định in ra màn hình.",
 )
 @AS_OF
-def export(path: Path | None, fmt: str, flat: bool, output: Path | None, as_of: dt.date | None) -> None:
+def export(path: Path | None, fmt: str, layout: str, flat: bool, output: Path | None, as_of: dt.date | None) -> None:
     """Xuất bộ danh mục ra JSON, CSV hoặc Excel (export).
 
     Bảng phẳng có tiêu đề cột tiếng Việt (Mã số TTHC, Tên thủ tục, Lĩnh vực,
@@ -37,6 +42,8 @@ def export(path: Path | None, fmt: str, flat: bool, output: Path | None, as_of: 
 
     if fmt == "xlsx" and output is None:
         fail("định dạng xlsx cần --output TỆP.xlsx (không in tệp Excel ra màn hình).")
+    if layout != "bang" and fmt != "xlsx":
+        fail("--layout danh-muc chỉ dùng với --format xlsx.")
     if flat and fmt != "json":
         fail("--flat chỉ dùng với --format json (csv và xlsx luôn là bảng phẳng).")
     catalogue = read_catalogue(catalogue_root((path,) if path else ()), as_of)
@@ -46,6 +53,10 @@ def export(path: Path | None, fmt: str, flat: bool, output: Path | None, as_of: 
     elif fmt == "csv":
         text = to_csv(catalogue)
         data = text.encode("utf-8-sig" if output is not None else "utf-8")
+    elif layout == "danh-muc":
+        from tthc.danh_muc import to_xlsx as danh_muc_xlsx
+
+        data = danh_muc_xlsx(catalogue)
     else:
         data = to_xlsx(catalogue)
     if output is not None:

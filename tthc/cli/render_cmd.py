@@ -97,7 +97,9 @@ def _options(
 _PATH = click.argument("path", required=False, type=click.Path(path_type=Path))
 _NO_QR = click.option("--no-qr", is_flag=True, help="Không in mã QR (mặc định có mã QR dẫn tới dịch vụ công).")
 _PDF = click.option(
-    "--pdf", is_flag=True, help="Xuất thêm tệp PDF cho mỗi tờ niêm yết (cần: pip install 'tthc[pdf]')."
+    "--pdf", is_flag=True,
+    help="Xuất thêm tệp PDF cho mỗi tờ niêm yết và danh mục, và trong ban-in/ một bản in cho mỗi danh mục và"
+    " mỗi bộ phận một cửa: bìa, mục lục, mọi tờ niêm yết, đánh số trang (cần: pip install 'tthc[pdf]').",
 )
 _TEMPLATES = click.option(
     "--templates",

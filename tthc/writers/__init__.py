@@ -16,9 +16,10 @@ WRITERS: dict[str, Writer] = {
     "json": json_writer.write,
     "markdown": markdown.write,
     "annex": annex.write,
+    "annex-pdf": annex.write_pdf,
     "docx": docx_writer.write,
 }
 
-NEEDS_FILE = frozenset({"docx"})
+NEEDS_FILE = frozenset({"docx", "annex-pdf"})
 
 __all__ = ["NEEDS_FILE", "WRITERS", "Context", "Writer"]

@@ -260,6 +260,11 @@ def build(changes: ChangeSet) -> Annex:
     )
 
 
+def list_groups(catalogue: Catalogue, procedures: Iterable[Procedure]) -> list[LevelGroup]:
+    """Phần I's level and field groups for procedures in force, without notes: the province's list (:mod:`tthc.danh_muc`)."""
+    return _main_groups([(p, "", "") for p in procedures], catalogue.settings, _legal_texts([catalogue]))
+
+
 def _second_list(amended: bool, replaced: bool) -> str:
     if amended and replaced:
         return "được sửa đổi, bổ sung, thay thế"
