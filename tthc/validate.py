@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
-from tthc import cache, locator, reading
+from tthc import cache, locator, parallel, reading
 from tthc.findings import REGISTRY, Finding, Severity
 from tthc.model import Catalogue
 from tthc.reading import Progress
@@ -21,7 +21,10 @@ __all__ = ["check_catalogue", "validate"]
 
 
 def check_catalogue(
-    catalogue: Catalogue, load_findings: list[Finding], document_findings: list[Finding] | None = None
+    catalogue: Catalogue,
+    load_findings: list[Finding],
+    document_findings: list[Finding] | None = None,
+    workers: parallel.Shared | None = None,
 ) -> list[Finding]:
     """Run every rule, keep the most specific finding per place, and locate them.
 
@@ -30,6 +33,7 @@ def check_catalogue(
 
     Every finding in a procedure's file names the procedure's code, so that a
     CI dashboard can group by procedure whatever layer found the problem.
+    ``workers`` may place findings of many files (:func:`tthc.locator.locate`).
     """
     if document_findings is None:
         document_findings = [f for rule in REGISTRY.document_checks() for f in rule.check(catalogue)]
@@ -43,7 +47,7 @@ def check_catalogue(
     codes = {proc.file: proc.code for proc in catalogue.procedures if proc.code}
     located = [
         f if f.code or f.file not in codes else dataclasses.replace(f, code=codes[f.file])
-        for f in locator.locate([*kept, *rule_findings], texts)
+        for f in locator.locate([*kept, *rule_findings], texts, workers)
     ]
     return sorted(dict.fromkeys(located), key=lambda f: f.sort_key)  # dict: the same order every run
 
@@ -72,16 +76,17 @@ def validate(
     report_key = cache.key(b"report", *keys) if store is not None else b""
     if store is not None and not keep_catalogue and (report := _cached_report(store, report_key, keys, root)):
         return _only(report, root, only)
-    loaded = reading.load(str(root), files, progress, store, limits, keys)
-    catalogue = loaded.catalogue
-    report = Report(
-        root=str(root),
-        findings=check_catalogue(catalogue, loaded.findings, loaded.rule_findings),
-        files=len(catalogue.documents),
-        procedures=len(catalogue.procedures),
-        decisions=len(catalogue.decisions),
-        catalogue=catalogue,
-    )
+    with parallel.shared() as workers:  # started once, for the checks or the positions, whichever needs them first
+        loaded = reading.load(str(root), files, progress, store, limits, keys, workers=workers)
+        catalogue = loaded.catalogue
+        report = Report(
+            root=str(root),
+            findings=check_catalogue(catalogue, loaded.findings, loaded.rule_findings, workers),
+            files=len(catalogue.documents),
+            procedures=len(catalogue.procedures),
+            decisions=len(catalogue.decisions),
+            catalogue=catalogue,
+        )
     if store is not None:
         store.put(report_key, (tuple(map(reading.pack_finding, report.findings)), report.files, report.procedures, report.decisions))
     return _only(report, root, only)
