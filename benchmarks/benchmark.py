@@ -64,6 +64,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TARGETS = {
     "cold": 0.4,
+    "cold_clean": 0.3,
     "warm": 0.05,
     "changed": 0.1,
     "diff": 1.0,
@@ -574,7 +575,7 @@ def report(results: list[SizeResult], help_: Measure, meta: dict[str, str]) -> s
               "sensitive to other load on the machine.", "",
               "| measure | target | wall ratio | CPU ratio | met (wall) |", "|---|---:|---:|---:|---|"]
     rows = [
-        ("cold validate / check-jsonschema", "cold", "cjs", TARGETS["cold"]),
+        ("cold validate / check-jsonschema", "cold", "cjs", TARGETS["cold_clean"]),
         ("warm validate / check-jsonschema", "warm", "cjs", TARGETS["warm"]),
         ("one file changed / check-jsonschema", "changed", "cjs", TARGETS["changed"]),
         ("diff of two revisions / cold validate", "diff", "cold", TARGETS["diff"]),
