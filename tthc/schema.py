@@ -8,6 +8,7 @@ keyword is translated here into one of the kinds in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import functools
@@ -96,7 +97,7 @@ def pruned_validator(kind: str) -> Draft202012Validator:
     into it only when that says "invalid". A valid value gives jsonschema
     no error, so the errors, their order and their ``oneOf`` contexts are
     those of :func:`validator`; the gate already relies on jsonschema-rs's
-    "valid" in the same way for whole files (tests/test_schema.py compares
+    "valid" in the same way for whole files (tests/test_schema_pruned.py compares
     the findings of both on every rule case).
     """
     valid = _part_checker(kind)
@@ -129,7 +130,6 @@ def _items(checker: Any, part: Any, instance: Any, schema: Any) -> Iterator[Vali
     yield from items(checker, part, instance, schema)
 
 
-
 def _part_checker(kind: str) -> Callable[[Any, Any], bool] | None:
     """``valid(part, value)``: jsonschema-rs's yes/no for a value against a part of ``kind``'s schema.
 
@@ -148,11 +148,10 @@ def _part_checker(kind: str) -> Callable[[Any, Any], bool] | None:
     def valid(part: Any, value: Any) -> bool:
         entry = compiled.get(id(part))
         if entry is None or entry[0] is not part:
-            is_valid = (
-                jsonschema_rs.validator_for({**around, **part}, validate_formats=True).is_valid
-                if isinstance(part, dict) and "$defs" not in part and "$id" not in part
-                else None
-            )
+            is_valid = None  # jsonschema steps into every value of this part, as it did before
+            if isinstance(part, dict) and "$defs" not in part and "$id" not in part:
+                with contextlib.suppress(ValueError):
+                    is_valid = jsonschema_rs.validator_for({**around, **part}, validate_formats=True).is_valid
             entry = compiled[id(part)] = (part, is_valid)
         try:
             return entry[1] is not None and entry[1](value)
@@ -180,7 +179,7 @@ def _gate(kind: str) -> Callable[[Any], bool] | None:
     (Rust, Draft 2020-12, formats checked) says it in 0.3 s. Its answer is
     used only when it is "valid": a file it rejects goes through jsonschema,
     whose errors tthc knows how to explain, so a difference between the two
-    can only cost time, never hide a finding (tests/test_schema_gate.py
+    can only cost time, never hide a finding (tests/test_cache.py
     checks that no file jsonschema faults passes the gate).
     """
     try:
