@@ -74,18 +74,13 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> It
 @functools.cache
 def validator(kind: str) -> Draft202012Validator:
     """jsonschema's validator for ``kind``: the reference every finding of structure comes from."""
-    return _validator(kind, {})
-
-
-def _validator(kind: str, keywords: dict[str, Any]) -> Draft202012Validator:
     from jsonschema import Draft202012Validator, FormatChecker, validators
 
-    extended: Any = validators.extend(Draft202012Validator, {"uniqueItems": _unique_items, **keywords})  # type: ignore[no-untyped-call]
+    extended: Any = validators.extend(Draft202012Validator, {"uniqueItems": _unique_items})  # type: ignore[no-untyped-call]
     checker: Draft202012Validator = extended(schema(kind), format_checker=FormatChecker())
     return checker
 
 
-@functools.cache
 def pruned_validator(kind: str) -> Draft202012Validator:
     """:func:`validator`, stepping only into the values jsonschema-rs finds at fault.
 
@@ -100,9 +95,23 @@ def pruned_validator(kind: str) -> Draft202012Validator:
     "valid" in the same way for whole files (tests/test_schema_pruned.py compares
     the findings of both on every rule case).
     """
-    valid = _part_checker(kind)
+    checker = validator(kind)
+    made = _PRUNED.get(id(checker))
+    if made is None or made[0] is not checker:
+        made = _PRUNED[id(checker)] = (checker, _pruned(checker))
+    return made[1]
+
+
+_PRUNED: dict[int, tuple[Draft202012Validator, Draft202012Validator]] = {}
+"""The pruned form of each validator, by the validator it prunes."""
+
+
+def _pruned(checker: Draft202012Validator) -> Draft202012Validator:
+    from jsonschema import validators
+
+    valid = _part_checker(checker.schema)
     if valid is None:
-        return validator(kind)
+        return checker
 
     def properties(checker: Any, properties: dict[str, Any], instance: Any, _: Any) -> Iterator[ValidationError]:
         if not isinstance(instance, dict):
@@ -119,7 +128,9 @@ def pruned_validator(kind: str) -> Draft202012Validator:
             if not valid(part, item):
                 yield from checker.descend(instance=item, schema=part, path=index)
 
-    return _validator(kind, {"properties": properties, "items": items})
+    extended: Any = validators.extend(type(checker), {"properties": properties, "items": items})  # type: ignore[no-untyped-call]
+    pruned: Draft202012Validator = extended(checker.schema, format_checker=checker.format_checker)
+    return pruned
 
 
 def _items(checker: Any, part: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
@@ -130,8 +141,8 @@ def _items(checker: Any, part: Any, instance: Any, schema: Any) -> Iterator[Vali
     yield from items(checker, part, instance, schema)
 
 
-def _part_checker(kind: str) -> Callable[[Any, Any], bool] | None:
-    """``valid(part, value)``: jsonschema-rs's yes/no for a value against a part of ``kind``'s schema.
+def _part_checker(whole: Any) -> Callable[[Any, Any], bool] | None:
+    """``valid(part, value)``: jsonschema-rs's yes/no for a value against a part of the schema ``whole``.
 
     Each part is compiled once, the first time it is asked for, with the
     schema's ``$defs`` beside it so that its references resolve. Any data
@@ -141,7 +152,8 @@ def _part_checker(kind: str) -> Callable[[Any, Any], bool] | None:
         import jsonschema_rs
     except ImportError:
         return None
-    whole = schema(kind)
+    if not isinstance(whole, dict):
+        return None
     around: dict[str, Any] = {key: whole[key] for key in ("$schema", "$defs") if key in whole}
     compiled: dict[int, tuple[Any, Callable[[Any], bool] | None]] = {}
 
