@@ -19,6 +19,10 @@ in a temporary folder, then measures, on the same files and in the same run:
   check-jsonschema on those files: findings must cost as little as the
   checks that make them;
 * ``tthc diff OLD NEW`` between the two revisions, against cold validate;
+* ``tthc import`` of national-portal records (the real ones, multiplied
+  under new codes by benchmarks/portal_records.py; ``--import-records``,
+  1,000 by default, at most the size) into a new catalogue, against the
+  cold validate of the files it writes (issue 21);
 * ``tthc build`` (sheets + site) against the bare Jinja2 rendering of the
   same templates with the same data, in memory (benchmarks/bare_render.py);
 * peak memory (max RSS) of every command, times at every size and the
@@ -60,12 +64,15 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TARGETS = {
     "cold": 0.4,
+    "cold_clean": 0.3,
     "warm": 0.05,
     "changed": 0.1,
     "diff": 1.0,
     "build": 2.0,
     "scaling_50k": 5.5,
     "memory_mb": 1024.0,
+    "memory_50k_mb": 2048.0,
+    "import": 1.5,
     "help": 0.3,
 }
 ARG_BYTES = 1_000_000
@@ -302,6 +309,8 @@ LABELS = {
     "cold_findings_json": "tthc validate -f json, first import, cold",
     "warm_findings": "tthc validate, first import, warm",
     "warm_findings_json": "tthc validate -f json, first import, warm",
+    "import": "tthc import of portal records (info: records in the notes)",
+    "cold_imported": "tthc validate, cold, of what the import wrote",
 }
 
 
@@ -316,7 +325,7 @@ class SizeBench:
     6.6 times as long for 5 times the files.
     """
 
-    STEPS = ("cjs", "validate", "findings", "diff", "build", "bare")
+    STEPS = ("cjs", "validate", "findings", "import_", "diff", "build", "bare")
 
     def __init__(
         self, size: int, work: Path, runner: Runner, args: argparse.Namespace, tthc: list[str], cjs: list[str],
@@ -324,6 +333,8 @@ class SizeBench:
     ) -> None:
         self.runner, self.tthc, self.cjs_command, self.schema = runner, tthc, cjs, schema
         self.repeat, self.long = args.repeat, args.long
+        self.steps = set(args.steps or [s.rstrip("_") for s in self.STEPS])
+        self.import_records, self.records = min(size, args.import_records), args.records
         self.base = work / f"n{size}"
         self.rev1, self.rev2 = self.base / "rev1", self.base / "rev2"
         print(f"\n== {size:,} procedures: generating …", file=sys.stderr)
@@ -409,6 +420,30 @@ class SizeBench:
             self.runner.run(validate, base, _env(home))  # primes the cache
             m["warm" + "_findings" + suffix] = measure(self.runner, validate, self.repeat, self.long, cwd=base,
                                                        env=lambda _: _env(home))
+
+    def import_(self) -> None:
+        """``tthc import`` of portal records into a new catalogue, each run on a fresh copy; then a cold validate of it."""
+        m, base = self.result.measures, self.base
+        if not self.records.is_file():
+            m["import"] = m["cold_imported"] = Measure(skipped=f"no portal records at {self.records}")
+            return
+        self._say(f"tthc import of {self.import_records:,} portal records")
+        portal = base / "portal"
+        subprocess.run([sys.executable, str(HERE / "portal_records.py"), "--records", str(self.records),
+                        "-n", str(self.import_records), "--out", str(portal)],
+                       check=True, stdout=subprocess.DEVNULL, env=_base_env())
+        pristine, target = portal / "catalogue", portal / "imported"
+
+        def fresh(_: int) -> None:
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(pristine, target)
+
+        m["import"] = measure(self.runner, [*self.tthc, "import", str(portal / "records.json"), "-C", str(target)],
+                              self.repeat, self.long, cwd=base, env=self.fresh_env, before=fresh)
+        m["import"].note = "; ".join(x for x in (m["import"].note, f"{self.import_records:,} records") if x)
+        m["cold_imported"] = measure(self.runner, [*self.tthc, "validate", str(target)], self.repeat, self.long,
+                                     cwd=base, env=self.fresh_env)
+        shutil.rmtree(portal, ignore_errors=True)
 
     def diff(self) -> None:
         self._say("tthc diff")
@@ -540,7 +575,7 @@ def report(results: list[SizeResult], help_: Measure, meta: dict[str, str]) -> s
               "sensitive to other load on the machine.", "",
               "| measure | target | wall ratio | CPU ratio | met (wall) |", "|---|---:|---:|---:|---|"]
     rows = [
-        ("cold validate / check-jsonschema", "cold", "cjs", TARGETS["cold"]),
+        ("cold validate / check-jsonschema", "cold", "cjs", TARGETS["cold_clean"]),
         ("warm validate / check-jsonschema", "warm", "cjs", TARGETS["warm"]),
         ("one file changed / check-jsonschema", "changed", "cjs", TARGETS["changed"]),
         ("diff of two revisions / cold validate", "diff", "cold", TARGETS["diff"]),
@@ -552,6 +587,7 @@ def report(results: list[SizeResult], help_: Measure, meta: dict[str, str]) -> s
         ("first import: warm validate / check-jsonschema", "warm_findings", "cjs_findings", TARGETS["warm"]),
         ("first import: warm validate -f json / check-jsonschema", "warm_findings_json", "cjs_findings",
          TARGETS["warm"]),
+        ("import of portal records / cold validate of what it wrote", "import", "cold_imported", TARGETS["import"]),
     ]
     for label, a, b, target in rows:
         wall, cpu = _ratio(m[a], m[b]), _ratio(m[a], m[b], cpu=True)
@@ -566,6 +602,11 @@ def report(results: list[SizeResult], help_: Measure, meta: dict[str, str]) -> s
                  f"{_met(peak, TARGETS['memory_mb'])} |")
     lines.append(f"| `tthc --help` (median of 5) | ≤ 0.3 s | {help_.wall:.2f} s | {help_.cpu:.2f} s | "
                  f"{_met(help_.wall, TARGETS['help'])} |")
+    for r in results:
+        if r.size >= 50_000:
+            peak = max((x.rss_mb for x in r.measures.values() if x.ok), default=0.0)
+            lines.append(f"| peak memory, any command at {r.size:,} | ≤ 2 GB | {peak:.0f} MB | | "
+                         f"{_met(peak, TARGETS['memory_50k_mb'])} |")
     if len(results) > 1:
         small, big = results[-2], results[-1]
         factor = big.size / small.size
@@ -638,6 +679,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated catalogues")
     parser.add_argument("--output", type=Path, default=HERE / "results-latest.md", help="also write the report here")
     parser.add_argument("--rev", help="measure tthc as committed at this git revision (default: the working tree)")
+    parser.add_argument("--steps", nargs="+", choices=[s.rstrip("_") for s in SizeBench.STEPS],
+                        help="measure only these (default: all)")
+    parser.add_argument("--import-records", type=int, default=1000,
+                        help="portal records imported at each size (at most the size; 1000)")
+    parser.add_argument("--records", type=Path, default=REPO.parent / "shared" / "data" / "real-procedures" / "records.json",
+                        help="the real portal records (default: shared/data beside the checkout)")
     args = parser.parse_args(argv)
     sizes = sorted(args.sizes or ([1000, 10000, 50000] if args.full else [1000, 10000]))
 
@@ -669,8 +716,12 @@ def main(argv: list[str] | None = None) -> int:
         benches = [SizeBench(n, work, runner, args, tthc, cjs, schema) for n in sizes]
         for step in SizeBench.STEPS:
             for bench in benches:
-                getattr(bench, step)()
+                if step.rstrip("_") in bench.steps:
+                    getattr(bench, step)()
         results = [bench.result for bench in benches]
+        for result in results:
+            for key in LABELS:
+                result.measures.setdefault(key, Measure(skipped="not run (--steps)"))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

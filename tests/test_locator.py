@@ -191,3 +191,28 @@ def test_flow_screen_reads_lines_as_splitlines_does() -> None:
         assert libyaml._flow_differs(source) == _flow_differs_by_lines(source), repr(source)
     for _, text in _texts():
         assert libyaml._flow_differs(text) == _flow_differs_by_lines(text)
+
+
+def test_locating_in_workers_gives_what_one_process_gives() -> None:
+    from tthc import parallel
+
+    sources = []
+    for name, text in _texts()[:20]:
+        try:
+            data = _lenient().load(text)
+        except Exception:  # a hostile file: its first step is enough
+            data = {}
+        sources.append((name, text, list(_paths(data))))
+    texts: dict[str, str] = {}
+    findings: list[Finding] = []
+    for n in range(parallel.PARALLEL_FROM + 30):
+        name, text, paths = sources[n % len(sources)]
+        texts[f"{n}-{name}"] = text
+        findings += [_finding(f"{n}-{name}", path) for path in paths[n % 3 :: 7]]
+    findings.insert(5, _finding("not-read.yaml", ("q",)))
+    alone = locator.locate(findings, texts)
+    with parallel.shared() as workers:
+        spread = locator.locate(findings, texts, workers)
+        assert workers._executor is not None or parallel.cores() < 2, "the positions were placed in workers"
+    assert [(f.file, f.path, f.line, f.column) for f in spread] == [(f.file, f.path, f.line, f.column) for f in alone]
+    assert all(f.line is not None for f in alone)

@@ -15,7 +15,7 @@ Only files the loader accepted get here, so their nesting is within limits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import yaml as _pyyaml
@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml import nodes as _ruamel
 from ruamel.yaml.error import YAMLError
 
-from tthc import libyaml
+from tthc import libyaml, parallel
 from tthc.findings import Finding, Path
 from tthc.text import nfc
 
@@ -151,13 +151,19 @@ def position(tree: _Tree, path: Path, at_key: bool = False) -> tuple[int, int]:
     return line + 1, column + 1
 
 
-def locate(findings: Iterable[Finding], texts: dict[str, str]) -> list[Finding]:
+def locate(
+    findings: Iterable[Finding], texts: dict[str, str], workers: parallel.Shared | None = None
+) -> list[Finding]:
     """Fill in positions of findings that lack them, parsing each file once.
 
     A file's findings are located together and its nodes let go before the
     next file is parsed: a first import has findings in every file, and the
     trees of thousands of files kept to the end were walked again and again
     by the cycle collector, which made parsing half as slow again.
+
+    With ``workers`` and findings in many files (a first import), the files
+    are spread over the command's workers: parsing them was the larger part
+    of what a cold validate does after the checks, on one core.
     """
     out = list(findings)
     by_file: dict[str, list[int]] = {}
@@ -167,9 +173,23 @@ def locate(findings: Iterable[Finding], texts: dict[str, str]) -> list[Finding]:
                 by_file.setdefault(finding.file, []).append(n)
             else:
                 out[n] = finding.located(1, 1)
-    yaml = _yaml()  # building one costs more than locating a finding
-    for file, places in by_file.items():
-        tree = _Tree(texts[file], yaml)
-        for n in places:
-            out[n] = out[n].located(*position(tree, out[n].path, out[n].at_key))
+    files = [(texts[file], [out[n] for n in places]) for file, places in by_file.items()]
+    pool = workers.get(len(files)) if workers is not None else None
+    if pool is None:
+        placed = _locate_files(files)
+    else:
+        placed = [found for chunk in pool.map(_locate_files, parallel.chunks(files)) for found in chunk]
+    for places, found in zip(by_file.values(), placed, strict=True):
+        for n, finding in zip(places, found, strict=True):
+            out[n] = finding
     return out
+
+
+def _locate_files(files: Sequence[tuple[str, list[Finding]]]) -> list[list[Finding]]:
+    """The findings of each (text, findings) located in its text, one file's nodes at a time."""
+    yaml = _yaml()  # building one costs more than locating a finding
+    placed = []
+    for text, found in files:
+        tree = _Tree(text, yaml)
+        placed.append([f.located(*position(tree, f.path, f.at_key)) for f in found])
+    return placed

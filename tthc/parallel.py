@@ -85,6 +85,34 @@ def pool(workers: int, start: Callable[[], object] | None = None) -> Iterator[Pr
     executor.shutdown()
 
 
+class Shared:
+    """One pool for the steps of a command, started when the first step has enough work for it (:func:`shared`)."""
+
+    def __init__(self, stack: contextlib.ExitStack) -> None:
+        self._stack = stack
+        self._executor: ProcessPoolExecutor | None = None
+
+    def get(self, pieces: int) -> ProcessPoolExecutor | None:
+        """The pool, started now if need be, when ``pieces`` are worth spreading (:func:`workers_for`); else None."""
+        workers = workers_for(pieces)
+        if not workers:
+            return None
+        if self._executor is None:
+            self._executor = self._stack.enter_context(pool(workers))
+        return self._executor
+
+
+@contextlib.contextmanager
+def shared() -> Iterator[Shared]:
+    """Workers shared by the steps of one command: a cold validate checks files, then places findings.
+
+    Starting workers costs a third to half a second each (they import
+    tthc); a first import, with findings in every file, needs them twice.
+    """
+    with contextlib.ExitStack() as stack:
+        yield Shared(stack)
+
+
 def stop(executor: ProcessPoolExecutor) -> None:
     """End the workers now: the work not started is dropped, the work under way is killed (it is unwanted).
 

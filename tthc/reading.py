@@ -137,13 +137,15 @@ def load(
     like: Catalogue | None = None,
     rules: bool = True,
     also: Mapping[bytes, SourceFile] | None = None,
+    workers: parallel.Shared | None = None,
 ) -> Loaded:
     """Every file checked (or taken from ``store`` under its key in ``keys``), and the model built.
 
     Without ``rules`` the per-document rules are not run (a quarter of the
     time of checking a file) and an entry kept without them will do.
     ``also`` are more files to check in the same pass, by key, only for
-    ``store``: those of a diff's other side that this one lacks.
+    ``store``: those of a diff's other side that this one lacks. ``workers``
+    is a pool the command shares between its steps (:func:`tthc.parallel.shared`).
 
     Each file's record is built as soon as its check comes back, while the
     workers check the files after it: built after the last one, the records
@@ -165,7 +167,7 @@ def load(
     # A broken file checked in this process leaves cycles behind (a parse tree, errors): only what workers
     # check comes back as plain data, safe to keep from collection.
     with heap.keeping() if parallel.workers_for(len(misses)) else contextlib.nullcontext():
-        for j, packed in enumerate(_check_files(misses, limits, rules)):
+        for j, packed in enumerate(_check_files(misses, limits, rules, workers)):
             if j >= len(todo):
                 assert store is not None  # ``also`` is only for the store
                 store.put(others[j - len(todo)][0], packed)
@@ -190,19 +192,22 @@ def load(
         return Loaded(build_catalogue(root, documents, like, records), findings, rule_findings)
 
 
-def _check_files(files: list[SourceFile], limits: Limits, rules: bool) -> Iterator[tuple[Any, ...]]:
+def _check_files(
+    files: list[SourceFile], limits: Limits, rules: bool, workers: parallel.Shared | None = None
+) -> Iterator[tuple[Any, ...]]:
     """The result of every file, in order, packed as the cache keeps it; in workers when there are many.
 
     Packed, because that is what a worker sends and what the store keeps:
     diff only stores what it checks, and unpacking each result here to pack
     it again was a second of this process's time at 10,000 files.
     """
-    workers = parallel.workers_for(len(files))
-    if not workers:
-        for file in files:
-            yield _pack(check_file(file, limits, rules))
-        return
-    with parallel.pool(workers) as pool:
+    with contextlib.ExitStack() as stack:
+        shared = workers or stack.enter_context(parallel.shared())
+        pool = shared.get(len(files))
+        if pool is None:
+            for file in files:
+                yield _pack(check_file(file, limits, rules))
+            return
         chunks = parallel.chunks(files)
         packed_chunks = pool.map(_check_chunk, chunks, [limits] * len(chunks), [rules] * len(chunks))
         yield from (packed for chunk in packed_chunks for packed in chunk)

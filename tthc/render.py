@@ -9,6 +9,7 @@ Nothing here prints; the CLI reports progress through a callback.
 
 from __future__ import annotations
 
+import collections
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -320,10 +321,10 @@ def _write_procedures(
         _render_procedures(pages, procedures, env, writer, _pdf_writer(writer.root) if options.pdf else None)
         meanwhile()
         return
-    chunks = parallel.chunks(procedures)
-    futures = [pool.submit(_render_chunk, pages, chunk) for chunk in chunks]
+    pending = collections.deque((chunk, pool.submit(_render_chunk, pages, chunk)) for chunk in parallel.chunks(procedures))
     meanwhile()  # while the workers render, this process is free
-    for chunk, future in zip(chunks, futures, strict=True):
+    while pending:  # each chunk's answer let go once its QR codes are on the views: 3 kB a procedure
+        chunk, future = pending.popleft()
         for p, svg in zip(chunk, future.result(), strict=True):
             p["qr_svg"] = Markup(svg) if svg is not None else None
         writer.advance(len(chunk) * len(kinds))

@@ -8,6 +8,7 @@ keyword is translated here into one of the kinds in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import functools
@@ -72,11 +73,104 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> It
 
 @functools.cache
 def validator(kind: str) -> Draft202012Validator:
+    """jsonschema's validator for ``kind``: the reference every finding of structure comes from."""
     from jsonschema import Draft202012Validator, FormatChecker, validators
 
     extended: Any = validators.extend(Draft202012Validator, {"uniqueItems": _unique_items})  # type: ignore[no-untyped-call]
     checker: Draft202012Validator = extended(schema(kind), format_checker=FormatChecker())
     return checker
+
+
+def pruned_validator(kind: str) -> Draft202012Validator:
+    """:func:`validator`, stepping only into the values jsonschema-rs finds at fault.
+
+    A first import has findings in every file, often one empty list, and
+    jsonschema in Python walked the whole document to find it: 2.4 ms a
+    file, as long as check-jsonschema's whole check (benchmarks/README.md).
+    Here each value under ``properties`` and ``items`` is first put to
+    jsonschema-rs against its own part of the schema, and jsonschema steps
+    into it only when that says "invalid". A valid value gives jsonschema
+    no error, so the errors, their order and their ``oneOf`` contexts are
+    those of :func:`validator`; the gate already relies on jsonschema-rs's
+    "valid" in the same way for whole files (tests/test_schema_pruned.py compares
+    the findings of both on every rule case).
+    """
+    checker = validator(kind)
+    made = _PRUNED.get(id(checker))
+    if made is None or made[0] is not checker:
+        made = _PRUNED[id(checker)] = (checker, _pruned(checker))
+    return made[1]
+
+
+_PRUNED: dict[int, tuple[Draft202012Validator, Draft202012Validator]] = {}
+"""The pruned form of each validator, by the validator it prunes."""
+
+
+def _pruned(checker: Draft202012Validator) -> Draft202012Validator:
+    from jsonschema import validators
+
+    valid = _part_checker(checker.schema)
+    if valid is None:
+        return checker
+
+    def properties(checker: Any, properties: dict[str, Any], instance: Any, _: Any) -> Iterator[ValidationError]:
+        if not isinstance(instance, dict):
+            return
+        for name, part in properties.items():
+            if name in instance and not valid(part, instance[name]):
+                yield from checker.descend(instance[name], part, path=name, schema_path=name)
+
+    def items(checker: Any, part: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        if not isinstance(instance, list) or part is False or "prefixItems" in schema:
+            yield from _items(checker, part, instance, schema)
+            return
+        for index, item in enumerate(instance):
+            if not valid(part, item):
+                yield from checker.descend(instance=item, schema=part, path=index)
+
+    extended: Any = validators.extend(type(checker), {"properties": properties, "items": items})  # type: ignore[no-untyped-call]
+    pruned: Draft202012Validator = extended(checker.schema, format_checker=checker.format_checker)
+    return pruned
+
+
+def _items(checker: Any, part: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """jsonschema's own ``items``, for the cases the pruned one does not cover."""
+    from jsonschema import Draft202012Validator
+
+    items: Any = Draft202012Validator.VALIDATORS["items"]
+    yield from items(checker, part, instance, schema)
+
+
+def _part_checker(whole: Any) -> Callable[[Any, Any], bool] | None:
+    """``valid(part, value)``: jsonschema-rs's yes/no for a value against a part of the schema ``whole``.
+
+    Each part is compiled once, the first time it is asked for, with the
+    schema's ``$defs`` beside it so that its references resolve. Any data
+    jsonschema-rs cannot take counts as invalid: jsonschema then decides.
+    """
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    if not isinstance(whole, dict):
+        return None
+    around: dict[str, Any] = {key: whole[key] for key in ("$schema", "$defs") if key in whole}
+    compiled: dict[int, tuple[Any, Callable[[Any], bool] | None]] = {}
+
+    def valid(part: Any, value: Any) -> bool:
+        entry = compiled.get(id(part))
+        if entry is None or entry[0] is not part:
+            is_valid = None  # jsonschema steps into every value of this part, as it did before
+            if isinstance(part, dict) and "$defs" not in part and "$id" not in part:
+                with contextlib.suppress(ValueError):
+                    is_valid = jsonschema_rs.validator_for({**around, **part}, validate_formats=True).is_valid
+            entry = compiled[id(part)] = (part, is_valid)
+        try:
+            return entry[1] is not None and entry[1](value)
+        except (ValueError, TypeError, OverflowError):
+            return False
+
+    return valid
 
 
 MAX_ERRORS = 100
@@ -97,7 +191,7 @@ def _gate(kind: str) -> Callable[[Any], bool] | None:
     (Rust, Draft 2020-12, formats checked) says it in 0.3 s. Its answer is
     used only when it is "valid": a file it rejects goes through jsonschema,
     whose errors tthc knows how to explain, so a difference between the two
-    can only cost time, never hide a finding (tests/test_schema_gate.py
+    can only cost time, never hide a finding (tests/test_cache.py
     checks that no file jsonschema faults passes the gate).
     """
     try:
@@ -124,7 +218,12 @@ def check(file: str, kind: str, data: Any) -> list[Finding]:
     """
     if passes_gate(kind, data):
         return []
-    errors = list(itertools.islice(_leaf_errors(validator(kind).iter_errors(data)), MAX_ERRORS))
+    return findings_from(file, kind, data, pruned_validator(kind))
+
+
+def findings_from(file: str, kind: str, data: Any, checker: Draft202012Validator) -> list[Finding]:
+    """:func:`check`'s findings as ``checker`` finds the errors, the gate left out (for tests that compare checkers)."""
+    errors = list(itertools.islice(_leaf_errors(checker.iter_errors(data)), MAX_ERRORS))
     mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     return [
         _finding(file, kind, error)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from tthc import cache, locator, reading, timeline
+from tthc import cache, locator, parallel, reading, timeline
 from tthc.findings import REGISTRY, Finding, Severity
 from tthc.model import Catalogue
 from tthc.reading import Progress
@@ -22,7 +22,10 @@ __all__ = ["check_catalogue", "validate"]
 
 
 def check_catalogue(
-    catalogue: Catalogue, load_findings: list[Finding], document_findings: list[Finding] | None = None
+    catalogue: Catalogue,
+    load_findings: list[Finding],
+    document_findings: list[Finding] | None = None,
+    workers: parallel.Shared | None = None,
 ) -> list[Finding]:
     """Run every rule, keep the most specific finding per place, and locate them.
 
@@ -31,6 +34,7 @@ def check_catalogue(
 
     Every finding in a procedure's file names the procedure's code, so that a
     CI dashboard can group by procedure whatever layer found the problem.
+    ``workers`` may place findings of many files (:func:`tthc.locator.locate`).
     """
     if document_findings is None:
         document_findings = [f for rule in REGISTRY.document_checks() for f in rule.check(catalogue)]
@@ -44,7 +48,7 @@ def check_catalogue(
     codes = {proc.file: proc.code for proc in catalogue.procedures if proc.code}
     located = [
         f if f.code or f.file not in codes else dataclasses.replace(f, code=codes[f.file])
-        for f in locator.locate([*kept, *rule_findings], texts)
+        for f in locator.locate([*kept, *rule_findings], texts, workers)
     ]
     return sorted(dict.fromkeys(located), key=lambda f: f.sort_key)  # dict: the same order every run
 
@@ -80,16 +84,17 @@ def validate(
     report_key = cache.key(b"report", day, *keys) if store is not None else b""
     if store is not None and not keep_catalogue and (report := _cached_report(store, report_key, keys, root)):
         return _only(report, root, only)
-    loaded = reading.load(str(root), files, progress, store, limits, keys)
-    catalogue = timeline.with_date(loaded.catalogue, as_of)
-    report = Report(
-        root=str(root),
-        findings=check_catalogue(catalogue, loaded.findings, loaded.rule_findings),
-        files=len(catalogue.documents),
-        procedures=len(catalogue.procedures),
-        decisions=len(catalogue.decisions),
-        catalogue=catalogue,
-    )
+    with parallel.shared() as workers:  # started once, for the checks or the positions, whichever needs them first
+        loaded = reading.load(str(root), files, progress, store, limits, keys, workers=workers)
+        catalogue = timeline.with_date(loaded.catalogue, as_of)
+        report = Report(
+            root=str(root),
+            findings=check_catalogue(catalogue, loaded.findings, loaded.rule_findings, workers),
+            files=len(catalogue.documents),
+            procedures=len(catalogue.procedures),
+            decisions=len(catalogue.decisions),
+            catalogue=catalogue,
+        )
     if store is not None:
         store.put(report_key, (tuple(map(reading.pack_finding, report.findings)), report.files, report.procedures, report.decisions))
     return _only(report, root, only)
