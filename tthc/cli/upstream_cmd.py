@@ -32,8 +32,8 @@ def _date(value: str | None) -> dt.date:
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Ghi báo cáo vào tệp này.")
 @click.option("--exit-code", is_flag=True, help="Mã thoát 1 khi có thủ tục cần công bố, sửa đổi, bãi bỏ hoặc có lỗi.")
-@click.option("--draft-decision", is_flag=True, help="Soạn dự thảo quyết định công bố từ báo cáo (chưa ghi tệp).")
-@click.option("--apply", "apply_flag", is_flag=True, help="Ghi dự thảo quyết định và các tệp thủ tục (kèm --draft-decision).")
+@click.option("--draft-decision", is_flag=True, help="Ghi dự thảo quyết định công bố (decisions/<năm>/DU-THAO-….yaml) từ báo cáo; các tệp thủ tục không đổi.")
+@click.option("--apply", "apply_flag", is_flag=True, help="Ghi dự thảo quyết định và cả nội dung quốc gia vào các tệp thủ tục (nội dung đang áp dụng giữ ở previous).")
 @click.option("--today", metavar="NGÀY", help="Ngày tính hạn (mặc định: hôm nay), dạng 2026-07-01 hoặc 01/07/2026.")
 @click.option(
     "-C", "--catalogue", "catalogue_path", type=click.Path(path_type=Path),
