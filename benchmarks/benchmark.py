@@ -437,9 +437,18 @@ class SizeBench:
                        check=True, stdout=subprocess.DEVNULL, env=_base_env())
         return portal
 
+    def _against_validate(self, key: str, cold: str, cmd: list[str], n: int, catalogue: Path,
+                          before: Callable[[int], None] | None = None) -> None:
+        """``cmd`` on ``n`` portal records, then a cold validate of the catalogue it leaves, each in a fresh home."""
+        m = self.result.measures
+        m[key] = measure(self.runner, cmd, self.repeat, self.long, cwd=self.base, env=self.fresh_env, before=before)
+        m[key].note = "; ".join(x for x in (m[key].note, f"{n:,} records") if x)
+        m[cold] = measure(self.runner, [*self.tthc, "validate", str(catalogue)], self.repeat, self.long,
+                          cwd=self.base, env=self.fresh_env)
+
     def import_(self) -> None:
         """``tthc import`` of portal records into a new catalogue, each run on a fresh copy; then a cold validate of it."""
-        m, base = self.result.measures, self.base
+        m = self.result.measures
         if not self.records.is_file():
             m["import"] = m["cold_imported"] = Measure(skipped=f"no portal records at {self.records}")
             return
@@ -451,11 +460,8 @@ class SizeBench:
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(pristine, target)
 
-        m["import"] = measure(self.runner, [*self.tthc, "import", str(portal / "records.json"), "-C", str(target)],
-                              self.repeat, self.long, cwd=base, env=self.fresh_env, before=fresh)
-        m["import"].note = "; ".join(x for x in (m["import"].note, f"{self.import_records:,} records") if x)
-        m["cold_imported"] = measure(self.runner, [*self.tthc, "validate", str(target)], self.repeat, self.long,
-                                     cwd=base, env=self.fresh_env)
+        self._against_validate("import", "cold_imported", [*self.tthc, "import", str(portal / "records.json"), "-C",
+                               str(target)], self.import_records, target, before=fresh)
         shutil.rmtree(portal, ignore_errors=True)
 
     def upstream(self) -> None:
@@ -468,11 +474,8 @@ class SizeBench:
         portal = self._portal(self.upstream_records)
         catalogue, records = portal / "catalogue", str(portal / "records.json")
         self.runner.run([*self.tthc, "import", records, "-C", str(catalogue)], base, self.fresh_env())
-        m["upstream"] = measure(self.runner, [*self.tthc, "upstream", records, "-C", str(catalogue)], self.repeat,
-                                self.long, cwd=base, env=self.fresh_env)
-        m["upstream"].note = "; ".join(x for x in (m["upstream"].note, f"{self.upstream_records:,} records") if x)
-        m["cold_upstream"] = measure(self.runner, [*self.tthc, "validate", str(catalogue)], self.repeat, self.long,
-                                     cwd=base, env=self.fresh_env)
+        self._against_validate("upstream", "cold_upstream", [*self.tthc, "upstream", records, "-C", str(catalogue)],
+                               self.upstream_records, catalogue)
         shutil.rmtree(portal, ignore_errors=True)
 
     def diff(self) -> None:
