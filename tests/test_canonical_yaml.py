@@ -76,7 +76,7 @@ def test_the_shapes_tthc_builds_are_written_as_ruamel_writes_them(data: dict[str
     assert canonical_yaml.dump(root) == ruamel_dump(root)
 
 
-@pytest.mark.parametrize("value", ["\u2028", "\x85", "😀", "a\u2028b\n", "\x85\n", "😀\n", "\ufeff", "x\x01\n", "\t"])
+@pytest.mark.parametrize("value", ["\u2028", "\x85", "😀", "a\u2028b\n", "\x85\n", "😀\n", "\ufeff", "x\x01\n", "\t", "a\u2028b", "a\x85b", "a\u2029b"])
 def test_odd_characters_are_written_as_ruamel_writes_them_or_left_to_it(value: str) -> None:
     root = _node({"name": value, "note": [value], "steps": [value]})
     assert canonical_yaml.dump(root) in (None, ruamel_dump(root))

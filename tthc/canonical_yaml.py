@@ -64,6 +64,8 @@ def _scalar(value: Any, flow: bool) -> str:
         if allowed and resolver.resolve(ScalarNode, value, (True, False)) == _STR:
             return value
         if single and not ("'" in value or "\n" in value):
+            if any(c in value for c in "\x85\u2028\u2029"):
+                raise _Unsure  # ruamel breaks the line there
             return f"'{value}'"
     if not _RAW.match(value):
         raise _Unsure
