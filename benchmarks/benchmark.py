@@ -23,6 +23,9 @@ in a temporary folder, then measures, on the same files and in the same run:
   under new codes by benchmarks/portal_records.py; ``--import-records``,
   1,000 by default, at most the size) into a new catalogue, against the
   cold validate of the files it writes (issue 21);
+* ``tthc upstream`` of those records (``--upstream-records``, 10,000 by
+  default, at most the size) against the catalogue imported from them, every
+  procedure shared, against the cold validate of that catalogue (issue 21);
 * ``tthc build`` (sheets + site) against the bare Jinja2 rendering of the
   same templates with the same data, in memory (benchmarks/bare_render.py);
 * peak memory (max RSS) of every command, times at every size and the
@@ -73,6 +76,7 @@ TARGETS = {
     "memory_mb": 1024.0,
     "memory_50k_mb": 2048.0,
     "import": 1.5,
+    "upstream": 1.5,
     "help": 0.3,
 }
 ARG_BYTES = 1_000_000
@@ -311,6 +315,8 @@ LABELS = {
     "warm_findings_json": "tthc validate -f json, first import, warm",
     "import": "tthc import of portal records (info: records in the notes)",
     "cold_imported": "tthc validate, cold, of what the import wrote",
+    "upstream": "tthc upstream of portal records against the catalogue imported from them (info: records in the notes)",
+    "cold_upstream": "tthc validate, cold, of that catalogue",
 }
 
 
@@ -325,7 +331,7 @@ class SizeBench:
     6.6 times as long for 5 times the files.
     """
 
-    STEPS = ("cjs", "validate", "findings", "import_", "diff", "build", "bare")
+    STEPS = ("cjs", "validate", "findings", "import_", "upstream", "diff", "build", "bare")
 
     def __init__(
         self, size: int, work: Path, runner: Runner, args: argparse.Namespace, tthc: list[str], cjs: list[str],
@@ -335,6 +341,7 @@ class SizeBench:
         self.repeat, self.long = args.repeat, args.long
         self.steps = set(args.steps or [s.rstrip("_") for s in self.STEPS])
         self.import_records, self.records = min(size, args.import_records), args.records
+        self.upstream_records = min(size, args.upstream_records)
         self.base = work / f"n{size}"
         self.rev1, self.rev2 = self.base / "rev1", self.base / "rev2"
         print(f"\n== {size:,} procedures: generating …", file=sys.stderr)
@@ -421,28 +428,54 @@ class SizeBench:
             m["warm" + "_findings" + suffix] = measure(self.runner, validate, self.repeat, self.long, cwd=base,
                                                        env=lambda _: _env(home))
 
+    def _portal(self, n: int) -> Path:
+        """``n`` portal records (``records.json``) and a catalogue ready to import them (``catalogue``), in a new folder."""
+        portal = self.base / "portal"
+        shutil.rmtree(portal, ignore_errors=True)
+        subprocess.run([sys.executable, str(HERE / "portal_records.py"), "--records", str(self.records),
+                        "-n", str(n), "--out", str(portal)],
+                       check=True, stdout=subprocess.DEVNULL, env=_base_env())
+        return portal
+
+    def _against_validate(self, key: str, cold: str, cmd: list[str], n: int, catalogue: Path,
+                          before: Callable[[int], None] | None = None) -> None:
+        """``cmd`` on ``n`` portal records, then a cold validate of the catalogue it leaves, each in a fresh home."""
+        m = self.result.measures
+        m[key] = measure(self.runner, cmd, self.repeat, self.long, cwd=self.base, env=self.fresh_env, before=before)
+        m[key].note = "; ".join(x for x in (m[key].note, f"{n:,} records") if x)
+        m[cold] = measure(self.runner, [*self.tthc, "validate", str(catalogue)], self.repeat, self.long,
+                          cwd=self.base, env=self.fresh_env)
+
     def import_(self) -> None:
         """``tthc import`` of portal records into a new catalogue, each run on a fresh copy; then a cold validate of it."""
-        m, base = self.result.measures, self.base
+        m = self.result.measures
         if not self.records.is_file():
             m["import"] = m["cold_imported"] = Measure(skipped=f"no portal records at {self.records}")
             return
         self._say(f"tthc import of {self.import_records:,} portal records")
-        portal = base / "portal"
-        subprocess.run([sys.executable, str(HERE / "portal_records.py"), "--records", str(self.records),
-                        "-n", str(self.import_records), "--out", str(portal)],
-                       check=True, stdout=subprocess.DEVNULL, env=_base_env())
+        portal = self._portal(self.import_records)
         pristine, target = portal / "catalogue", portal / "imported"
 
         def fresh(_: int) -> None:
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(pristine, target)
 
-        m["import"] = measure(self.runner, [*self.tthc, "import", str(portal / "records.json"), "-C", str(target)],
-                              self.repeat, self.long, cwd=base, env=self.fresh_env, before=fresh)
-        m["import"].note = "; ".join(x for x in (m["import"].note, f"{self.import_records:,} records") if x)
-        m["cold_imported"] = measure(self.runner, [*self.tthc, "validate", str(target)], self.repeat, self.long,
-                                     cwd=base, env=self.fresh_env)
+        self._against_validate("import", "cold_imported", [*self.tthc, "import", str(portal / "records.json"), "-C",
+                               str(target)], self.import_records, target, before=fresh)
+        shutil.rmtree(portal, ignore_errors=True)
+
+    def upstream(self) -> None:
+        """``tthc upstream`` of portal records against the catalogue imported from them, every procedure shared; then a cold validate of it."""
+        m, base = self.result.measures, self.base
+        if not self.records.is_file():
+            m["upstream"] = m["cold_upstream"] = Measure(skipped=f"no portal records at {self.records}")
+            return
+        self._say(f"tthc upstream of {self.upstream_records:,} portal records against the catalogue imported from them")
+        portal = self._portal(self.upstream_records)
+        catalogue, records = portal / "catalogue", str(portal / "records.json")
+        self.runner.run([*self.tthc, "import", records, "-C", str(catalogue)], base, self.fresh_env())
+        self._against_validate("upstream", "cold_upstream", [*self.tthc, "upstream", records, "-C", str(catalogue)],
+                               self.upstream_records, catalogue)
         shutil.rmtree(portal, ignore_errors=True)
 
     def diff(self) -> None:
@@ -588,6 +621,8 @@ def report(results: list[SizeResult], help_: Measure, meta: dict[str, str]) -> s
         ("first import: warm validate -f json / check-jsonschema", "warm_findings_json", "cjs_findings",
          TARGETS["warm"]),
         ("import of portal records / cold validate of what it wrote", "import", "cold_imported", TARGETS["import"]),
+        ("upstream, records against the catalogue imported from them / cold validate of it", "upstream",
+         "cold_upstream", TARGETS["upstream"]),
     ]
     for label, a, b, target in rows:
         wall, cpu = _ratio(m[a], m[b]), _ratio(m[a], m[b], cpu=True)
@@ -683,6 +718,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure only these (default: all)")
     parser.add_argument("--import-records", type=int, default=1000,
                         help="portal records imported at each size (at most the size; 1000)")
+    parser.add_argument("--upstream-records", type=int, default=10_000,
+                        help="portal records compared by tthc upstream at each size (at most the size; 10000)")
     parser.add_argument("--records", type=Path, default=REPO.parent / "shared" / "data" / "real-procedures" / "records.json",
                         help="the real portal records (default: shared/data beside the checkout)")
     args = parser.parse_args(argv)

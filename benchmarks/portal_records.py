@@ -9,8 +9,9 @@ under a new code (``9.000300``, ``9.000301`` …; the real codes start with 1
 or 2), so that each becomes its own file, as in a ministry's export. And
 ``DIR/catalogue``: a catalogue made by ``tthc init``, with the fields and
 agencies that a dry run of the import asks for added to ``tthc.yaml`` (as a
-user copies them from the report) and ``limits.max_import_cells`` raised
-for the file's size (10,000 records are about 1.1 million values). The
+user copies them from the report) and ``limits.max_import_cells`` and
+``max_import_bytes`` raised for the file's size (10,000 records are about
+1.1 million values and 139 MB). The
 benchmark imports the records into a copy of that catalogue, then
 validates what the import wrote (``benchmarks/run``, issue 21).
 """
@@ -75,10 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     if made.returncode != 0:
         raise SystemExit(made.stdout + made.stderr)
     settings = root / "tthc.yaml"
-    cells = 4 * args.n * 120 + 1_000_000
+    raised = f"  max_import_cells: {4 * args.n * 120 + 1_000_000}\n  max_import_bytes: {2 * source.stat().st_size}\n"
     text = settings.read_text("utf-8")
-    text = re.sub(r"^limits:\n", f"limits:\n  max_import_cells: {cells}\n", text, count=1, flags=re.M) \
-        if re.search(r"^limits:\n", text, flags=re.M) else text + f"limits:\n  max_import_cells: {cells}\n"
+    text = re.sub(r"^limits:\n", f"limits:\n{raised}", text, count=1, flags=re.M) \
+        if re.search(r"^limits:\n", text, flags=re.M) else text + f"limits:\n{raised}"
     settings.write_text(text, "utf-8")
     dry = tthc("import", str(args.records), "-C", str(root), "--format", "json", "--dry-run")
     settings.write_text(declare(settings.read_text("utf-8"), json.loads(dry.stdout)), "utf-8")

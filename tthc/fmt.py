@@ -267,7 +267,7 @@ def _normalise(node: Any, order: Order | None, root: bool = True) -> bool:
     return moved
 
 
-def _written(holder: Any, index: Any, lines: list[str]) -> str | None:
+def _written(holder: Any, index: Any, lines: Sequence[str]) -> str | None:
     """The characters of a scalar as written in the source, from its position."""
     try:
         line, column = holder.lc.value(index) if isinstance(holder, CommentedMap) else holder.lc.item(index)
@@ -279,7 +279,7 @@ def _written(holder: Any, index: Any, lines: list[str]) -> str | None:
     return match.group(0) if match else None
 
 
-def _quote(node: Any, pattern: tuple[str, ...], lines: list[str]) -> None:
+def _quote(node: Any, pattern: tuple[str, ...], lines: Sequence[str]) -> None:
     if not pattern:
         return
     head, rest = pattern[0], pattern[1:]
@@ -330,6 +330,20 @@ def _plain(value: Any, kind: str | None) -> Any:
 _LOOSE = Limits(max_file_bytes=16 * 1024 * 1024)
 
 
+def canonicalise(data: Any, kind: str | None, lines: Sequence[str] = ()) -> bool:
+    """Put round-trip data in canonical form in place: codes quoted, text in NFC, keys in order.
+
+    ``lines`` are the source's, to re-quote an unquoted code from its digits
+    as written. True when comments had to be moved with their keys. Data
+    tthc builds itself (``tthc import``) is put in this form before it is
+    first dumped, so that it needs no second round trip through the formatter.
+    """
+    if kind in _QUOTED:
+        for pattern in _QUOTED[kind]:
+            _quote(data, pattern, lines)
+    return _normalise(data, key_order(kind) if kind in layout.KINDS else None)
+
+
 def format_text(source: str, kind: str | None, name: str = "<text>") -> str:
     """The canonical form of one file's text; raises :class:`FormatError` if it cannot be formatted.
 
@@ -355,11 +369,7 @@ def format_text(source: str, kind: str | None, name: str = "<text>") -> str:
             f"có giá trị không đọc được ({error}); chạy `tthc validate` để biết chỗ cần sửa"
         ) from error
     before_comments = Counter(yaml_comments.comments(data))
-    if kind in _QUOTED:
-        lines = source.splitlines()
-        for pattern in _QUOTED[kind]:
-            _quote(data, pattern, lines)
-    moved = _normalise(data, key_order(kind) if kind in layout.KINDS else None)
+    moved = canonicalise(data, kind, source.splitlines())
     out = io.StringIO()
     y.dump(data, out)
     # Values were put in NFC before dumping; this catches what ruamel keeps

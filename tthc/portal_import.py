@@ -27,9 +27,11 @@ from typing import Any
 
 import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
 
-from tthc import fmt, layout, portal, scaffold, text
+from tthc import canonical_yaml, fmt, layout, portal, scaffold, text
 from tthc.import_rows import CREATED, SKIPPED, UNCHANGED, UPDATED, todo_lines
 from tthc.model import Catalogue, DataPath
 from tthc.portal_tables import Mark
@@ -176,6 +178,11 @@ def _dump(data: CommentedMap) -> str:
     return out.getvalue()
 
 
+def _dump_new(data: CommentedMap) -> str:
+    """A document tthc built: written directly when :mod:`tthc.canonical_yaml` is sure of every byte, else by ruamel."""
+    return canonical_yaml.dump(data) or _dump(data)
+
+
 # --------------------------------------------------------------------------
 # One record
 # --------------------------------------------------------------------------
@@ -254,6 +261,7 @@ def _new_text(mapped: _Mapped, origin: str) -> tuple[str, list[str]]:
     """The file for a new procedure, canonical, with its comments; and the notes that had no value to go beside."""
     conv = mapped.conv
     root = _node(mapped.data)
+    fmt.canonicalise(root, "procedure")  # before the comments go in: one dump is then the canonical text
     notes: list[tuple[DataPath, str]] = [
         (path, scaffold.TODO + (f": {mapped.todo_notes[path]}" if path in mapped.todo_notes else ""))
         for path in mapped.missing
@@ -264,6 +272,7 @@ def _new_text(mapped: _Mapped, origin: str) -> tuple[str, list[str]]:
         )
     notes += [(mark.path, review_comment(mark)) for mark in conv.marks]
     loose = _comment(root, notes)
+    _place_quoted_comments(root, mapped.data)
     header = [
         f"Thủ tục hành chính: {conv.data['name']} ({conv.code}).",
         origin,
@@ -273,7 +282,27 @@ def _new_text(mapped: _Mapped, origin: str) -> tuple[str, list[str]]:
         *loose,
     ]
     root.yaml_set_start_comment("\n".join(text.clip(line, 200) if line in loose else line for line in header) + "\n")
-    return fmt.format_text(_dump(root), "procedure"), loose
+    return text.nfc(_dump_new(root)), loose
+
+
+def _place_quoted_comments(root: CommentedMap, data: Mapping[str, Any]) -> None:
+    """Put the comment beside a quoted value (code, decisions) where ``tthc fmt`` leaves it.
+
+    A new file was once dumped as built, then formatted: the formatter quotes
+    codes and decision numbers, so a comment that stood two spaces after the
+    unquoted value keeps its column and ends up one space after the quoted one.
+    The column is taken from that first dump of the key's line alone, so the
+    file stays byte for byte what it was.
+    """
+    for key in ("code", "decisions"):
+        entry = root.ca.items.get(key)
+        if key not in data or not entry or len(entry) < 3 or entry[2] is None:
+            continue
+        line = CommentedMap([(key, _node(data[key], key))])
+        line.ca.items[key] = [None, None, entry[2], None]
+        note = entry[2].value.strip()
+        column = len(_dump_new(line).splitlines()[-1]) - len(note)  # where the first dump put its "#"
+        entry[2] = CommentToken(note + "\n", CommentMark(column))
 
 
 def _plain(value: Any) -> Any:

@@ -217,6 +217,8 @@ def compare(catalogue: Catalogue, sources: Sequence[Source], *, today: dt.date) 
     in_scope = {code: n for code, n in nationals.items()
                 if text.fold(n.field) in field_ids and set(n.levels) & set(ours)}  # fmt: skip
     province = catalogue.by_code()
+    agency_ids: dict[str, str | None] = {}
+    """Agency name in the records → its id in tthc.yaml: thousands of records name a few hundred agencies."""
     items: list[Item] = []
     unchanged: list[Item] = []
 
@@ -233,11 +235,11 @@ def compare(catalogue: Catalogue, sources: Sequence[Source], *, today: dt.date) 
         items.append(dated(Item(
             group, code, national.name, national.ministry, field_ids[text.fold(national.field)],
             announced_by=national.decisions, record=national.record, sources=tuple(dict.fromkeys(national.sources)),
-            national=_procedure(national, ours, catalogue, field_ids), reason=settings.upstream_skip.get(code, ""),
+            national=_procedure(national, ours, catalogue, field_ids, agency_ids), reason=settings.upstream_skip.get(code, ""),
         )))  # fmt: skip
     for proc in catalogue.procedures:
         items_or_unchanged, item = _province_item(proc, nationals.get(proc.code), catalogue, listed_fields, ours,
-                                                  field_ids)  # fmt: skip
+                                                  field_ids, agency_ids)  # fmt: skip
         (items if items_or_unchanged else unchanged).append(dated(item))
     # A code whose level a list does not tell matters only when the province lacks it.
     scopes = [replace(s, unknown_level=tuple(c for c in s.unknown_level if c not in province)) for s in scopes]
@@ -252,7 +254,7 @@ def compare(catalogue: Catalogue, sources: Sequence[Source], *, today: dt.date) 
 
 def _province_item(
     proc: Procedure, national: _National | None, catalogue: Catalogue, listed_fields: Mapping[str, str],
-    ours: Sequence[str], field_ids: Mapping[str, str],
+    ours: Sequence[str], field_ids: Mapping[str, str], agency_ids: dict[str, str | None],
 ) -> tuple[bool, Item]:
     """The group of one of the province's procedures; False with an unchanged item when it matches its record."""
     item = Item("not_in_source", proc.code, proc.name, field=proc.field, province=proc)
@@ -260,7 +262,7 @@ def _province_item(
         item = replace(item, ministry=national.ministry, announced_by=national.decisions, record=national.record,
                        sources=tuple(dict.fromkeys(national.sources)))  # fmt: skip
     if national is not None and national.converted is not None:
-        restricted = _procedure(national, ours, catalogue, field_ids)
+        restricted = _procedure(national, ours, catalogue, field_ids, agency_ids)
         assert restricted is not None
         changes, problems, gaps = differences(proc, restricted, national.converted, catalogue)
         item = replace(item, group="amend", national=restricted, changes=tuple(changes), problems=tuple(problems),
@@ -342,7 +344,7 @@ def _scope(source: Source, kind: SourceKind, named: Sequence[_National], ours: S
 
 
 def _procedure(national: _National, ours: Sequence[str], catalogue: Catalogue,
-               field_ids: Mapping[str, str]) -> Procedure | None:  # fmt: skip
+               field_ids: Mapping[str, str], agency_ids: dict[str, str | None]) -> Procedure | None:  # fmt: skip
     """The record as a procedure at the province's levels, its field and agencies as tthc.yaml names them."""
     conv = national.converted
     if conv is None:
@@ -353,16 +355,18 @@ def _procedure(national: _National, ours: Sequence[str], catalogue: Catalogue,
     agencies = dict(data["agencies"])
     for role, ids in conv.data["agencies"].items():
         if isinstance(ids, list):
-            agencies[role] = [_agency_id(conv.agency_names.get(str(i), str(i)), catalogue) or i for i in ids]
+            agencies[role] = [_agency_id(conv.agency_names.get(str(i), str(i)), catalogue, agency_ids) or i for i in ids]
     data["agencies"] = agencies
     # A row for a mission abroad ("Tại cơ quan đại diện …") is not the province's to run.
     data["methods"] = [m for m in data["methods"] if not _ABROAD.search(text.fold(str(m.get("place", ""))))]
     return build_procedure("", data)
 
 
-def _agency_id(name: str, catalogue: Catalogue) -> str | None:
-    found = match_agencies(name, catalogue)[0]
-    return found[0] if len(found) == 1 else None
+def _agency_id(name: str, catalogue: Catalogue, known: dict[str, str | None]) -> str | None:
+    if name not in known:
+        found = match_agencies(name, catalogue)[0]
+        known[name] = found[0] if len(found) == 1 else None
+    return known[name]
 
 
 def differences(
