@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tthc.cli.common import AS_OF, EXIT_FINDINGS, EXIT_OK, catalogue_root, fail, read_catalogue
+from tthc.cli.common import AS_OF, EXIT_FINDINGS, EXIT_OK, catalogue_root, emit, fail, read_catalogue
 
 
 @click.command()
@@ -37,7 +37,6 @@ def export(path: Path | None, fmt: str, layout: str, flat: bool, output: Path | 
     ghi ra tệp có BOM UTF-8 để Excel hiển thị đúng tiếng Việt. PATH: thư mục
     danh mục.
     """
-    from tthc.atomic import LinkOnWritePath, write_output
     from tthc.export import to_csv, to_json, to_xlsx
 
     if fmt == "xlsx" and output is None:
@@ -59,16 +58,9 @@ def export(path: Path | None, fmt: str, layout: str, flat: bool, output: Path | 
         data = danh_muc_xlsx(catalogue)
     else:
         data = to_xlsx(catalogue)
+    emit(data, output)
     if output is not None:
-        try:
-            write_output(output, data)
-        except LinkOnWritePath as error:
-            fail(str(error))
-        except OSError as error:
-            fail(f"không ghi được “{output}”: {error.strerror or error}.")
         click.echo(f"Đã xuất {len(catalogue.procedures)} thủ tục vào {output}.", err=True)
-    else:
-        click.echo(data.decode("utf-8"), nl=False)
     if unreadable:
         click.echo(
             f"tthc: {len(unreadable)} tệp không đọc được nên không có trong bản xuất "
