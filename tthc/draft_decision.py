@@ -24,7 +24,6 @@ before the first is written; nothing here prints.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,12 +119,6 @@ def _legal(components: Iterable[str]) -> tuple[str, ...]:
     return tuple(c for c in COMPONENTS if c in wanted)
 
 
-def _dump(data: CommentedMap) -> str:
-    out = io.StringIO()
-    fmt.yaml_rt().dump(data, out)
-    return out.getvalue()
-
-
 _TOP_KEYS = {"time": "methods", "fee": "methods"}
 """Components that live inside a top-level one of the file."""
 
@@ -148,7 +141,7 @@ def _with_previous(source: str, content: str, number: str, components: Iterable[
         previous.append(entry)
     else:
         data["previous"] = CommentedSeq([entry])
-    return fmt.format_text(_dump(data), "procedure")
+    return fmt.format_text(fmt.dumped(data), "procedure")
 
 
 def _apply(root: Path, catalogue: Catalogue, items: Sequence[Item], number: str, sources: str) -> _Applied:
@@ -302,7 +295,7 @@ def _decision_text(
         )
         + "\n"
     )
-    return fmt.format_text(_dump(data), "decision")
+    return fmt.format_text(fmt.dumped(data), "decision")
 
 
 def _sources(report: UpstreamReport) -> str:

@@ -223,6 +223,13 @@ def yaml_rt() -> YAML:
     return y
 
 
+def dumped(data: Any) -> str:
+    """The text :func:`yaml_rt` writes for ``data``, before :func:`format_text` checks and orders it."""
+    out = io.StringIO()
+    yaml_rt().dump(data, out)
+    return out.getvalue()
+
+
 # --------------------------------------------------------------------------
 # Canonical values
 # --------------------------------------------------------------------------

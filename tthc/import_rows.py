@@ -407,10 +407,8 @@ def update_file(
             changed.append(key)
     if not changed:
         return RowReport(number, UNCHANGED, code, name, existing.file, "; ".join(notes))
-    out = io.StringIO()
-    fmt.yaml_rt().dump(data, out)
     try:
-        formatted = fmt.format_text(out.getvalue(), "procedure", existing.file)
+        formatted = fmt.format_text(fmt.dumped(data), "procedure", existing.file)
     except fmt.FormatError as error:
         return RowReport(number, SKIPPED, code, name, existing.file, f"không cập nhật được: {error.message}")
     if formatted == source:

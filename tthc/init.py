@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import os
 import re
 import shutil
@@ -303,9 +302,7 @@ def settings_text(answers: Answers) -> str:
         for key, note in keys.items():
             if key in doc[section]:
                 doc[section].yaml_set_comment_before_after_key(key, before=note, indent=2)
-    out = io.StringIO()
-    fmt.yaml_rt().dump(doc, out)
-    return fmt.format_text(out.getvalue(), "catalogue", SETTINGS_FILE)
+    return fmt.format_text(fmt.dumped(doc), "catalogue", SETTINGS_FILE)
 
 
 # --------------------------------------------------------------------------

@@ -19,7 +19,6 @@ so a bad record never leaves half a catalogue behind. Nothing here prints.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -172,15 +171,9 @@ def _comment(root: CommentedMap, notes: Iterable[tuple[DataPath, str]]) -> list[
     return loose
 
 
-def _dump(data: CommentedMap) -> str:
-    out = io.StringIO()
-    fmt.yaml_rt().dump(data, out)
-    return out.getvalue()
-
-
 def _dump_new(data: CommentedMap) -> str:
     """A document tthc built: written directly when :mod:`tthc.canonical_yaml` is sure of every byte, else by ruamel."""
-    return canonical_yaml.dump(data) or _dump(data)
+    return canonical_yaml.dump(data) or fmt.dumped(data)
 
 
 # --------------------------------------------------------------------------
@@ -369,7 +362,7 @@ def _updated_text(existing: str, mapped: _Mapped) -> tuple[str, list[str]]:
             touched.append(key)
     marks = [(m.path, review_comment(m)) for m in mapped.conv.marks if m.path[0] in touched]
     _comment(data, marks)
-    return fmt.format_text(_dump(data), "procedure"), touched
+    return fmt.format_text(fmt.dumped(data), "procedure"), touched
 
 
 # --------------------------------------------------------------------------
