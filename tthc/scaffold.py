@@ -313,10 +313,12 @@ def decision_text(info: DecisionInfo) -> str:
         "    title: Về kiểm soát thủ tục hành chính"
     ))
     parts.append(_comment(
-        "Thủ tục mới ban hành: mã (code), tên (name), văn bản quy định (by). Ví dụ:\n"
+        "Thủ tục mới ban hành: mã (code), tên (name), văn bản quy định (by) và ngày văn bản đó\n"
+        "có hiệu lực (by_effective, không bắt buộc: quyết định phải ký trước ngày này). Ví dụ:\n"
         '  - code: "1.001193"\n'
         "    name: Đăng ký khai sinh\n"
-        "    by: 60/2014/QH13"
+        "    by: 60/2014/QH13\n"
+        '    by_effective: "2016-01-01"'
     ))
     parts.append("new: []\n")
     parts.append(_comment(
@@ -326,7 +328,7 @@ def decision_text(info: DecisionInfo) -> str:
     parts.append("amended: []\n")
     parts.append(_comment("Thủ tục được thay thế: old (mã cũ), new (mã mới), name, by."))
     parts.append("replaced: []\n")
-    parts.append(_comment("Thủ tục bị bãi bỏ: code, name và by (văn bản bãi bỏ) đều bắt buộc."))
+    parts.append(_comment("Thủ tục bị bãi bỏ: code, name và by (văn bản bãi bỏ) đều bắt buộc; by_effective như trên."))
     parts.append("abolished: []\n")
     parts.append(_comment("Quyết định công bố trước bị bãi bỏ (nếu có), ví dụ: cancels: [\"2150/QĐ-UBND\"]"))
     return fmt.format_text("".join(parts), "decision")
