@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 from tests.conftest import PROJECT, SAMPLE, SHARED_DATA
 from tthc import collation, text
 from tthc import init as core
-from tthc.cli import init_cmd, main
+from tthc.cli import asking, main
 from tthc.validate import validate
 
 OPTIONS = {
@@ -170,7 +170,7 @@ def test_the_workflow_validates_for_github_and_requires_decisions_on_pull_reques
 
 
 def test_questions_in_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(init_cmd, "interactive", lambda: True)
+    monkeypatch.setattr(asking, "interactive", lambda: True)
     national = core.national_fields()
     nuoi = next(i for i, f in enumerate(national, 1) if f.id == "nuoi-con-nuoi")
     answers = [

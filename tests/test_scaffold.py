@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from tthc import layout, scaffold
-from tthc.cli import main, new_cmd
+from tthc.cli import asking, main
 from tthc.fmt import format_text
 from tthc.model import COMPONENTS
 from tthc.validate import validate
@@ -172,7 +172,7 @@ def test_bad_options_are_exit_2_in_vietnamese(minimal: Path, args: list[str], me
 
 
 def test_new_procedure_asks_in_a_terminal(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(new_cmd, "interactive", lambda: True)
+    monkeypatch.setattr(asking, "interactive", lambda: True)
     answers = "1.00089\n1.000894\nĐăng ký kết hôn\n1\nthôn\ntỉnh, xã\n"
     result = CliRunner().invoke(main, ["new", "procedure", "-C", str(minimal)], input=answers)
     assert result.exit_code == 0, result.output

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from tthc.cli import asking
 from tthc.cli.common import EXIT_OK, display_prefix, fail
-from tthc.cli.new_cmd import interactive
 
 if TYPE_CHECKING:
     from tthc.init import NationalField
@@ -19,33 +19,10 @@ T = TypeVar("T")
 
 
 def _ask(label: str, check: Callable[[str], T], given: str | None, option: str, default: str | None = None) -> T:
-    """The checked value of an option; in a terminal, asked (with its default) when missing or wrong.
-
-    Outside a terminal a missing option takes its default, and one without
-    a default stops the command (exit 2) naming the option.
-    """
+    """:func:`tthc.cli.asking.ask` with the answers that :mod:`tthc.init` finds wrong."""
     from tthc.init import InitError
 
-    if given is not None:
-        try:
-            return check(given)
-        except InitError as error:
-            if not interactive():
-                fail(f"{option}: {error}")
-            click.echo(f"{option}: {error}", err=True)
-    elif not interactive():
-        if default is None:
-            fail(f"thiếu {option} (khi không chạy trong terminal, phải ghi đủ các tùy chọn; xem tthc init --help).")
-        try:
-            return check(default)
-        except InitError as error:
-            fail(f"{option}: {error}")
-    while True:
-        answer = click.prompt(label, default=default or "", show_default=bool(default), err=True)
-        try:
-            return check(answer)
-        except InitError as error:
-            click.echo(click.style(f"Chưa đúng: {error}", fg="red"), err=True)
+    return asking.ask(label, check, given, option, default, invalid=(InitError,))
 
 
 def _date(value: str) -> dt.date:
@@ -93,7 +70,7 @@ def _given_fields(values: Sequence[str], national: Sequence[NationalField]) -> l
         if len(hits) == 1:
             chosen.append(hits[0])
             continue
-        if interactive():
+        if asking.interactive():
             click.echo(f"--field “{value}”: không chọn được đúng một lĩnh vực; chọn lại bên dưới.", err=True)
             continue
         if hits:
@@ -217,7 +194,7 @@ def init(
     except core.InitError as error:
         fail(str(error))
 
-    ask = interactive()
+    ask = asking.interactive()
     if ask:
         click.echo(f"Tạo bộ danh mục thủ tục hành chính trong “{folder}”. Nhấn Enter để nhận giá trị trong [ ].", err=True)
     authority_value = _ask("Cơ quan công bố danh mục (ví dụ Ủy ban nhân dân tỉnh Quảng Trị)",

@@ -1,42 +1,17 @@
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
+from tthc.cli import asking
 from tthc.cli.common import DATE_HINT, EXIT_OK, display_prefix, fail, load_settings, typed_date
 
 if TYPE_CHECKING:
     from tthc.model import Catalogue
-
-
-def interactive() -> bool:
-    """Ask questions only of a person at a terminal; scripts and CI must pass options."""
-    return sys.stdin.isatty() and not os.environ.get("CI")
-
-
-def _ask(label: str, check: Callable[[str], Any], given: str | None, option: str) -> Any:
-    """The checked value of an option, asking for it in a terminal when it is missing or wrong."""
-    if given is not None:
-        try:
-            return check(given)
-        except click.BadParameter as error:
-            if not interactive():
-                fail(f"{option}: {error.message}")
-            click.echo(f"{option}: {error.message}", err=True)
-    if not interactive():
-        fail(f"thiếu {option} (khi không chạy trong terminal, phải ghi đủ các tùy chọn; xem --help).")
-
-    while True:
-        answer = click.prompt(label, err=True)
-        try:
-            return check(answer)
-        except click.BadParameter as error:
-            click.echo(click.style(f"Chưa đúng: {error.message}", fg="red"), err=True)
 
 
 def _code(catalogue: Catalogue) -> Callable[[str], str]:
@@ -150,16 +125,16 @@ def procedure(
 
     root, catalogue = load_settings(catalogue_path)
     fields = catalogue.settings.fields
-    code_value = _ask("Mã số TTHC (ví dụ 1.001193, hoặc TAM-<số> nếu chưa có mã)", _code(catalogue), code, "--code")
-    name_value = _ask("Tên thủ tục", _name, name, "--name")
-    if field_id is None and interactive():
+    code_value = asking.ask("Mã số TTHC (ví dụ 1.001193, hoặc TAM-<số> nếu chưa có mã)", _code(catalogue), code, "--code")
+    name_value = asking.ask("Tên thủ tục", _name, name, "--name")
+    if field_id is None and asking.interactive():
         click.echo("Lĩnh vực:", err=True)
         for i, f in enumerate(fields.values(), 1):
             click.echo(f"  {i}. {f.id}: {f.name}", err=True)
-    field_value = _ask("Lĩnh vực (số thứ tự, mã hoặc tên)", _field(catalogue), field_id, "--field")
+    field_value = asking.ask("Lĩnh vực (số thứ tự, mã hoặc tên)", _field(catalogue), field_id, "--field")
     levels_hint = ", ".join(catalogue.settings.levels)
-    level_value = _ask(f"Cấp thực hiện ({levels_hint})", _levels(catalogue), level, "--level")
-    decision_values = tuple(_ask("Số quyết định", _decision, d, "--decision") for d in decisions)
+    level_value = asking.ask(f"Cấp thực hiện ({levels_hint})", _levels(catalogue), level, "--level")
+    decision_values = tuple(asking.ask("Số quyết định", _decision, d, "--decision") for d in decisions)
     info = scaffold.ProcedureInfo(
         code=code_value,
         name=name_value,
@@ -200,11 +175,11 @@ def decision(
 
     root, catalogue = load_settings(catalogue_path)
     existing = catalogue.decisions_by_number()
-    number_value = _ask("Số quyết định (ví dụ 1234/QĐ-UBND)", _decision, number, "--number")
+    number_value = asking.ask("Số quyết định (ví dụ 1234/QĐ-UBND)", _decision, number, "--number")
     if number_value in existing:
         fail(f"quyết định {number_value} đã có ({existing[number_value].file}).")
-    signed_value = _ask("Ngày ký (2025-07-01 hoặc 01/07/2025)", _date, signed, "--signed")
-    effective_value = _ask("Ngày có hiệu lực", _date, effective, "--effective") if effective else ""
+    signed_value = asking.ask("Ngày ký (2025-07-01 hoặc 01/07/2025)", _date, signed, "--signed")
+    effective_value = asking.ask("Ngày có hiệu lực", _date, effective, "--effective") if effective else ""
     authority = catalogue.settings.authority
     issuer = f"Chủ tịch {authority}" if authority.startswith("Ủy ban nhân dân") else authority
     info = scaffold.DecisionInfo(
