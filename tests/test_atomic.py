@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from tthc.atomic import (
     first_link,
     write_bytes_atomic,
     write_new,
+    write_parts_atomic,
 )
 
 
@@ -76,3 +78,20 @@ def test_first_link_finds_a_link_deep_inside_without_following_it(tree: Path) ->
     (out / "site" / "p" / "x.html").symlink_to(tree / "outside" / "kept")
     found = first_link(out)
     assert found is not None and os.path.abspath(found) == str(out / "site" / "p" / "x.html")
+
+
+def test_parts_are_written_one_after_the_other_and_a_failure_leaves_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "store.bin"
+    target.write_bytes(b"old")
+    blob = b"0123456789"
+    write_parts_atomic(target, iter([b"head-", memoryview(blob)[2:5], b"", b"-tail"]))
+    assert target.read_bytes() == b"head-234-tail"
+
+    def failing() -> Iterator[bytes]:
+        yield b"half of a "
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_parts_atomic(target, failing())
+    assert target.read_bytes() == b"head-234-tail"
+    assert [p.name for p in tmp_path.iterdir()] == ["store.bin"], "no temporary file is left behind"

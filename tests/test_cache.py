@@ -7,7 +7,9 @@ sample, broken by the declarative rule cases, and the hostile corpus).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import shutil
 from pathlib import Path
 
@@ -270,3 +272,50 @@ def test_the_schema_gate_never_passes_a_file_jsonschema_faults(tmp_path: Path) -
             faulted += 1
             assert not schema.passes_gate(file.kind, data), (file.path, errors[0].message)
     assert faulted > 20, "the rule cases must give the gate files to refuse"
+
+
+def test_a_store_whose_index_does_not_add_up_is_ignored_even_with_its_checksum(store_dir: Path) -> None:
+    """The checksum says tthc wrote it; the index must still describe exactly the values before it."""
+    store = cache.Cache.open("catalogue")
+    store.put(b"key", ("data", ()))
+    store.save()
+    (file,) = store_dir.iterdir()
+    assert cache.Cache.open("catalogue").get(b"key") == ("data", ())
+    value = marshal.dumps(("data", ()))
+    for keys, lengths in [((b"key",), (10_000,)), ((b"key",), (1,)), ((), ())]:
+        index = marshal.dumps((keys, lengths))
+        body = cache.MAGIC + value + index + len(index).to_bytes(8, "little")
+        file.write_bytes(body + hashlib.blake2b(body, key=cache.salt(), digest_size=32).digest())
+        assert cache.Cache.open("catalogue").get(b"key") is None
+
+
+def test_values_read_back_are_views_of_the_store_read_once(store_dir: Path) -> None:
+    """A store of a quarter of a gigabyte (50,000 procedures) is not copied value by value when it is read."""
+    first = cache.Cache.open("catalogue")
+    values = {bytes([n]) * 20: ("data", n, "x" * n) for n in range(50)}
+    for k, value in values.items():
+        first.put(k, value)
+    first.save()
+    again = cache.Cache.open("catalogue")
+    assert all(isinstance(raw, memoryview) for raw in again._old.values())
+    assert len({raw.obj for raw in again._old.values()}) == 1  # type: ignore[union-attr]
+    assert {k: again.get(k) for k in values} == values
+    again.keep(b"\x01" * 20)
+    again.save()  # only what this run used is written back
+    assert {k: cache.Cache.open("catalogue").get(k) for k in values} == {
+        k: (v if k in again._used else None) for k, v in values.items()
+    }
+
+
+def test_documents_share_their_keys_and_short_texts(tmp_path: Path, store_dir: Path) -> None:
+    """Each file's data comes back with its keys and short texts interned: one copy for the whole catalogue."""
+    root = tmp_path / "catalogue"
+    shutil.copytree(SAMPLE, root)
+    for store in (cache.Cache.open(str(root)), cache.Cache.open(str(root)), None):  # checked, from the store, no store
+        catalogue, _ = reading.load_catalogue(str(root), folder_files(root), store=store)
+        if store is not None:
+            store.save()
+        first, second = catalogue.procedures[0].data, catalogue.procedures[1].data
+        assert next(k for k in first if k == "name") is next(k for k in second if k == "name")
+        units = [m["time"]["unit"] for p in catalogue.procedures for m in p.data.get("methods", []) if m.get("time")]
+        assert len(units) > 1 and all(unit is units[0] for unit in units if unit == units[0])

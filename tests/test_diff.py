@@ -478,6 +478,10 @@ def test_both_sides_are_checked_in_one_pass(tmp_path: Path, monkeypatch: pytest.
     assert (old, old_findings) == load_catalogue(str(before), folder_files(before))
     assert (new, new_findings) == load_catalogue(str(after), folder_files(after))
     assert diff(old, new) == diff(load(before), load(after))
+    same = [file for file, doc in new.documents.items() if file in old.documents and doc.text == old.documents[file].text]
+    assert len(same) > 5 and all(new.documents[file].source is old.documents[file].source for file in same), (
+        "a file the same on both sides keeps its bytes once"
+    )
 
 
 def test_sides_with_other_limits_check_their_own_files(tmp_path: Path) -> None:

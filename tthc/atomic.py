@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -139,11 +140,17 @@ def _make_folder(folder: Path) -> None:
 
 def _temporary(path: Path, data: bytes, mode: int) -> str:
     """A temporary file beside ``path`` holding ``data``, flushed to disk, with ``mode``."""
+    return _temporary_parts(path, (data,), mode)
+
+
+def _temporary_parts(path: Path, parts: Iterable[bytes | memoryview], mode: int) -> str:
+    """:func:`_temporary` of the bytes of ``parts`` one after the other, never joined in memory."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, mode)  # mkstemp makes it private (0600); a catalogue file or report is not a secret
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in parts:
+                handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -157,13 +164,22 @@ def write_bytes_atomic(path: Path, data: bytes, top: Path | None = None) -> None
 
     A new file gets the user's file mode; a file replaced keeps its own.
     """
+    write_parts_atomic(path, (data,), top)
+
+
+def write_parts_atomic(path: Path, parts: Iterable[bytes | memoryview], top: Path | None = None) -> None:
+    """:func:`write_bytes_atomic` of the bytes of ``parts``, written one after the other.
+
+    For a file of hundreds of megabytes made of pieces already in memory
+    (the cache's store): joining them first would hold the file twice.
+    """
     target = checked_path(path, top)
     _make_folder(target.parent)
     try:
         mode = stat.S_IMODE(os.lstat(target).st_mode)  # a file replaced keeps its mode, as an editor keeps it
     except OSError:
         mode = file_mode()
-    tmp = _temporary(target, data, mode)
+    tmp = _temporary_parts(target, parts, mode)
     try:
         os.replace(tmp, target)
     except BaseException:

@@ -18,6 +18,11 @@ version of tthc is ignored, never trusted. Only what the last run used is
 written back, so the store stays the size of the catalogue. Values are
 plain data (``marshal``), so reading a store can run no code.
 
+At 50,000 procedures the store is a quarter of a gigabyte, so it is never
+copied whole: it is read once, each value is a view into what was read, and
+it is written back value by value (``MAGIC``, the values, an index of their
+keys and lengths, the index's length, then the checksum of all of that).
+
 Where: ``$TTHC_CACHE_DIR``, else ``$XDG_CACHE_HOME/tthc``, else
 ``~/.cache/tthc``; ``TTHC_CACHE_DIR=off`` (or an empty value) turns it off.
 """
@@ -26,16 +31,23 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import marshal
 import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from tthc import __version__
-from tthc.atomic import write_bytes_atomic
+from tthc.atomic import write_parts_atomic
 
-MAGIC = b"tthc-cache 2\n"
+MAGIC = b"tthc-cache 3\n"
 _DIGEST = 32
+_LENGTH = 8
+"""Bytes of the index's length, before the checksum at the end."""
+
+Raw = bytes | memoryview
+"""A value as marshal wrote it: bytes put in this run, or a view into the store read."""
 
 
 @functools.cache
@@ -76,10 +88,10 @@ class Cache:
     written back as the bytes they came in.
     """
 
-    def __init__(self, file: Path | None = None, entries: dict[bytes, bytes] | None = None) -> None:
+    def __init__(self, file: Path | None = None, entries: Mapping[bytes, Raw] | None = None) -> None:
         self.file = file
         self._old = entries or {}
-        self._used: dict[bytes, bytes] = {}
+        self._used: dict[bytes, Raw] = {}
         self._fresh: dict[bytes, Any] = {}
         self._changed = False
 
@@ -115,8 +127,9 @@ class Cache:
         if (raw := self._old.get(k)) is not None:
             self._used.setdefault(k, raw)
 
-    def put(self, k: bytes, value: Any) -> None:
-        raw = marshal.dumps(value)
+    def put(self, k: bytes, value: Any, raw: bytes | None = None) -> None:
+        """Keep ``value`` under ``k``; ``raw`` is ``marshal.dumps(value)`` when the caller has it already."""
+        raw = marshal.dumps(value) if raw is None else raw
         self._changed = self._changed or self._old.get(k) != raw  # an entry without rules, now with them
         self._used[k] = raw
         self._fresh[k] = value  # the new side of a diff asks again for most of what the old side put
@@ -125,28 +138,47 @@ class Cache:
         """Write what this run used, if that differs from what was read; never fails the run."""
         if self.file is None or (not self._changed and self._used.keys() == self._old.keys()):
             return
-        payload = marshal.dumps(self._used)
-        digest = hashlib.blake2b(payload, key=salt(), digest_size=_DIGEST).digest()
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes_atomic(self.file, MAGIC + digest + payload)
+            write_parts_atomic(self.file, _parts(self._used))
         except OSError:
             pass  # a read-only home or a full disk costs speed, not the result
 
 
-def _read(file: Path) -> dict[bytes, bytes]:
+def _parts(entries: Mapping[bytes, Raw]) -> Iterator[Raw]:
+    """The store's bytes, piece by piece (see the module's docstring), its checksum worked out on the way."""
+    h = hashlib.blake2b(key=salt(), digest_size=_DIGEST)
+    index = marshal.dumps((tuple(entries), tuple(map(len, entries.values()))))
+    for part in itertools.chain((MAGIC,), entries.values(), (index, len(index).to_bytes(_LENGTH, "little"))):
+        h.update(part)
+        yield part
+    yield h.digest()
+
+
+def _read(file: Path) -> dict[bytes, Raw]:
+    """Every value of the store by key, as views into the file read once; empty if the file is not a store."""
     try:
         blob = file.read_bytes()
     except OSError:
         return {}
-    head = len(MAGIC)
-    digest, payload = blob[head : head + _DIGEST], blob[head + _DIGEST :]
-    if not blob.startswith(MAGIC) or digest != hashlib.blake2b(payload, key=salt(), digest_size=_DIGEST).digest():
+    view, start, end = memoryview(blob), len(MAGIC), len(blob) - _LENGTH - _DIGEST
+    if end < start or not blob.startswith(MAGIC):
         return {}
+    if view[end + _LENGTH :] != hashlib.blake2b(view[: end + _LENGTH], key=salt(), digest_size=_DIGEST).digest():
+        return {}
+    size = int.from_bytes(view[end : end + _LENGTH], "little")
     try:
-        entries = marshal.loads(payload)
+        keys, lengths = marshal.loads(view[max(start, end - size) : end])
     except (ValueError, EOFError, TypeError):
         return {}
-    if not isinstance(entries, dict) or not all(isinstance(v, bytes) for v in entries.values()):
+    if not (
+        isinstance(keys, tuple)
+        and isinstance(lengths, tuple)
+        and len(keys) == len(lengths)
+        and all(isinstance(k, bytes) for k in keys)
+        and all(type(n) is int and n >= 0 for n in lengths)
+        and start + sum(lengths) == end - size
+    ):
         return {}
-    return entries
+    offsets = list(itertools.accumulate(lengths, initial=start))
+    return {k: view[a:b] for k, a, b in zip(keys, offsets[:-1], offsets[1:], strict=True)}

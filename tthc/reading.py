@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import marshal
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -167,16 +169,17 @@ def load(
     # A broken file checked in this process leaves cycles behind (a parse tree, errors): only what workers
     # check comes back as plain data, safe to keep from collection.
     with heap.keeping() if parallel.workers_for(len(misses)) else contextlib.nullcontext():
-        for j, packed in enumerate(_check_files(misses, limits, rules, workers)):
+        for j, raw in enumerate(_check_files(misses, limits, rules, workers)):
+            packed = marshal.loads(raw)
             if j >= len(todo):
                 assert store is not None  # ``also`` is only for the store
-                store.put(others[j - len(todo)][0], packed)
+                store.put(others[j - len(todo)][0], packed, raw)
                 continue
             i = todo[j]
             result = results[i] = _unpack(files[i], packed) or check_file(files[i], limits, rules)
             records[files[i].path] = build(result.document)
             if store is not None:
-                store.put(keys[i], packed)
+                store.put(keys[i], packed, raw)
             done += 1
             if progress:
                 progress(done, len(files))
@@ -194,28 +197,55 @@ def load(
 
 def _check_files(
     files: list[SourceFile], limits: Limits, rules: bool, workers: parallel.Shared | None = None
-) -> Iterator[tuple[Any, ...]]:
-    """The result of every file, in order, packed as the cache keeps it; in workers when there are many.
+) -> Iterator[bytes]:
+    """The result of every file, in order, as the cache keeps it (:func:`_raw`); in workers when there are many.
 
-    Packed, because that is what a worker sends and what the store keeps:
-    diff only stores what it checks, and unpacking each result here to pack
-    it again was a second of this process's time at 10,000 files.
+    In that form, because that is what the store keeps: diff only stores what
+    it checks, and unpacking each result here to pack it again was a second
+    of this process's time at 10,000 files.
     """
     with contextlib.ExitStack() as stack:
         shared = workers or stack.enter_context(parallel.shared())
         pool = shared.get(len(files))
         if pool is None:
-            for file in files:
-                yield _pack(check_file(file, limits, rules))
+            yield from _check_chunk(files, limits, rules)
             return
         chunks = parallel.chunks(files)
-        packed_chunks = pool.map(_check_chunk, chunks, [limits] * len(chunks), [rules] * len(chunks))
-        yield from (packed for chunk in packed_chunks for packed in chunk)
+        raw_chunks = pool.map(_check_chunk, chunks, [limits] * len(chunks), [rules] * len(chunks))
+        yield from (raw for chunk in raw_chunks for raw in chunk)
 
 
-def _check_chunk(files: Sequence[SourceFile], limits: Limits, rules: bool) -> list[tuple[Any, ...]]:
-    """A worker's part: plain data, cheap to send back (the same form the cache keeps)."""
-    return [_pack(check_file(file, limits, rules)) for file in files]
+def _check_chunk(files: Sequence[SourceFile], limits: Limits, rules: bool) -> list[bytes]:
+    """A worker's part: each file's result packed and marshalled, cheap to send back and to store as it is."""
+    return [_raw(_pack(check_file(file, limits, rules))) for file in files]
+
+
+SHARED_TEXT = 40
+"""Texts up to this length are interned (:func:`_shared`): keys, units, channels, codes, ids."""
+
+
+def _raw(packed: tuple[Any, ...]) -> bytes:
+    """A packed result as the store keeps it: marshalled, its keys and short texts interned.
+
+    marshal writes down that a text is interned, and interns it again when
+    it reads it: every document then shares one ``"name"``, one ``"Ngày làm
+    việc"``, one agency id, where each had its own copy. The data of 50,000
+    procedures takes 40 % less memory (21 kB → 12 kB a procedure).
+    """
+    return marshal.dumps(_shared(packed))
+
+
+def _shared(value: Any) -> Any:
+    """``value`` with its dict keys and its texts of up to :data:`SHARED_TEXT` characters interned."""
+    if isinstance(value, str):
+        return sys.intern(value) if len(value) <= SHARED_TEXT else value
+    if isinstance(value, dict):
+        return {sys.intern(k) if isinstance(k, str) else k: _shared(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shared(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_shared(v) for v in value)
+    return value
 
 
 def load_catalogue(
@@ -244,7 +274,7 @@ def load_catalogue(
 
 
 def load_catalogues(
-    sides: Sequence[tuple[str, list[SourceFile]]], store: cache.Cache
+    sides: Iterable[tuple[str, list[SourceFile]]], store: cache.Cache
 ) -> list[tuple[Catalogue, list[Finding]]]:
     """:func:`load_catalogue` for catalogues that share most files (a diff's sides, as (root, files)).
 
@@ -253,11 +283,13 @@ def load_catalogues(
     sides' own files too (when their limits are the same), and the later
     sides find them in the store. Each catalogue reuses the records of the
     one before it (``like``).
+
+    A file that is the same (path, kind and bytes) on an earlier side is
+    that side's file object, so its bytes are kept once, not once a side
+    (5 kB a file, 280 MB at 50,000 procedures). Give ``sides`` as an
+    iterator, so that no one else holds on to the copies let go.
     """
-    plans = []
-    for root, files in sides:
-        limits = catalogue_limits(files)
-        plans.append((root, files, limits, [file_key(file, limits) for file in files]))
+    plans = _plans(sides)
     first_limits, first_keys = plans[0][2], set(plans[0][3])
     also = {
         k: file
@@ -272,3 +304,14 @@ def load_catalogues(
         loaded = load(root, files, None, store, limits, keys, like, rules=False, also=None if n else also)
         out.append((loaded.catalogue, loaded.findings))
     return out
+
+
+def _plans(sides: Iterable[tuple[str, list[SourceFile]]]) -> list[tuple[str, list[SourceFile], Limits, list[bytes]]]:
+    """Each side as (root, files, limits, keys), a file already seen on an earlier side (by key) replaced by that one."""
+    seen: dict[bytes, SourceFile] = {}
+    plans = []
+    for root, files in sides:
+        limits = catalogue_limits(files)
+        keys = [file_key(file, limits) for file in files]
+        plans.append((root, [seen.setdefault(k, file) for file, k in zip(files, keys, strict=True)], limits, keys))
+    return plans

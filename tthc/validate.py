@@ -70,7 +70,9 @@ def validate(
     changed at all the whole report is the one kept from the last run: the
     findings are a function of the files' content and of tthc alone. That
     report comes without its catalogue, so ``keep_catalogue=False`` (the
-    ``validate`` command) is what allows it; ``build`` needs the model.
+    ``validate`` command) is what allows it; ``build`` needs the model. Nor
+    does a report made anew carry it then: the model and its documents (a
+    gigabyte at 50,000 procedures) are let go before the store is written.
 
     ``as_of`` is the catalogue's date (``--as-of``; default: ``as_of`` of
     ``tthc.yaml``, else today): the rules check the files as they must be on
@@ -93,7 +95,7 @@ def validate(
             files=len(catalogue.documents),
             procedures=len(catalogue.procedures),
             decisions=len(catalogue.decisions),
-            catalogue=catalogue,
+            catalogue=catalogue if keep_catalogue else None,
         )
     if store is not None:
         store.put(report_key, (tuple(map(reading.pack_finding, report.findings)), report.files, report.procedures, report.decisions))

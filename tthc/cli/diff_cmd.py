@@ -121,7 +121,7 @@ def diff(
             click.echo(f"tthc: lưu ý: {note}", err=True)
         catalogues: list[Catalogue] = []
         store = open_cache(sides[1].root)  # one store for both sides: they share most files
-        loaded_sides = load_catalogues([(side.root, list(side.files())) for side in sides], store)
+        loaded_sides = load_catalogues(((side.root, list(side.files())) for side in sides), store)
         for side, (loaded, findings) in zip(sides, loaded_sides, strict=True):
             _warn_broken(side.label, loaded, findings)
             if not loaded.documents:
