@@ -180,27 +180,37 @@ def table(root: Any) -> bytes | None:
 
 
 def _add_children(node: Any, marks: list[int]) -> None:
-    if isinstance(node, _pyyaml.MappingNode):
+    kind = type(node)
+    if kind is _pyyaml.MappingNode:
         for key, value in node.value:
             _add(key, value, marks)
-    elif isinstance(node, _pyyaml.SequenceNode):
+    elif kind is _pyyaml.SequenceNode:
         for item in node.value:
             _add(None, item, marks)
 
 
 def _add(key: Any, node: Any, marks: list[int]) -> None:
     """One node and its subtree: the marks :func:`position` picks for a step that ends at ``node``."""
-    at = len(marks)
     mark = node.start_mark
-    line, column = mark.line + 1, mark.column + 1
+    scalar = type(node) is _pyyaml.ScalarNode
     if key is None:
+        line, column = mark.line + 1, mark.column + 1
+        if scalar:
+            marks += (1, line, column, line, column)
+            return
+        at = len(marks)
         marks += (0, line, column, line, column)
     else:
-        mark = key.start_mark
-        key_line, key_column = mark.line + 1, mark.column + 1
-        if isinstance(node, _COLLECTION) or (node.tag == _NULL and not node.value):
-            line, column = key_line, key_column
-        marks += (0, line, column, key_line, key_column)
+        key_mark = key.start_mark
+        key_line, key_column = key_mark.line + 1, key_mark.column + 1
+        if scalar:
+            if node.value or node.tag != _NULL:
+                marks += (1, mark.line + 1, mark.column + 1, key_line, key_column)
+            else:  # an empty value has no place of its own
+                marks += (1, key_line, key_column, key_line, key_column)
+            return
+        at = len(marks)
+        marks += (0, key_line, key_column, key_line, key_column)
     _add_children(node, marks)
     marks[at] = (len(marks) - at) // 5
 
