@@ -83,3 +83,10 @@ def test_a_clean_file_keeps_no_table() -> None:
     files = list(folder_files(SAMPLE))
     limits = reading.catalogue_limits(files)
     assert not [file.path for file in files if reading.check_file(file, limits).document.places]
+
+
+def test_reading_without_rules_keeps_no_table(first_import: Path) -> None:
+    """diff, stats and export place no finding, and validate does not take their entries from the cache."""
+    files = list(folder_files(first_import))
+    limits = reading.catalogue_limits(files)
+    assert not [file.path for file in files if reading.check_file(file, limits, rules=False).document.places]

@@ -73,9 +73,10 @@ def check_file(file: SourceFile, limits: Limits, rules: bool = True) -> FileResu
     rule_findings = (
         tuple(f for rule in REGISTRY.document_checks() for f in rule.check_document(document)) if rules else None
     )
-    if loaded.nodes is not None and (findings or rule_findings):
-        # A file with findings has them placed, and likely those of the rules across files too (a first
-        # import: every file): where its nodes are comes from this parse, not from a second one.
+    if rule_findings is not None and loaded.nodes is not None and (findings or rule_findings):
+        # Validation places a file's findings, and likely those of the rules across files too (a first
+        # import: every file): where its nodes are comes from this parse, not from a second one. The
+        # commands that only read a catalogue place nothing, and validate does not take their entries.
         document = dataclasses.replace(document, places=locator.table(loaded.nodes))
     return FileResult(document, tuple(findings), rule_findings)
 
