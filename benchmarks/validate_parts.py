@@ -9,7 +9,8 @@ failing files go through jsonschema in Python, and the table of node
 positions kept for files with findings), the rules across files with the
 placing of findings (``check_catalogue``, ``locate`` within it), then each
 reporter writing the report to memory. Parts nest: ``check_file`` holds the
-three after it. Set ``TTHC_CACHE_DIR`` to an empty folder: a cached report
+three after it. The cycle collector is steered as the command line steers it
+(:func:`tthc.heap.manage`). Set ``TTHC_CACHE_DIR`` to an empty folder: a cached report
 would skip the checks.
 """
 
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tthc import libyaml, locator, reading, schema
+from tthc import heap, libyaml, locator, reading, schema
 from tthc import validate as tthc_validate
 from tthc.reporters import REPORTERS, Context
 
@@ -41,6 +42,7 @@ def _clocked(owner: Any, name: str, spent: dict[str, float]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    heap.manage()  # the collector as the command line steers it
     spent: dict[str, float] = {}
     _clocked(reading, "check_file", spent)
     _clocked(libyaml, "load_nodes", spent)
