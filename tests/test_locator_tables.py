@@ -55,7 +55,7 @@ def test_a_first_import_is_placed_without_a_second_parse(first_import: Path, mon
     assert len(parsed) == 40  # without tables, every procedure's file composed again
 
 
-def test_rule_cases_and_the_sample_are_placed_as_by_the_locator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_sample_and_a_broken_procedure_are_placed_as_by_the_locator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     broken = tmp_path / "broken"
     shutil.copytree(MINIMAL, broken)
     procedure = next((broken / "procedures").rglob("*.yaml"))
