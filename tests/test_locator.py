@@ -216,3 +216,59 @@ def test_locating_in_workers_gives_what_one_process_gives() -> None:
         assert workers._executor is not None or parallel.cores() < 2, "the positions were placed in workers"
     assert [(f.file, f.path, f.line, f.column) for f in spread] == [(f.file, f.path, f.line, f.column) for f in alone]
     assert all(f.line is not None for f in alone)
+
+
+def _tables() -> Iterator[tuple[str, str, Any, bytes]]:
+    """(name, text, data, table) of every file of :func:`_texts` that the loader's fast path reads."""
+    for name, text in _texts():
+        try:
+            data, nodes = libyaml.load_nodes(text)
+        except (libyaml.Unsure, RecursionError):
+            continue
+        places = locator.table(nodes)
+        assert places is not None
+        yield name, text, data, places
+
+
+def test_the_workers_table_places_every_path_where_the_locator_does() -> None:
+    compared = files = 0
+    for name, text, data, places in _tables():
+        tree = locator._Tree(text, locator._yaml())
+        files += 1
+        for path in _paths(data):
+            for at_key in (False, True):
+                assert locator.place(places, data, path, at_key) == locator.position(tree, path, at_key), (name, path)
+                compared += 1
+    assert files >= 50  # the sample's files and most rule cases
+    assert compared > 15_000
+
+
+def test_a_table_matches_keys_in_nfc_and_knows_no_number_key() -> None:
+    text = unicodedata.normalize("NFD", "tên: a\nghi chú:\n  - b\n  - {c: 1}\n'1': x\n")
+    data, nodes = libyaml.load_nodes(text)
+    places = locator.table(nodes)
+    assert places is not None
+    tree = locator._Tree(text, locator._yaml())
+    for path in [("ghi chú",), ("ghi chú", 1, "c"), ("ghi chú", 5), ("ghi chú", True), (1,), ("1",), ("tên", "x"), ()]:
+        for at_key in (False, True):
+            assert locator.place(places, data, path, at_key) == locator.position(tree, path, at_key), path
+    assert locator.place(places, data, ("ghi chú", 1, "c")) == (4, 9)
+
+
+def test_long_files_take_four_bytes_a_number() -> None:
+    text = "a: 1\n" + "\n" * 70_000 + "b: [x, y]\n"
+    data, nodes = libyaml.load_nodes(text)
+    places = locator.table(nodes)
+    assert places is not None and places[:1] == b"I"
+    assert locator.place(places, data, ("b", 1)) == (70_002, 8)
+    assert locator.place(places, data, ("b",), at_key=True) == (70_002, 1)
+
+
+def test_locate_places_a_file_with_a_table_without_its_text() -> None:
+    text = "x: 1\ny:\n  - 2\n"
+    data, nodes = libyaml.load_nodes(text)
+    places = locator.table(nodes)
+    assert places is not None
+    findings = [_finding("a.yaml", ("y", 0)), _finding("a.yaml", ("x",)), _finding("b.yaml", ("z",))]
+    placed = locator.locate(findings, {"b.yaml": "\n\nz: 3\n"}, tables={"a.yaml": (places, data)})
+    assert [(f.file, f.line, f.column) for f in placed] == [("a.yaml", 3, 5), ("a.yaml", 1, 4), ("b.yaml", 3, 4)]

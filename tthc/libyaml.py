@@ -202,6 +202,15 @@ def load(source: str, max_depth: int = 1000) -> Any:
 
     Dates come as ISO text; RecursionError when collections nest ``max_depth`` deep.
     """
+    return load_nodes(source, max_depth)[0]
+
+
+def load_nodes(source: str, max_depth: int = 1000) -> tuple[Any, Any]:
+    """:func:`load`'s data and the node tree it was built from, whose marks are where findings point.
+
+    The tree is what :func:`compose` gives for the same text, so positions
+    taken from it (:func:`tthc.locator.table`) are the locator's own.
+    """
     _screen(source)
     loader = _Loader(source)
     try:
@@ -215,4 +224,4 @@ def load(source: str, max_depth: int = 1000) -> Any:
         loader.dispose()
     if data is None:
         raise Unsure("empty")
-    return data
+    return data, node

@@ -55,6 +55,8 @@ a bracket per level, and are bounded by counting brackets.
 class Loaded:
     document: Document
     findings: list[Finding]
+    nodes: Any = None
+    """The composed tree, with marks, when libyaml built the data (:func:`tthc.libyaml.load_nodes`)."""
 
 
 class _Constructor(SafeConstructor):
@@ -338,7 +340,8 @@ def load(file: str, kind: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> L
         if findings:
             return Loaded(Document(file, kind, None, source), findings)
     try:  # the fast path, exact or declining (tthc.libyaml); the full loader below says what is wrong
-        return Loaded(Document(file, kind, libyaml.load(source, limits.max_depth), source), [])
+        data, nodes = libyaml.load_nodes(source, limits.max_depth)
+        return Loaded(Document(file, kind, data, source), [], nodes)
     except (libyaml.Unsure, RecursionError):
         pass
     try:

@@ -11,11 +11,19 @@ or a mapping on the way has a key that is not plain text (``1:``, ``yes:``,
 ``2025-01-01:``, ``<<:``), ruamel composes it and builds the keys with its
 own YAML 1.2 constructor, as before.
 Only files the loader accepted get here, so their nesting is within limits.
+
+Most files are not parsed here at all, though: the worker that loaded a
+file with findings kept where its nodes are (:func:`table`, from the tree
+libyaml composed to build the data), and every finding of that file, its
+own and those of the rules across files, is placed from that table
+(:func:`place`). Only files without one (no finding of their own, or read
+by ruamel) are composed again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import yaml as _pyyaml
@@ -151,10 +159,105 @@ def position(tree: _Tree, path: Path, at_key: bool = False) -> tuple[int, int]:
     return line + 1, column + 1
 
 
+def table(root: Any) -> bytes | None:
+    """Where every node of a tree from :func:`tthc.libyaml.load_nodes` is, as :func:`position` would say.
+
+    Five numbers a node, depth first in the order of the data (the root left
+    out): how many nodes its subtree holds, itself included, so that a walk
+    skips a sibling in one step; the line and column a path ending there
+    points at; and those of its key, where a finding ``at_key`` points.
+    Packed in two bytes a number where they fit: about a kilobyte for a
+    procedure, which travels back from the worker and into the cache.
+    None when the tree nests too deep to walk.
+    """
+    marks: list[int] = []
+    try:
+        _add_children(root, marks)
+    except RecursionError:
+        return None
+    code = "H" if max(marks, default=0) < 1 << 16 else "I"
+    return code.encode("ascii") + array(code, marks).tobytes()
+
+
+def _add_children(node: Any, marks: list[int]) -> None:
+    kind = type(node)
+    if kind is _pyyaml.MappingNode:
+        for key, value in node.value:
+            _add(key, value, marks)
+    elif kind is _pyyaml.SequenceNode:
+        for item in node.value:
+            _add(None, item, marks)
+
+
+def _add(key: Any, node: Any, marks: list[int]) -> None:
+    """One node and its subtree: the marks :func:`position` picks for a step that ends at ``node``."""
+    mark = node.start_mark
+    scalar = type(node) is _pyyaml.ScalarNode
+    if key is None:
+        line, column = mark.line + 1, mark.column + 1
+        if scalar:
+            marks += (1, line, column, line, column)
+            return
+        at = len(marks)
+        marks += (0, line, column, line, column)
+    else:
+        key_mark = key.start_mark
+        key_line, key_column = key_mark.line + 1, key_mark.column + 1
+        if scalar:
+            if node.value or node.tag != _NULL:
+                marks += (1, mark.line + 1, mark.column + 1, key_line, key_column)
+            else:  # an empty value has no place of its own
+                marks += (1, key_line, key_column, key_line, key_column)
+            return
+        at = len(marks)
+        marks += (0, key_line, key_column, key_line, key_column)
+    _add_children(node, marks)
+    marks[at] = (len(marks) - at) // 5
+
+
+def place(places: bytes, data: Any, path: Path, at_key: bool = False) -> tuple[int, int]:
+    """:func:`position` of ``path``, from the :func:`table` of the tree ``data`` was built from.
+
+    ``data`` has the tree's shape, node for node (mappings in the order
+    written, no key twice, every key text), so the walk counts its way
+    through the table as :func:`position` walks the nodes, and keys match
+    as there: in NFC, the last one wins.
+    """
+    marks = array(chr(places[0]), places[1:])
+    node, first, found, steps = data, 0, -1, 0
+    for step in path:
+        at, hit, child = first, -1, None
+        if isinstance(node, dict):
+            if not isinstance(step, str):
+                break
+            want = nfc(step)
+            for key, value in node.items():
+                if key == want or nfc(key) == want:
+                    hit, child = at, value
+                at += marks[at * 5]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            for _ in range(step):
+                at += marks[at * 5]
+            hit, child = at, node[step]
+        if hit < 0:
+            break
+        found, node, first, steps = hit, child, hit + 1, steps + 1
+    if found < 0:
+        return 1, 1
+    at = found * 5 + (3 if at_key and steps == len(path) else 1)
+    return marks[at], marks[at + 1]
+
+
 def locate(
-    findings: Iterable[Finding], texts: dict[str, str], workers: parallel.Shared | None = None
+    findings: Iterable[Finding],
+    texts: dict[str, str],
+    workers: parallel.Shared | None = None,
+    tables: Mapping[str, tuple[bytes, Any]] | None = None,
 ) -> list[Finding]:
-    """Fill in positions of findings that lack them, parsing each file once.
+    """Fill in positions of findings that lack them: from a file's ``tables`` entry, else parsing it once.
+
+    ``tables`` holds, by file, the :func:`table` of its nodes and its data;
+    a file there is not parsed.
 
     A file's findings are located together and its nodes let go before the
     next file is parsed: a first import has findings in every file, and the
@@ -166,10 +269,14 @@ def locate(
     of what a cold validate does after the checks, on one core.
     """
     out = list(findings)
+    tables = tables or {}
     by_file: dict[str, list[int]] = {}
     for n, finding in enumerate(out):
         if finding.line is None:
-            if finding.file in texts:
+            if finding.file in tables:
+                marks, data = tables[finding.file]
+                out[n] = finding.located(*place(marks, data, finding.path, finding.at_key))
+            elif finding.file in texts:
                 by_file.setdefault(finding.file, []).append(n)
             else:
                 out[n] = finding.located(1, 1)

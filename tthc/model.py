@@ -327,6 +327,8 @@ class Document:
     source: str | bytes = dataclasses.field(default="", repr=False, compare=False)
     nfc: bool = dataclasses.field(default=False, repr=False, compare=False)
     """Known to hold NFC text only, with no escapes (the cache says so): :func:`document_nfc` need not look."""
+    places: bytes | None = dataclasses.field(default=None, repr=False, compare=False)
+    """Where the nodes of ``data`` are in the text (:func:`tthc.locator.table`): findings are placed without a parse."""
 
     @functools.cached_property
     def text(self) -> str:

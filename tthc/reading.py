@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tthc import cache, heap, loader, parallel, schema
+from tthc import cache, heap, loader, locator, parallel, schema
 from tthc.findings import REGISTRY, Finding, Severity
 from tthc.layout import SETTINGS_FILE
 from tthc.model import (
@@ -72,9 +72,14 @@ def check_file(file: SourceFile, limits: Limits, rules: bool = True) -> FileResu
         return FileResult(document, tuple(findings), ())
     # NFD text is the text-not-nfc rule's one finding, not also every enum's.
     findings.extend(schema.check(file.path, file.kind, document_nfc(document)))
-    if not rules:
-        return FileResult(document, tuple(findings), None)
-    rule_findings = tuple(f for rule in REGISTRY.document_checks() for f in rule.check_document(document))
+    rule_findings = (
+        tuple(f for rule in REGISTRY.document_checks() for f in rule.check_document(document)) if rules else None
+    )
+    if rule_findings is not None and loaded.nodes is not None and (findings or rule_findings):
+        # Validation places a file's findings, and likely those of the rules across files too (a first
+        # import: every file): where its nodes are comes from this parse, not from a second one. The
+        # commands that only read a catalogue place nothing, and validate does not take their entries.
+        document = dataclasses.replace(document, places=locator.table(loaded.nodes))
     return FileResult(document, tuple(findings), rule_findings)
 
 
@@ -86,16 +91,17 @@ def _pack(result: FileResult) -> tuple[Any, ...]:
         (2 if doc_is_nfc(doc) else 1) if doc.text else 0,
         tuple(pack_finding(f) for f in result.findings),
         None if result.rule_findings is None else tuple(pack_finding(f) for f in result.rule_findings),
+        doc.places,
     )
 
 
 def _unpack(file: SourceFile, packed: Any) -> FileResult | None:
     """The cached result of ``file``, or None when the entry is not one (then the file is checked anew)."""
     try:
-        data, text_kind, findings, rule_findings = packed
+        data, text_kind, findings, rule_findings, places = packed
         source = file.data if text_kind and file.data is not None else ""
         return FileResult(
-            Document(file.path, file.kind, data, source, nfc=text_kind == 2),
+            Document(file.path, file.kind, data, source, nfc=text_kind == 2, places=places),
             tuple(map(unpack_finding, findings)),
             None if rule_findings is None else tuple(map(unpack_finding, rule_findings)),
         )

@@ -44,11 +44,12 @@ def check_catalogue(
     kept = [f for f in load_findings if f.line is not None or (f.file, f.path) not in claimed]
     documents = catalogue.documents
     unplaced = {f.file for f in (*kept, *rule_findings) if f.line is None and f.file in documents}
-    texts = {file: documents[file].text for file in unplaced if documents[file].text}
+    tables = {file: (places, documents[file].data) for file in unplaced if (places := documents[file].places)}
+    texts = {file: documents[file].text for file in unplaced if file not in tables and documents[file].text}
     codes = {proc.file: proc.code for proc in catalogue.procedures if proc.code}
     located = [
         f if f.code or f.file not in codes else dataclasses.replace(f, code=codes[f.file])
-        for f in locator.locate([*kept, *rule_findings], texts, workers)
+        for f in locator.locate([*kept, *rule_findings], texts, workers, tables)
     ]
     return sorted(dict.fromkeys(located), key=lambda f: f.sort_key)  # dict: the same order every run
 
