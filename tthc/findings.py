@@ -37,7 +37,8 @@ class Finding:
 
     ``path`` is where the problem is inside the file; ``line`` and ``column``
     (1-based) are filled in later by the locator, only for files that have
-    findings, because finding positions means composing the file again (through libyaml, in C).
+    findings: from the positions the worker kept when it read the file, or
+    by composing the file again where it kept none.
     """
 
     rule: str
