@@ -10,7 +10,6 @@ drift, and a reporter never has to invent wording.
 from __future__ import annotations
 
 import enum
-import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -63,7 +62,7 @@ class Finding:
 class Rule:
     """A kind of problem. Subclasses set the class attributes.
 
-    ``message`` and ``fix`` are :class:`string.Formatter` templates filled from
+    ``message`` and ``fix`` are :meth:`str.format` templates filled from
     the keyword arguments given to :meth:`finding`. A rule that checks the whole
     catalogue overrides :meth:`check`; kinds raised by the loader or the schema
     layer leave it alone and are only created through :meth:`finding`.
@@ -122,7 +121,8 @@ class _Lenient(dict[str, Any]):
 
 
 def _fill(template: str, params: dict[str, Any]) -> str:
-    return string.Formatter().vformat(template, (), _Lenient(params))
+    """The template filled; a name that is not given stays as it is written (``{name}``)."""
+    return template.format_map(_Lenient(params))
 
 
 @dataclass
