@@ -14,7 +14,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -195,6 +195,10 @@ class _National:
     record: Mapping[str, str] | None = None
     sources: list[str] = dataclasses.field(default_factory=list)
     listed: bool = False
+    restricted: Procedure | None = None
+    """The record at the province's levels (:func:`_procedure`), when the report needs it: made as it is read."""
+    compared: tuple[list[Change], list[Problem], list[NotCompared]] | None = None
+    """:func:`differences` from the province's procedure of this code, when it has one: made as it is read."""
 
 
 def compare(
@@ -219,19 +223,28 @@ def _compare(catalogue: Catalogue, sources: Sequence[Source], today: dt.date, wo
     listed_fields: dict[str, str] = {}
     """Folded field → ministry, for every field a complete list covers."""
     dates: dict[str, dt.date] = {}
+    province = catalogue.by_code()
+    agency_ids: dict[str, str | None] = {}
+    """Agency name in the records → its id in tthc.yaml: thousands of records name a few hundred agencies."""
+
+    def prepare(national: _National) -> None:
+        """What the report needs of a record, made while the workers convert the records after it."""
+        proc = province.get(national.code)
+        if proc is None and not _in_scope(national, ours, field_ids):
+            return
+        national.restricted = _procedure(national, ours, catalogue, field_ids, agency_ids)
+        if proc is not None and national.restricted is not None and national.converted is not None:
+            national.compared = differences(proc, national.restricted, national.converted, catalogue)
+
     for source in sources:
         if source.kind == "decision":
             dates.update((d.number, d.effective) for d in source.decisions if d.effective is not None)
         elif source.kind == "records":
-            scopes.append(_read_records(source, nationals, ours, field_ids, workers))
+            scopes.append(_read_records(source, nationals, ours, field_ids, workers, prepare))
         else:
             scopes.append(_read_list(source, nationals, ours, field_ids))
             listed_fields.update((text.fold_memo(e.field), e.ministry) for e in source.entries)
-    in_scope = {code: n for code, n in nationals.items()
-                if text.fold_memo(n.field) in field_ids and set(n.levels) & set(ours)}  # fmt: skip
-    province = catalogue.by_code()
-    agency_ids: dict[str, str | None] = {}
-    """Agency name in the records → its id in tthc.yaml: thousands of records name a few hundred agencies."""
+    in_scope = {code: n for code, n in nationals.items() if _in_scope(n, ours, field_ids)}
     items: list[Item] = []
     unchanged: list[Item] = []
 
@@ -248,11 +261,10 @@ def _compare(catalogue: Catalogue, sources: Sequence[Source], today: dt.date, wo
         items.append(dated(Item(
             group, code, national.name, national.ministry, field_ids[text.fold_memo(national.field)],
             announced_by=national.decisions, record=national.record, sources=tuple(dict.fromkeys(national.sources)),
-            national=_procedure(national, ours, catalogue, field_ids, agency_ids), reason=settings.upstream_skip.get(code, ""),
+            national=national.restricted, reason=settings.upstream_skip.get(code, ""),
         )))  # fmt: skip
     for proc in catalogue.procedures:
-        items_or_unchanged, item = _province_item(proc, nationals.get(proc.code), catalogue, listed_fields, ours,
-                                                  field_ids, agency_ids)  # fmt: skip
+        items_or_unchanged, item = _province_item(proc, nationals.get(proc.code), catalogue, listed_fields)
         (items if items_or_unchanged else unchanged).append(dated(item))
     # A code whose level a list does not tell matters only when the province lacks it.
     scopes = [replace(s, unknown_level=tuple(c for c in s.unknown_level if c not in province)) for s in scopes]
@@ -265,9 +277,12 @@ def _compare(catalogue: Catalogue, sources: Sequence[Source], today: dt.date, wo
     )  # fmt: skip
 
 
+def _in_scope(national: _National, ours: Sequence[str], field_ids: Mapping[str, str]) -> bool:
+    return text.fold_memo(national.field) in field_ids and bool(set(national.levels) & set(ours))
+
+
 def _province_item(
-    proc: Procedure, national: _National | None, catalogue: Catalogue, listed_fields: Mapping[str, str],
-    ours: Sequence[str], field_ids: Mapping[str, str], agency_ids: dict[str, str | None],
+    proc: Procedure, national: _National | None, catalogue: Catalogue, listed_fields: Mapping[str, str]
 ) -> tuple[bool, Item]:
     """The group of one of the province's procedures; False with an unchanged item when it matches its record."""
     item = Item("not_in_source", proc.code, proc.name, field=proc.field, province=proc)
@@ -275,10 +290,9 @@ def _province_item(
         item = replace(item, ministry=national.ministry, announced_by=national.decisions, record=national.record,
                        sources=tuple(dict.fromkeys(national.sources)))  # fmt: skip
     if national is not None and national.converted is not None:
-        restricted = _procedure(national, ours, catalogue, field_ids, agency_ids)
-        assert restricted is not None
-        changes, problems, gaps = differences(proc, restricted, national.converted, catalogue)
-        item = replace(item, group="amend", national=restricted, changes=tuple(changes), problems=tuple(problems),
+        assert national.compared is not None  # made as the record was read
+        changes, problems, gaps = national.compared
+        item = replace(item, group="amend", national=national.restricted, changes=tuple(changes), problems=tuple(problems),
                        not_compared=tuple(gaps))  # fmt: skip
         return bool(changes or problems), item
     if not CODE_NATIONAL.match(proc.code):
@@ -301,8 +315,8 @@ def _field_name(catalogue: Catalogue, field_id: str) -> str:
     return text.fold_memo(found.name) if found else ""
 
 
-def _read_records(source: Source, nationals: dict[str, _National], ours: Sequence[str],
-                  field_ids: Mapping[str, str], workers: parallel.Shared) -> Scope:  # fmt: skip
+def _read_records(source: Source, nationals: dict[str, _National], ours: Sequence[str], field_ids: Mapping[str, str],
+                  workers: parallel.Shared, prepare: Callable[[_National], None]) -> Scope:  # fmt: skip
     unreadable: list[str] = []
     for i, (record, conv) in enumerate(zip(source.records, _converted(source.records, workers), strict=True), 1):
         if isinstance(conv, str):
@@ -317,21 +331,25 @@ def _read_records(source: Source, nationals: dict[str, _National], ours: Sequenc
         if known is not None and known.ministry and not national.ministry:
             national.ministry = known.ministry
         nationals[conv.code] = national
+        prepare(national)
     return _scope(source, "records", [n for n in nationals.values() if source.name in n.sources], ours, field_ids,
                   unreadable=tuple(unreadable))  # fmt: skip
 
 
-def _converted(records: Sequence[Record], workers: parallel.Shared) -> list[Converted | str]:
-    """Each record as procedure data, or why it cannot be read; in worker processes when there are many.
+def _converted(records: Sequence[Record], workers: parallel.Shared) -> Iterator[Converted | str]:
+    """Each record as procedure data, or why it cannot be read, in order; in worker processes when there are many.
 
     Converting a record (:func:`tthc.portal.to_procedure`) is a millisecond of
     pure work on the record alone: on one core it was a third of the command
-    at 10,000 records, while the other stood idle.
+    at 10,000 records, while the other stood idle. Each chunk is given as soon
+    as it is back, so that this process compares it while the workers convert
+    the next ones.
     """
     pool = workers.get(len(records))
     if pool is None:
-        return _convert_chunk(records)
-    return [conv for chunk in pool.map(_convert_chunk, parallel.chunks(records)) for conv in chunk]
+        yield from _convert_chunk(records)
+        return
+    yield from (conv for chunk in pool.map(_convert_chunk, parallel.chunks(records)) for conv in chunk)
 
 
 def _convert_chunk(records: Sequence[Record]) -> list[Converted | str]:
