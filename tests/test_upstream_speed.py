@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.conftest import SAMPLE, SHARED_DATA
 from tthc import parallel, text
 from tthc.model import Procedure
 from tthc.portal import PortalError, clean, to_procedure
+from tthc.portal_tables import EMPTY
 from tthc.reading import load_catalogue
 from tthc.record_diff import compare_procedures
 from tthc.records import build_procedure
@@ -57,6 +59,20 @@ def test_fold_memo_folds_as_fold() -> None:
     for each in texts:
         assert text.fold_memo(each) == text.fold(each)
     assert text.fold_memo("Đăng ký") is text.fold_memo("Đăng ký")  # remembered, not folded again
+
+
+def test_clean_replaces_runs_of_spaces_as_the_per_line_way_did() -> None:
+    runs = re.compile(r"[ \t\u00a0]+")
+
+    def slow(value: str) -> str:
+        value = text.drop_pasted_noise(text.nfc(value).replace("\r\n", "\n").replace("\r", "\n"))
+        joined = "\n".join(line for line in (runs.sub(" ", line).strip() for line in value.split("\n")) if line)
+        return "" if joined == EMPTY else joined
+
+    values = [value for record in real_records() for value in record.values()]
+    values += [" a \t b\u00a0\u00a0c \n  d\t\n\u00a0", "x \u00a0 y", "\t", " ", "a  b", "Không có  thông tin"]
+    for value in values:
+        assert clean(value) == slow(value)
 
 
 def _listed(proc: Procedure) -> Procedure:
