@@ -10,6 +10,7 @@ marked editorial or legal (:mod:`tthc.editorial`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -49,13 +50,13 @@ def compare_procedures(old: Procedure, new: Procedure) -> list[Change]:
     _strings(out, "subjects", "subjects", old.subjects, new.subjects)
     for role in ("performing", "deciding", "authorised", "coordinating"):
         _set(out, "agencies", f"agencies.{role}", list(getattr(old.agencies, role)), list(getattr(new.agencies, role)))
-    _records(out, "results", old.results, new.results, lambda r: text.fold(r.name), lambda r: r.name)
+    _records(out, "results", old.results, new.results, lambda r: text.fold_memo(r.name), lambda r: r.name)
     _strings(out, "requirements", "requirements", old.requirements, new.requirements, fuzzy=True)
     _records(
         out, "legal_basis", old.legal_basis, new.legal_basis,
-        lambda r: text.fold(r.number).replace(" ", ""), lambda r: r.number, fuzzy=False,
+        lambda r: text.fold_memo(r.number).replace(" ", ""), lambda r: r.number, fuzzy=False,
     )  # fmt: skip
-    _records(out, "forms", old.forms, new.forms, lambda f: text.fold(f.name), lambda f: f.name)
+    _records(out, "forms", old.forms, new.forms, lambda f: text.fold_memo(f.name), lambda f: f.name)
     _text(out, "note", "note", old.note, new.note)
     return out
 
@@ -68,7 +69,7 @@ def _set(out: list[Change], component: str, path: str, old: list[str], new: list
     """
     if old == new:
         return
-    if sorted(map(text.fold, old)) == sorted(map(text.fold, new)):
+    if sorted(map(text.fold_memo, old)) == sorted(map(text.fold_memo, new)):
         kind: ChangeKind = "reordered" if sorted(old) == sorted(new) else "changed"
         out.append(Change(component, path, kind, old, new, editorial=True))
         return
@@ -109,7 +110,7 @@ def _strings(
 ) -> None:
     _keyed(
         out, component, path, old, new,
-        key=text.fold, label=None if fuzzy else (lambda s: s), similar=text.fold if fuzzy else None,
+        key=text.fold_memo, label=None if fuzzy else (lambda s: s), similar=text.fold_memo if fuzzy else None,
         threshold=0.6, compare=lambda p, a, b: _text(out, component, p, a, b),
         value=lambda s: s, ordered=False,
     )  # fmt: skip
@@ -139,6 +140,8 @@ def _keyed(
     index on its side when None). ``ordered`` marks lists whose order is
     itself legal content (the steps: trình tự).
     """
+    if old == new:
+        return  # every item the same at the same place: nothing below would report anything
 
     def keyed(items: Sequence[T]) -> dict[str, int]:
         out_keys: dict[str, int] = {}
@@ -196,8 +199,9 @@ def _item_label(item: Any, label: Callable[[Any], str] | None, index: int) -> st
     return item if isinstance(item, str) else str(index)
 
 
+@functools.lru_cache(maxsize=1024)  # a step is its own key, its similarity text, and on both sides
 def _step_key(step: str) -> str:
-    return text.fold(_STEP_LABEL.sub("", step))
+    return text.fold_memo(_STEP_LABEL.sub("", step))
 
 
 def _records(
@@ -246,7 +250,7 @@ def _methods(out: list[Change], old: Sequence[Method], new: Sequence[Method]) ->
 
     _keyed(
         out, "methods", "methods", old, new,
-        key=lambda m: text.fold(_method_name(m)), label=_method_name, similar=None, threshold=1.0,
+        key=lambda m: text.fold_memo(_method_name(m)), label=_method_name, similar=None, threshold=1.0,
         compare=compare, value=_method, ordered=False,
     )  # fmt: skip
 
@@ -265,13 +269,13 @@ def _dossier(out: list[Change], old: Procedure, new: Procedure) -> None:
         _text(out, "dossier", f"{path}.case", a.case, b.case)
         _keyed(
             out, "dossier", f"{path}.items", a.items, b.items,
-            key=lambda i: text.fold(i.name), label=lambda i: i.name, similar=lambda i: text.fold(i.name),
+            key=lambda i: text.fold_memo(i.name), label=lambda i: i.name, similar=lambda i: text.fold_memo(i.name),
             threshold=GUESS_RATIO, compare=compare_item, value=_plain, ordered=False,
         )  # fmt: skip
 
     _keyed(
         out, "dossier", "dossier.cases", old.dossier.cases, new.dossier.cases,
-        key=lambda c: text.fold(c.case), label=lambda c: c.case or "-", similar=lambda c: text.fold(c.case),
+        key=lambda c: text.fold_memo(c.case), label=lambda c: c.case or "-", similar=lambda c: text.fold_memo(c.case),
         threshold=GUESS_RATIO, compare=compare_case, value=_plain, ordered=False,
     )  # fmt: skip
 

@@ -13,12 +13,14 @@ tables.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 __all__ = [
     "clip",
     "fold",
+    "fold_memo",
     "invisible_chars",
     "is_nfc",
     "nfc",
@@ -75,6 +77,18 @@ _VIETNAMESE_MARKS = {**dict.fromkeys(range(0x300, 0x370)), ord("đ"): "d", ord("
 A Vietnamese text is ASCII after it; any other text still goes through
 ``unicodedata.combining``, so the result is the same, only faster (search
 entries fold every name of a 10,000-procedure catalogue)."""
+
+
+fold_memo = functools.lru_cache(maxsize=4096)(fold)
+""":func:`fold`, remembering the last few thousand texts: a comparison folds the same text many times.
+
+Comparing two versions of a procedure folds each step, dossier item and
+result once as a key, again to pair what is left, and once per side when
+the two sides hold the same text. A few thousand entries hold one
+procedure's texts (and the channel names, units and places that recur in
+every procedure), not a catalogue's: memory stays small, and the work
+saved is the repetition inside one comparison.
+"""
 
 
 def clip(text: str, limit: int = 50) -> str:

@@ -10,19 +10,20 @@ written from the report (:mod:`tthc.draft_decision`).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from tthc import text
+from tthc import parallel, text
 from tthc.changes import Change
 from tthc.collation import sort_key, sort_vi
 from tthc.fee_notes import council_sets_fee
 from tthc.model import COMPONENTS, Catalogue, Duration, Fee, Method, Procedure
-from tthc.portal import Converted, PortalError, split_top, to_procedure
+from tthc.portal import Converted, PortalError, Record, split_top, to_procedure
 from tthc.record_diff import compare_procedures
 from tthc.records import build_procedure
 from tthc.settings_match import match_agencies
@@ -194,31 +195,56 @@ class _National:
     record: Mapping[str, str] | None = None
     sources: list[str] = dataclasses.field(default_factory=list)
     listed: bool = False
+    restricted: Procedure | None = None
+    """The record at the province's levels (:func:`_procedure`), when the report needs it: made as it is read."""
+    compared: tuple[list[Change], list[Problem], list[NotCompared]] | None = None
+    """:func:`differences` from the province's procedure of this code, when it has one: made as it is read."""
 
 
-def compare(catalogue: Catalogue, sources: Sequence[Source], *, today: dt.date) -> UpstreamReport:
-    """The catalogue (old side) against the national record restricted to the province's scope (new side)."""
+def compare(
+    catalogue: Catalogue, sources: Sequence[Source], *, today: dt.date, workers: parallel.Shared | None = None
+) -> UpstreamReport:
+    """The catalogue (old side) against the national record restricted to the province's scope (new side).
+
+    ``workers`` is a pool the command shares between its steps (:func:`tthc.parallel.shared`); without one,
+    a pool is started here when there are records enough to spread.
+    """
+    with contextlib.ExitStack() as stack:
+        shared = workers or stack.enter_context(parallel.shared())
+        return _compare(catalogue, sources, today, shared)
+
+
+def _compare(catalogue: Catalogue, sources: Sequence[Source], today: dt.date, workers: parallel.Shared) -> UpstreamReport:
     settings = catalogue.settings
     ours = settings.levels or ("Cấp tỉnh", "Cấp xã")
-    field_ids = {text.fold(f.name): fid for fid, f in settings.fields.items()}
+    field_ids = {text.fold_memo(f.name): fid for fid, f in settings.fields.items()}
     nationals: dict[str, _National] = {}
     scopes: list[Scope] = []
     listed_fields: dict[str, str] = {}
     """Folded field → ministry, for every field a complete list covers."""
     dates: dict[str, dt.date] = {}
+    province = catalogue.by_code()
+    agency_ids: dict[str, str | None] = {}
+    """Agency name in the records → its id in tthc.yaml: thousands of records name a few hundred agencies."""
+
+    def prepare(national: _National) -> None:
+        """What the report needs of a record, made while the workers convert the records after it."""
+        proc = province.get(national.code)
+        if proc is None and not _in_scope(national, ours, field_ids):
+            return
+        national.restricted = _procedure(national, ours, catalogue, field_ids, agency_ids)
+        if proc is not None and national.restricted is not None and national.converted is not None:
+            national.compared = differences(proc, national.restricted, national.converted, catalogue)
+
     for source in sources:
         if source.kind == "decision":
             dates.update((d.number, d.effective) for d in source.decisions if d.effective is not None)
         elif source.kind == "records":
-            scopes.append(_read_records(source, nationals, ours, field_ids))
+            scopes.append(_read_records(source, nationals, ours, field_ids, workers, prepare))
         else:
             scopes.append(_read_list(source, nationals, ours, field_ids))
-            listed_fields.update((text.fold(e.field), e.ministry) for e in source.entries)
-    in_scope = {code: n for code, n in nationals.items()
-                if text.fold(n.field) in field_ids and set(n.levels) & set(ours)}  # fmt: skip
-    province = catalogue.by_code()
-    agency_ids: dict[str, str | None] = {}
-    """Agency name in the records → its id in tthc.yaml: thousands of records name a few hundred agencies."""
+            listed_fields.update((text.fold_memo(e.field), e.ministry) for e in source.entries)
+    in_scope = {code: n for code, n in nationals.items() if _in_scope(n, ours, field_ids)}
     items: list[Item] = []
     unchanged: list[Item] = []
 
@@ -233,13 +259,12 @@ def compare(catalogue: Catalogue, sources: Sequence[Source], *, today: dt.date) 
             continue
         group: Group = "skipped" if code in settings.upstream_skip else "adopt"
         items.append(dated(Item(
-            group, code, national.name, national.ministry, field_ids[text.fold(national.field)],
+            group, code, national.name, national.ministry, field_ids[text.fold_memo(national.field)],
             announced_by=national.decisions, record=national.record, sources=tuple(dict.fromkeys(national.sources)),
-            national=_procedure(national, ours, catalogue, field_ids, agency_ids), reason=settings.upstream_skip.get(code, ""),
+            national=national.restricted, reason=settings.upstream_skip.get(code, ""),
         )))  # fmt: skip
     for proc in catalogue.procedures:
-        items_or_unchanged, item = _province_item(proc, nationals.get(proc.code), catalogue, listed_fields, ours,
-                                                  field_ids, agency_ids)  # fmt: skip
+        items_or_unchanged, item = _province_item(proc, nationals.get(proc.code), catalogue, listed_fields)
         (items if items_or_unchanged else unchanged).append(dated(item))
     # A code whose level a list does not tell matters only when the province lacks it.
     scopes = [replace(s, unknown_level=tuple(c for c in s.unknown_level if c not in province)) for s in scopes]
@@ -252,9 +277,12 @@ def compare(catalogue: Catalogue, sources: Sequence[Source], *, today: dt.date) 
     )  # fmt: skip
 
 
+def _in_scope(national: _National, ours: Sequence[str], field_ids: Mapping[str, str]) -> bool:
+    return text.fold_memo(national.field) in field_ids and bool(set(national.levels) & set(ours))
+
+
 def _province_item(
-    proc: Procedure, national: _National | None, catalogue: Catalogue, listed_fields: Mapping[str, str],
-    ours: Sequence[str], field_ids: Mapping[str, str], agency_ids: dict[str, str | None],
+    proc: Procedure, national: _National | None, catalogue: Catalogue, listed_fields: Mapping[str, str]
 ) -> tuple[bool, Item]:
     """The group of one of the province's procedures; False with an unchanged item when it matches its record."""
     item = Item("not_in_source", proc.code, proc.name, field=proc.field, province=proc)
@@ -262,10 +290,9 @@ def _province_item(
         item = replace(item, ministry=national.ministry, announced_by=national.decisions, record=national.record,
                        sources=tuple(dict.fromkeys(national.sources)))  # fmt: skip
     if national is not None and national.converted is not None:
-        restricted = _procedure(national, ours, catalogue, field_ids, agency_ids)
-        assert restricted is not None
-        changes, problems, gaps = differences(proc, restricted, national.converted, catalogue)
-        item = replace(item, group="amend", national=restricted, changes=tuple(changes), problems=tuple(problems),
+        assert national.compared is not None  # made as the record was read
+        changes, problems, gaps = national.compared
+        item = replace(item, group="amend", national=national.restricted, changes=tuple(changes), problems=tuple(problems),
                        not_compared=tuple(gaps))  # fmt: skip
         return bool(changes or problems), item
     if not CODE_NATIONAL.match(proc.code):
@@ -285,17 +312,15 @@ CODE_NATIONAL = re.compile(r"^\d\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?$")
 
 def _field_name(catalogue: Catalogue, field_id: str) -> str:
     found = catalogue.settings.fields.get(field_id)
-    return text.fold(found.name) if found else ""
+    return text.fold_memo(found.name) if found else ""
 
 
-def _read_records(source: Source, nationals: dict[str, _National], ours: Sequence[str],
-                  field_ids: Mapping[str, str]) -> Scope:  # fmt: skip
+def _read_records(source: Source, nationals: dict[str, _National], ours: Sequence[str], field_ids: Mapping[str, str],
+                  workers: parallel.Shared, prepare: Callable[[_National], None]) -> Scope:  # fmt: skip
     unreadable: list[str] = []
-    for i, record in enumerate(source.records, 1):
-        try:
-            conv = to_procedure(record)
-        except PortalError as error:
-            unreadable.append(f"bản ghi thứ {i}: {error}")
+    for i, (record, conv) in enumerate(zip(source.records, _converted(source.records, workers), strict=True), 1):
+        if isinstance(conv, str):
+            unreadable.append(f"bản ghi thứ {i}: {conv}")
             continue
         levels = tuple(conv.data["level"])
         decisions = tuple(conv.upstream_decisions)
@@ -306,8 +331,36 @@ def _read_records(source: Source, nationals: dict[str, _National], ours: Sequenc
         if known is not None and known.ministry and not national.ministry:
             national.ministry = known.ministry
         nationals[conv.code] = national
+        prepare(national)
     return _scope(source, "records", [n for n in nationals.values() if source.name in n.sources], ours, field_ids,
                   unreadable=tuple(unreadable))  # fmt: skip
+
+
+def _converted(records: Sequence[Record], workers: parallel.Shared) -> Iterator[Converted | str]:
+    """Each record as procedure data, or why it cannot be read, in order; in worker processes when there are many.
+
+    Converting a record (:func:`tthc.portal.to_procedure`) is a millisecond of
+    pure work on the record alone: on one core it was a third of the command
+    at 10,000 records, while the other stood idle. Each chunk is given as soon
+    as it is back, so that this process compares it while the workers convert
+    the next ones.
+    """
+    pool = workers.get(len(records))
+    if pool is None:
+        yield from _convert_chunk(records)
+        return
+    yield from (conv for chunk in pool.map(_convert_chunk, parallel.chunks(records)) for conv in chunk)
+
+
+def _convert_chunk(records: Sequence[Record]) -> list[Converted | str]:
+    """A worker's part: the converted records, or the message of the error that kept each out."""
+    out: list[Converted | str] = []
+    for record in records:
+        try:
+            out.append(to_procedure(record))
+        except PortalError as error:
+            out.append(str(error))
+    return out
 
 
 def _read_list(source: Source, nationals: dict[str, _National], ours: Sequence[str],
@@ -322,7 +375,7 @@ def _read_list(source: Source, nationals: dict[str, _National], ours: Sequence[s
             continue
         nationals[entry.code] = _National(entry.code, entry.name, entry.field, entry.levels, entry.ministry,
                                           sources=[source.name], listed=True)  # fmt: skip
-        if not entry.levels and text.fold(entry.field) in field_ids:
+        if not entry.levels and text.fold_memo(entry.field) in field_ids:
             unknown.append(entry.code)
     return _scope(source, "list", [n for n in nationals.values() if source.name in n.sources], ours, field_ids,
                   unknown_level=tuple(sorted(unknown, key=sort_key)))  # fmt: skip
@@ -337,8 +390,8 @@ def _scope(source: Source, kind: SourceKind, named: Sequence[_National], ours: S
         fields=tuple(fields),
         levels=tuple(level for level in ours if any(level in n.levels for n in named)),
         procedures=len(source.records) if kind == "records" else len(source.entries),
-        compared=sum(1 for n in named if text.fold(n.field) in field_ids and set(n.levels) & set(ours)),
-        other_fields=tuple(f for f in fields if text.fold(f) not in field_ids),
+        compared=sum(1 for n in named if text.fold_memo(n.field) in field_ids and set(n.levels) & set(ours)),
+        other_fields=tuple(f for f in fields if text.fold_memo(f) not in field_ids),
         **extra,
     )  # fmt: skip
 
@@ -351,14 +404,14 @@ def _procedure(national: _National, ours: Sequence[str], catalogue: Catalogue,
         return None
     data = dict(conv.data)
     data["level"] = [level for level in national.levels if level in ours]
-    data["field"] = field_ids.get(text.fold(national.field), data["field"])
+    data["field"] = field_ids.get(text.fold_memo(national.field), data["field"])
     agencies = dict(data["agencies"])
     for role, ids in conv.data["agencies"].items():
         if isinstance(ids, list):
             agencies[role] = [_agency_id(conv.agency_names.get(str(i), str(i)), catalogue, agency_ids) or i for i in ids]
     data["agencies"] = agencies
     # A row for a mission abroad ("Tại cơ quan đại diện …") is not the province's to run.
-    data["methods"] = [m for m in data["methods"] if not _ABROAD.search(text.fold(str(m.get("place", ""))))]
+    data["methods"] = [m for m in data["methods"] if not _ABROAD.search(text.fold_memo(str(m.get("place", ""))))]
     return build_procedure("", data)
 
 
@@ -417,7 +470,7 @@ _TITLE = re.compile(r"^thủ tục\s+", re.IGNORECASE)
 
 def _bare_name(name: str) -> str:
     """A name without the "Thủ tục" the portal puts before some names, nor case or closing punctuation."""
-    return text.fold(_TITLE.sub("", name.strip()).rstrip(" .;"))
+    return text.fold_memo(_TITLE.sub("", name.strip()).rstrip(" .;"))
 
 
 _ABROAD = re.compile(r"co quan dai dien|nuoc ngoai")
@@ -433,9 +486,9 @@ def _counterpart(mine: Method, methods: Sequence[Method]) -> Method | str:
     rows = [m for m in methods if m.channel == mine.channel]
     if not rows:
         return ""
-    same = [m for m in rows if text.fold(m.place) == text.fold(mine.place)]
+    same = [m for m in rows if text.fold_memo(m.place) == text.fold_memo(mine.place)]
     if not same:
-        same = [m for m in rows if not _ABROAD.search(text.fold(m.place))]
+        same = [m for m in rows if not _ABROAD.search(text.fold_memo(m.place))]
     if len({(m.time, m.fee) for m in same}) == 1:
         return same[0]
     places = "; ".join(m.place or "(không ghi nơi)" for m in rows)
@@ -503,13 +556,13 @@ def _time(mine: Method, theirs: Method, where: str, changes: list[Change], probl
             gaps.append(NotCompared(f"{where}.time", "bản ghi quốc gia không ghi thời hạn đủ số và đơn vị"))
         return
     said = Duration(national.value, national.unit)
-    if mine.time is None or (mine.time.value, text.fold(mine.time.unit)) != (national.value, text.fold(national.unit)):
+    if mine.time is None or (mine.time.value, text.fold_memo(mine.time.unit)) != (national.value, text.fold_memo(national.unit)):
         before = {"value": mine.time.value, "unit": mine.time.unit} if mine.time else None
         changes.append(Change("time", f"{where}.time", "added" if before is None else "changed", before,
                               {"value": national.value, "unit": national.unit}))  # fmt: skip
     committed, key = (mine.local_time, "local_time") if mine.local_time is not None else (mine.time, "time")
     if (committed is not None and committed.value is not None
-            and text.fold(committed.unit) == text.fold(national.unit) and committed.value > national.value):  # fmt: skip
+            and text.fold_memo(committed.unit) == text.fold_memo(national.unit) and committed.value > national.value):  # fmt: skip
         problems.append(Problem(
             "time", f"{where}.{key}",
             f"thời hạn tỉnh cam kết ({duration_text(committed)}) dài hơn thời hạn quốc gia ({duration_text(said)}); "
