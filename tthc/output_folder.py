@@ -24,14 +24,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from tthc import parallel
 from tthc.atomic import LinkOnWritePath, checked_path, first_link, folder_mode, output_top, write_new
 from tthc.layout import SAFE_NAME
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
 
 MARKER = ".tthc-output"
 """A file in every output folder: proof that tthc made it and may replace it."""
@@ -95,12 +90,12 @@ _LEFTOVER = r"\.{name}\.(?:tmp-[a-z0-9_]{{8}}|old-[0-9a-f]{{12}})"
 
 
 @contextmanager
-def staging(out: Path, pool: ProcessPoolExecutor | None = None) -> Iterator[Path]:
+def staging(out: Path) -> Iterator[Path]:
     """A temporary folder beside ``out``; moved into place when the block ends without error.
 
-    When it ends with an error or an interrupt, ``pool``'s workers, which
-    write into the folder, are stopped before it is removed, or they would
-    make parts of it again. A run killed outright cannot remove it: the next
+    Workers that write into it are started inside the block, so that an error
+    or an interrupt stops them (:func:`tthc.parallel.pool`) before the folder
+    is removed: they would make parts of it again. A run killed outright cannot remove it: the next
     run writing ``out`` does (:func:`remove_leftovers`). The folder is locked
     while in use, so that a run writing ``out`` at the same time keeps it.
     """
@@ -114,8 +109,6 @@ def staging(out: Path, pool: ProcessPoolExecutor | None = None) -> Iterator[Path
             tmp.chmod(folder_mode())  # mkdtemp makes it private; the output is for a web server or a kiosk
             _publish(tmp, out)
         except BaseException:
-            if pool is not None:
-                parallel.stop(pool)
             shutil.rmtree(tmp, ignore_errors=True)
             raise
 
