@@ -10,6 +10,7 @@ Nothing here prints; the CLI reports progress through a callback.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import itertools
 from collections.abc import Callable, Sequence
@@ -288,7 +289,7 @@ class _Pages:
     catalogue: Catalogue
     """Settings and pending changes: no procedures, no documents (:func:`_for_pages`)."""
     decisions: dict[str, Decision]
-    """:meth:`Catalogue.decisions_by_number`."""
+    """:meth:`Catalogue.decisions_by_number`, as pages cite them (:func:`_cited`)."""
     decision_paths: dict[str, str]
     passes: tuple[tuple[View, tuple[_PageKind, ...]], ...]
     """Each pass's catalogue-wide values and pages (:class:`_Listing`)."""
@@ -299,13 +300,18 @@ def _for_pages(catalogue: Catalogue) -> Catalogue:
     return Catalogue(catalogue.root, catalogue.settings, pending=catalogue.pending)
 
 
+def _cited(decision: Decision) -> Decision:
+    """A decision as a page of one procedure cites it (number, title, issuer, dates): without its lists, 100 procedures each."""
+    return dataclasses.replace(decision, new=(), amended=(), replaced=(), abolished=(), cancels=(), data={})
+
+
 def _pages(catalogue: Catalogue, root: Path, options: RenderOptions, listings: Sequence[_Listing]) -> _Pages:
     return _Pages(
         root,
         options.templates,
         options.qr,
         _for_pages(catalogue),
-        catalogue.decisions_by_number(),
+        {number: _cited(d) for number, d in catalogue.decisions_by_number().items()},
         decision_paths(published_decisions(catalogue)[1]),
         tuple((listing.values, listing.kinds) for listing in listings),
     )
