@@ -21,7 +21,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -229,6 +229,15 @@ class Writer:
         self.tick()
         return target
 
+    def stream(self, relative: str, pieces: Iterable[str]) -> Path:
+        """:meth:`write` of a page as its template makes it: the index and the posting lists of 50,000
+        procedures are a few hundred MB each as one string, and as many again in pieces and in UTF-8."""
+        target = self.path(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_new(target, _batches(pieces))
+        self.tick()
+        return target
+
     def tick(self) -> None:
         self.advance(1)
 
@@ -239,3 +248,12 @@ class Writer:
             self.progress(self.done, self.total)
 
 
+def _batches(pieces: Iterable[str], size: int = 4096) -> Iterator[bytes]:
+    """``pieces`` in UTF-8, joined ``size`` at a time: one write per piece would cost more than the page."""
+    batch: list[str] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) == size:
+            yield "".join(batch).encode("utf-8")
+            batch.clear()
+    yield "".join(batch).encode("utf-8")

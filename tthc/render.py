@@ -13,7 +13,7 @@ import collections
 import dataclasses
 import functools
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,10 +111,14 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    return "".join(_pieces(env, name, context))
+
+
+def _pieces(env: jinja2.Environment, name: str, context: dict[str, Any]) -> Iterator[str]:
+    """The page in the pieces its template makes, as it makes them (:meth:`Writer.stream` writes them so)."""
+    template = _template(env, name)
     try:
-        return _template(env, name).render(context)
-    except RenderError:
-        raise
+        yield from template.generate(context)
     except Exception as error:  # a province's own template may fail in any way
         raise RenderError(f"Mẫu “{name}” không hiển thị được: {type(error).__name__}: {error}") from error
 
@@ -213,10 +217,10 @@ def _write_sheets(
     """Everything of the sheets but their assets and the sheets of one procedure: contents, posting lists."""
     pdf = _pdf_writer(writer.root) if options.pdf else None
     context = _context(site, "", SHEET_CSS, lists=lists, shops=shops, pdf=options.pdf)
-    writer.write(f"{prefix}index.html", _render(env, "sheets-index.html.j2", context))
+    writer.stream(f"{prefix}index.html", _pieces(env, "sheets-index.html.j2", context))
     for item in lists:
-        html = _render(env, "posting-list.html.j2", _context(site, "../", SHEET_CSS, list=item, qr=options.qr))
-        target = writer.write(f"{prefix}{item['path']}", html)
+        html = _pieces(env, "posting-list.html.j2", _context(site, "../", SHEET_CSS, list=item, qr=options.qr))
+        target = writer.stream(f"{prefix}{item['path']}", html)
         if pdf is not None:
             pdf(target, target.with_suffix(".pdf"))
             writer.tick()
@@ -434,7 +438,7 @@ def _write_site(env: jinja2.Environment, writer: Writer, prefix: str, site: View
     """Everything of the site but the pages of one procedure: assets, the index, the decisions."""
     for name in SITE_ASSETS:
         writer.write(f"{prefix}{ASSETS_DIR}/{name}", _asset(env, name))
-    writer.write(f"{prefix}index.html", _render(env, "index.html.j2", _context(site, "", SITE_CSS, qr=options.qr)))
+    writer.stream(f"{prefix}index.html", _pieces(env, "index.html.j2", _context(site, "", SITE_CSS, qr=options.qr)))
     for d in site["decisions"]:
         writer.write(f"{prefix}{d['path']}", _render(env, "decision.html.j2", _context(site, "../", SITE_CSS, d=d)))
 
