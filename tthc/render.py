@@ -139,23 +139,6 @@ def _qr_svg(p: View, enabled: bool) -> str | None:
     return qr.svg(p["qr"]["payload"], f"Mã QR: {p['qr']['label']}") if enabled and p["qr"] else None
 
 
-class _Markup:
-    """Markup kept as UTF-8 until a template inserts it (as :class:`markupsafe.Markup` would be, by ``__html__``).
-
-    A QR code's SVG has one non-ASCII letter, in its label, so Python keeps
-    all of it at two bytes a character: 6 kB a code in each procedure's
-    summary, kept to the end of a build for the posting lists. As UTF-8, 3 kB.
-    """
-
-    __slots__ = ("data",)
-
-    def __init__(self, text: str) -> None:
-        self.data = text.encode("utf-8")
-
-    def __html__(self) -> str:
-        return self.data.decode("utf-8")
-
-
 INDEX_ONLY = frozenset({"procedures", "fields", "decisions", "search", "stats"})
 """Keys of the site view that only index pages get.
 
@@ -351,7 +334,7 @@ def _render_procedures(
                 pdf(target, target.with_suffix(".pdf"))
                 writer.tick()
         kept = summary(p)
-        kept["qr_svg"] = _Markup(svg) if svg is not None else None
+        kept["qr_svg"] = qr.Compact(svg) if svg is not None else None
         made.append(kept)
     return made
 
