@@ -98,7 +98,7 @@ def main() -> int:
             chars += len(env.get_template(name).render(ctx))
             pages += 1
 
-        page("sheets-index.html.j2", context(sheets, "", sheet_css, lists=lists, pdf=False))
+        page("sheets-index.html.j2", context(sheets, "", sheet_css, lists=lists, shops=[], pdf=False))
         for p in sheets["procedures"]:
             page("sheet.html.j2", context(sheets, "../", sheet_css, p=p, qr=True))
         for item in lists:

@@ -217,7 +217,7 @@ def create_atomic(path: Path, data: bytes, top: Path) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def write_new(path: Path, data: bytes) -> None:
+def write_new(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write a file that is not a link, in a folder already checked: ``O_NOFOLLOW``, the user's mode.
 
     For the many files of a render, written into a fresh staging folder:
@@ -231,4 +231,7 @@ def write_new(path: Path, data: bytes) -> None:
             raise LinkOnWritePath(_shown(path), os.readlink(path)) from None
         raise
     with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+        if isinstance(data, bytes):
+            handle.write(data)
+        else:  # a page too big to hold whole, written as it is made
+            handle.writelines(data)

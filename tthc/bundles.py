@@ -46,20 +46,30 @@ def _key(value: str) -> str:
     return " ".join(text.fold(value).split())
 
 
-def shop_lists(catalogue: Catalogue, site: View) -> list[View]:
-    """One list per one-stop shop of the procedures in ``site``, shaped as a posting list (kind "shop")."""
-    agencies: list[View] = site["agencies"]
+def _shops(agencies: list[View]) -> dict[str, tuple[str, list[str]]]:
+    """The one-stop shops of these agencies: by folded address, its title and the ids of its agencies."""
     shops: dict[str, tuple[str, list[str]]] = {}
     for agency in agencies:
         if agency["address"].strip():
-            title, members = shops.setdefault(_key(agency["address"]), (" ".join(agency["address"].split()), []))
+            _title, members = shops.setdefault(_key(agency["address"]), (" ".join(agency["address"].split()), []))
             members.append(agency["id"])
     for agency in agencies:  # the Trung tâm itself, named as the other agencies' address
         shop = shops.get(_key(agency["name"]))
         if shop is not None and agency["id"] not in shop[1]:
             shop[1].append(agency["id"])
+    return shops
+
+
+def shop_count(agencies: list[View]) -> int:
+    """How many one-stop shops these agencies make (:func:`shop_lists`), known before any procedure view is."""
+    return len(_shops(agencies))
+
+
+def shop_lists(catalogue: Catalogue, site: View) -> list[View]:
+    """One list per one-stop shop of the procedures in ``site``, shaped as a posting list (kind "shop")."""
+    agencies: list[View] = site["agencies"]
     lists: list[View] = []
-    for title, members in shops.values():
+    for title, members in _shops(agencies).values():
         chosen = [p for p in site["procedures"] if any(a in members for a in p["performing_ids"])]
         names = [a["name"] for a in agencies if a["id"] in members]
         lists.append(

@@ -13,14 +13,16 @@ from collections.abc import Sequence
 
 from tthc import collation, text, wording
 from tthc.decision_view import decision_view
-from tthc.model import LEVELS, Catalogue, Procedure
+from tthc.model import LEVELS, Catalogue, Decision, Procedure
 from tthc.output_names import DECISION_DIR, LIST_DIR, decision_names, procedure_names, slug_name, unique_names
 from tthc.procedure_view import (
     View,
     agency_view,
     email_link,
     field_name,
+    has_postal,
     link,
+    online_status,
     pending_view,
     procedure_view,
     unique_procedures,
@@ -114,6 +116,56 @@ def upcoming(catalogue: Catalogue) -> list[View]:
     return [view for *_key, view in sorted(out, key=lambda item: item[:3])]
 
 
+def ordered(catalogue: Catalogue, procedures: Sequence[Procedure] | None = None) -> list[Procedure]:
+    """``procedures`` (already filtered), or one procedure per code, in Vietnamese order of names."""
+    return wording.sort_procedures(procedures) if procedures is not None else unique_procedures(catalogue)
+
+
+def published_decisions(catalogue: Catalogue) -> tuple[list[Decision], dict[str, str]]:
+    """The decisions the site shows, oldest first, and the file name of each: a draft is not yet the authority's word."""
+    decisions = [d for d in catalogue.decisions_in_order() if not d.draft]
+    return decisions, decision_names(decisions)
+
+
+def decision_paths(names: dict[str, str]) -> dict[str, str]:
+    """Each decision's page, by number, relative to the site's root."""
+    return {number: f"{DECISION_DIR}/{name}.html" for number, name in names.items()}
+
+
+def page_values(catalogue: Catalogue, chosen: Sequence[Procedure]) -> View:
+    """What every page gets as ``site``: the catalogue-wide values, worked out from the records alone.
+
+    The pages of one procedure get these and nothing else (not the lists of
+    every procedure), so they are known before any procedure view is made:
+    a build makes each view where its pages are rendered, in a worker, and
+    keeps only its summary (:func:`tthc.procedure_view.summary`).
+    """
+    levels = [level for level in LEVELS if any(level in p.levels for p in chosen)]
+    agency_ids = sorted(
+        {a for p in chosen for a in p.agencies.performing},
+        key=lambda a: (_name_key(agency_view(catalogue, a)["name"]), a),
+    )
+    online = [online_status(p) for p in chosen]
+    settings = catalogue.settings
+    return {
+        "authority": settings.authority,
+        "province": settings.province,
+        "as_of": wording.date_text(settings.as_of),
+        "feedback": feedback_view(catalogue),
+        "levels": [{"name": level, "slug": text.slug(level)} for level in levels],
+        "agencies": [agency_view(catalogue, a) for a in agency_ids],
+        "online_options": [{"key": k, "label": v} for k, v in wording.ONLINE_LABELS.items()],
+        "upcoming": upcoming(catalogue),
+        "counts": {
+            "procedures": len(chosen),
+            "fields": len({p.field for p in chosen}),
+            "toan_trinh": online.count("toan-trinh"),
+            "mot_phan": online.count("mot-phan"),
+            "postal": sum(1 for p in chosen if has_postal(p)),
+        },
+    }
+
+
 def catalogue_view(catalogue: Catalogue, procedures: Sequence[Procedure] | None = None) -> View:
     """The site and sheet context: authority, feedback box, procedures and facets.
 
@@ -121,43 +173,37 @@ def catalogue_view(catalogue: Catalogue, procedures: Sequence[Procedure] | None 
     sorted here (Vietnamese order), so a template iterating them needs no
     sort of its own and re-rendering gives the same bytes.
     """
-    chosen = wording.sort_procedures(procedures) if procedures is not None else unique_procedures(catalogue)
+    chosen = ordered(catalogue, procedures)
     names = procedure_names(chosen)
-    decisions = [d for d in catalogue.decisions_in_order() if not d.draft]  # a draft is not yet the authority's word
-    dnames = decision_names(decisions)
-    dpaths = {number: f"{DECISION_DIR}/{name}.html" for number, name in dnames.items()}
-    by_number, by_code = catalogue.decisions_by_number(), catalogue.by_code()  # once, not once per page
+    dpaths = decision_paths(published_decisions(catalogue)[1])
+    by_number = catalogue.decisions_by_number()  # once, not once per page
     views = [procedure_view(p, catalogue, names[p.code], dpaths, by_number) for p in chosen]
+    return site_view(catalogue, chosen, views, page_values(catalogue, chosen))
+
+
+def site_view(catalogue: Catalogue, chosen: Sequence[Procedure], views: list[View], values: View) -> View:
+    """:func:`catalogue_view` around views of ``chosen`` already made, whole or their summaries, and its :func:`page_values`."""
+    decisions, dnames = published_decisions(catalogue)
+    dpaths = decision_paths(dnames)
+    by_code = catalogue.by_code()  # once, not once per page
     ppaths = {v["code"]: v["path"] for v in views}
-    levels = [level for level in LEVELS if any(level in v["levels"] for v in views)]
-    agency_ids = sorted(
-        {a for p in chosen for a in p.agencies.performing},
-        key=lambda a: (_name_key(agency_view(catalogue, a)["name"]), a),
-    )
-    settings = catalogue.settings
     return {
-        "authority": settings.authority,
-        "province": settings.province,
-        "as_of": wording.date_text(settings.as_of),
-        "feedback": feedback_view(catalogue),
+        "authority": values["authority"],
+        "province": values["province"],
+        "as_of": values["as_of"],
+        "feedback": values["feedback"],
         "procedures": views,
         "fields": group_by_field(catalogue, views),
-        "levels": [{"name": level, "slug": text.slug(level)} for level in levels],
-        "agencies": [agency_view(catalogue, a) for a in agency_ids],
-        "online_options": [{"key": k, "label": v} for k, v in wording.ONLINE_LABELS.items()],
+        "levels": values["levels"],
+        "agencies": values["agencies"],
+        "online_options": values["online_options"],
         "decisions": [
             decision_view(d, catalogue, dnames[d.number], ppaths, dpaths, by_code) for d in reversed(decisions)
         ],
         "search": search_entries(views),
-        "upcoming": upcoming(catalogue),
+        "upcoming": values["upcoming"],
         "stats": stats_view(catalogue, chosen),
-        "counts": {
-            "procedures": len(views),
-            "fields": len({v["field"]["id"] for v in views}),
-            "toan_trinh": sum(1 for v in views if v["online"] == "toan-trinh"),
-            "mot_phan": sum(1 for v in views if v["online"] == "mot-phan"),
-            "postal": sum(1 for v in views if v["postal"]),
-        },
+        "counts": values["counts"],
     }
 
 

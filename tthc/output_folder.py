@@ -21,17 +21,12 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from tthc import parallel
 from tthc.atomic import LinkOnWritePath, checked_path, first_link, folder_mode, output_top, write_new
 from tthc.layout import SAFE_NAME
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
 
 MARKER = ".tthc-output"
 """A file in every output folder: proof that tthc made it and may replace it."""
@@ -95,12 +90,12 @@ _LEFTOVER = r"\.{name}\.(?:tmp-[a-z0-9_]{{8}}|old-[0-9a-f]{{12}})"
 
 
 @contextmanager
-def staging(out: Path, pool: ProcessPoolExecutor | None = None) -> Iterator[Path]:
+def staging(out: Path) -> Iterator[Path]:
     """A temporary folder beside ``out``; moved into place when the block ends without error.
 
-    When it ends with an error or an interrupt, ``pool``'s workers, which
-    write into the folder, are stopped before it is removed, or they would
-    make parts of it again. A run killed outright cannot remove it: the next
+    Workers that write into it are started inside the block, so that an error
+    or an interrupt stops them (:func:`tthc.parallel.pool`) before the folder
+    is removed: they would make parts of it again. A run killed outright cannot remove it: the next
     run writing ``out`` does (:func:`remove_leftovers`). The folder is locked
     while in use, so that a run writing ``out`` at the same time keeps it.
     """
@@ -114,8 +109,6 @@ def staging(out: Path, pool: ProcessPoolExecutor | None = None) -> Iterator[Path
             tmp.chmod(folder_mode())  # mkdtemp makes it private; the output is for a web server or a kiosk
             _publish(tmp, out)
         except BaseException:
-            if pool is not None:
-                parallel.stop(pool)
             shutil.rmtree(tmp, ignore_errors=True)
             raise
 
@@ -236,6 +229,15 @@ class Writer:
         self.tick()
         return target
 
+    def stream(self, relative: str, pieces: Iterable[str]) -> Path:
+        """:meth:`write` of a page as its template makes it: the index and the posting lists of 50,000
+        procedures are a few hundred MB each as one string, and as many again in pieces and in UTF-8."""
+        target = self.path(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_new(target, _batches(pieces))
+        self.tick()
+        return target
+
     def tick(self) -> None:
         self.advance(1)
 
@@ -246,3 +248,12 @@ class Writer:
             self.progress(self.done, self.total)
 
 
+def _batches(pieces: Iterable[str], size: int = 4096) -> Iterator[bytes]:
+    """``pieces`` in UTF-8, joined ``size`` at a time: one write per piece would cost more than the page."""
+    batch: list[str] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) == size:
+            yield "".join(batch).encode("utf-8")
+            batch.clear()
+    yield "".join(batch).encode("utf-8")

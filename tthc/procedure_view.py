@@ -315,6 +315,20 @@ def procedure_view(
     }
 
 
+SUMMARY_KEYS = (
+    "code", "name", "file", "path", "field", "levels", "kind", "online", "online_label", "postal",
+    "time_short", "fee_short", "performing", "performing_ids", "search", "qr", "qr_svg",
+)
+"""What the pages listing many procedures (the index, the posting lists, the contents of the sheets and
+of a bundle) get of each: a build keeps these of every procedure to the end, and the rest of its view
+(steps, dossier, methods, legal texts: three quarters of it) only while its own pages are rendered."""
+
+
+def summary(view: View) -> View:
+    """The keys of ``view`` that lists of many procedures show (:data:`SUMMARY_KEYS`)."""
+    return {key: view[key] for key in SUMMARY_KEYS}
+
+
 def unique_procedures(catalogue: Catalogue) -> list[Procedure]:
     """One procedure per code (the first file wins, as in the model), in Vietnamese order."""
     return wording.sort_procedures(catalogue.by_code().values())

@@ -10,19 +10,28 @@ Nothing here prints; the CLI reports progress through a callback.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
+import itertools
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from tthc import bundles, heap, parallel, qr, templating
-from tthc.catalogue_view import catalogue_view, posting_lists
-from tthc.model import COMPONENTS, Catalogue
+from tthc.catalogue_view import (
+    decision_paths,
+    ordered,
+    page_values,
+    posting_lists,
+    published_decisions,
+    site_view,
+)
+from tthc.model import COMPONENTS, Catalogue, Decision, Procedure
 from tthc.output_folder import (
     MARKER,
     MARKER_TEXT,
@@ -32,13 +41,11 @@ from tthc.output_folder import (
     check_output,
     staging,
 )
+from tthc.output_names import procedure_names
 from tthc.pdf import PdfUnavailable, pdf_problem
 from tthc.pdf import writer as _pdf_writer
-from tthc.procedure_view import View
+from tthc.procedure_view import View, procedure_view, summary
 from tthc.selection import FilterError, Filters, select
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = [
     "MARKER",
@@ -104,10 +111,14 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    return "".join(_pieces(env, name, context))
+
+
+def _pieces(env: jinja2.Environment, name: str, context: dict[str, Any]) -> Iterator[str]:
+    """The page in the pieces its template makes, as it makes them (:meth:`Writer.stream` writes them so)."""
+    template = _template(env, name)
     try:
-        return _template(env, name).render(context)
-    except RenderError:
-        raise
+        yield from template.generate(context)
     except Exception as error:  # a province's own template may fail in any way
         raise RenderError(f"Mẫu “{name}” không hiển thị được: {type(error).__name__}: {error}") from error
 
@@ -159,21 +170,6 @@ def _context(site: View, root: str, stylesheet: str, **extra: Any) -> dict[str, 
 # --------------------------------------------------------------------------
 
 
-def _plan_sheets(catalogue: Catalogue, options: RenderOptions) -> tuple[View, list[View]]:
-    try:
-        chosen = select(catalogue, options.filters)
-    except FilterError as error:
-        raise RenderError(str(error)) from error
-    with heap.keeping():  # the views live to the end of the run
-        site = catalogue_view(catalogue, chosen if options.filters else None)  # None: no second sort
-        return site, posting_lists(catalogue, site)
-
-
-def _sheet_files(site: View, lists: list[View], options: RenderOptions) -> int:
-    pages = len(site["procedures"]) + len(lists)
-    return 1 + len(SHEET_ASSETS) + pages * (2 if options.pdf else 1)
-
-
 SHEET_CSS = f"{ASSETS_DIR}/sheet.css"
 SITE_CSS = f"{ASSETS_DIR}/site.css"
 
@@ -204,10 +200,10 @@ def _write_sheets(
     """Everything of the sheets but their assets and the sheets of one procedure: contents, posting lists."""
     pdf = _pdf_writer(writer.root) if options.pdf else None
     context = _context(site, "", SHEET_CSS, lists=lists, shops=shops, pdf=options.pdf)
-    writer.write(f"{prefix}index.html", _render(env, "sheets-index.html.j2", context))
+    writer.stream(f"{prefix}index.html", _pieces(env, "sheets-index.html.j2", context))
     for item in lists:
-        html = _render(env, "posting-list.html.j2", _context(site, "../", SHEET_CSS, list=item, qr=options.qr))
-        target = writer.write(f"{prefix}{item['path']}", html)
+        html = _pieces(env, "posting-list.html.j2", _context(site, "../", SHEET_CSS, list=item, qr=options.qr))
+        target = writer.stream(f"{prefix}{item['path']}", html)
         if pdf is not None:
             pdf(target, target.with_suffix(".pdf"))
             writer.tick()
@@ -248,48 +244,116 @@ class _PageKind:
 
 
 @dataclass(frozen=True)
+class _Listing:
+    """Procedures whose pages one pass renders: in order, each with its file name, and what their pages get as ``site``."""
+
+    procedures: list[Procedure]
+    names: dict[str, str]
+    values: View
+    """:func:`tthc.catalogue_view.page_values`: catalogue-wide values only (:data:`INDEX_ONLY`)."""
+    kinds: tuple[_PageKind, ...]
+
+
+def _listing(catalogue: Catalogue, procedures: Sequence[Procedure] | None, kinds: tuple[_PageKind, ...]) -> _Listing:
+    chosen = ordered(catalogue, procedures)
+    return _Listing(chosen, procedure_names(chosen), page_values(catalogue, chosen), kinds)
+
+
+def _chosen(catalogue: Catalogue, options: RenderOptions) -> list[Procedure]:
+    try:
+        return select(catalogue, options.filters)
+    except FilterError as error:
+        raise RenderError(str(error)) from error
+
+
+@dataclass(frozen=True)
 class _Pages:
-    """What rendering the pages of some procedures needs besides the procedures: all a worker is sent."""
+    """What rendering the pages of one procedure needs besides the procedure and its file name: sent once to each worker."""
 
     root: Path
     templates: Path | None
-    site: View
-    """Catalogue-wide values only (:data:`INDEX_ONLY`)."""
-    kinds: tuple[_PageKind, ...]
     qr: bool
+    catalogue: Catalogue
+    """Settings and pending changes: no procedures, no documents (:func:`_for_pages`)."""
+    decisions: dict[str, Decision]
+    """:meth:`Catalogue.decisions_by_number`, as pages cite them (:func:`_cited`)."""
+    decision_paths: dict[str, str]
+    passes: tuple[tuple[View, tuple[_PageKind, ...]], ...]
+    """Each pass's catalogue-wide values and pages (:class:`_Listing`)."""
+
+
+def _for_pages(catalogue: Catalogue) -> Catalogue:
+    """The catalogue as a view of one procedure reads it: a worker is sent this, not 50,000 records and their files."""
+    return Catalogue(catalogue.root, catalogue.settings, pending=catalogue.pending)
+
+
+def _cited(decision: Decision) -> Decision:
+    """A decision as a page of one procedure cites it (number, title, issuer, dates): without its lists, 100 procedures each."""
+    return dataclasses.replace(decision, new=(), amended=(), replaced=(), abolished=(), cancels=(), data={})
+
+
+def _pages(catalogue: Catalogue, root: Path, options: RenderOptions, listings: Sequence[_Listing]) -> _Pages:
+    return _Pages(
+        root,
+        options.templates,
+        options.qr,
+        _for_pages(catalogue),
+        {number: _cited(d) for number, d in catalogue.decisions_by_number().items()},
+        decision_paths(published_decisions(catalogue)[1]),
+        tuple((listing.values, listing.kinds) for listing in listings),
+    )
 
 
 def _render_procedures(
     pages: _Pages,
-    procedures: Sequence[View],
+    step: int,
+    procedures: Sequence[tuple[Procedure, str]],
     env: jinja2.Environment | None = None,
     writer: Writer | None = None,
     pdf: Callable[[Path, Path], None] | None = None,
-) -> list[str | None]:
-    """Write every page of each procedure; the QR SVG of each, for the posting lists.
+) -> list[View]:
+    """Make the view of each procedure, write its pages of pass ``step``; return each view's :func:`summary`.
 
-    Each page is written as soon as it is rendered: holding every sheet
-    until the end cost 350 MB at 10,000 procedures.
+    Each page is written as soon as it is rendered, and each view let go
+    once its pages are: holding every view to the end cost 22 kB a
+    procedure (1.1 GB at 50,000), holding every sheet 350 MB at 10,000.
+    The summary keeps the QR SVG, for the posting lists.
     """
     env = env or _worker_environment(pages.templates)
     writer = writer or Writer(pages.root, 0, None)
-    made: list[str | None] = []
-    for p in procedures:
+    site, kinds = pages.passes[step]
+    made: list[View] = []
+    for procedure, name in procedures:
+        p = procedure_view(procedure, pages.catalogue, name, pages.decision_paths, pages.decisions)
         svg = _qr_svg(p, pages.qr)
         p["qr_svg"] = Markup(svg) if svg is not None else None
-        for kind in pages.kinds:
-            html = _render(env, kind.template, _context(pages.site, "../", kind.stylesheet, p=p, qr=pages.qr))
+        for kind in kinds:
+            html = _render(env, kind.template, _context(site, "../", kind.stylesheet, p=p, qr=pages.qr))
             target = writer.write(f"{kind.prefix}{p['path']}", html)
             if pdf is not None and kind.pdf:
                 pdf(target, target.with_suffix(".pdf"))
                 writer.tick()
-        made.append(svg)
+        kept = summary(p)
+        kept["qr_svg"] = qr.Compact(svg) if svg is not None else None
+        made.append(kept)
     return made
 
 
-def _render_chunk(pages: _Pages, procedures: Sequence[View]) -> list[str | None]:
-    """A worker's part (:func:`_render_procedures` with the worker's own environment and writer)."""
-    return _render_procedures(pages, procedures)
+_given: _Pages | None = None
+"""A worker's :class:`_Pages`, set once as it starts (:func:`_start_worker`)."""
+
+
+def _start_worker(pages: _Pages) -> None:
+    """Keep what every chunk needs and compile the templates, once per worker, while the others start."""
+    global _given
+    _given = pages
+    _worker_environment(pages.templates)
+
+
+def _render_chunk(step: int, procedures: bytes) -> list[View]:
+    """A worker's part: :func:`_render_procedures` of records sent :func:`tthc.parallel.packed`, with the worker's own environment and writer."""
+    assert _given is not None, "started by _start_worker"
+    return _render_procedures(_given, step, parallel.unpacked(procedures))
 
 
 @functools.cache
@@ -299,70 +363,77 @@ def _worker_environment(templates: Path | None) -> jinja2.Environment:
 
 
 def _write_procedures(
-    env: jinja2.Environment,
-    writer: Writer,
-    procedures: list[View],
-    kinds: tuple[_PageKind, ...],
-    site: View,
-    options: RenderOptions,
-    pool: ProcessPoolExecutor | None,
-    meanwhile: Callable[[], None] = lambda: None,
-) -> None:
-    """The pages of every procedure, then ``meanwhile`` (pages that need no QR code), here or in ``pool`` (:func:`_workers`).
+    env: jinja2.Environment, writer: Writer, pages: _Pages, listings: Sequence[_Listing], options: RenderOptions
+) -> list[list[View]]:
+    """The pages of every procedure of each listing, here or in worker processes; the summaries of each listing's views.
 
     Rendering and the QR codes are four fifths of a build, and a page of one
-    procedure is a pure function of its view and the catalogue-wide values
-    (:mod:`tthc.parallel`). A worker cannot report progress or keep the QR
-    codes it made, so it sends them back with its chunk; they go onto the
-    views here, where the posting lists need them.
+    procedure is a pure function of its record, its file name and the
+    catalogue-wide values (:mod:`tthc.parallel`). A worker is sent the
+    records, makes their views, writes their pages and sends back only the
+    summaries (:data:`tthc.procedure_view.SUMMARY_KEYS`) with the QR codes,
+    which the index and the posting lists need. It cannot report progress;
+    its chunks are counted here as they come back.
     """
-    pages = _Pages(writer.root, options.templates, _page_site(site), kinds, options.qr)
-    if pool is None:
-        _render_procedures(pages, procedures, env, writer, _pdf_writer(writer.root) if options.pdf else None)
-        meanwhile()
-        return
-    pending = collections.deque((chunk, pool.submit(_render_chunk, pages, chunk)) for chunk in parallel.chunks(procedures))
-    meanwhile()  # while the workers render, this process is free
-    while pending:  # each chunk's answer let go once its QR codes are on the views: 3 kB a procedure
-        chunk, future = pending.popleft()
-        for p, svg in zip(chunk, future.result(), strict=True):
-            p["qr_svg"] = Markup(svg) if svg is not None else None
-        writer.advance(len(chunk) * len(kinds))
+    work = [[(p, listing.names[p.code]) for p in listing.procedures] for listing in listings]
+    workers = 0 if options.pdf else parallel.workers_for(sum(map(len, work)))
+    if not workers:  # PDF stays in this process: the PDF writer (WeasyPrint and its URL guard) is made here
+        pdf = _pdf_writer(writer.root) if options.pdf else None
+        return [_render_procedures(pages, step, items, env, writer, pdf) for step, items in enumerate(work)]
+    made: list[list[View]] = [[] for _ in work]
+    chunks = ((step, chunk) for step, items in enumerate(work) for chunk in parallel.chunks(items))
+    with parallel.pool(workers, functools.partial(_start_worker, pages)) as pool:
+        pending: collections.deque[tuple[int, int, Future[list[View]]]] = collections.deque()
+
+        def send() -> None:  # a few chunks ahead of the workers, not all at once: 6 kB a record pickled
+            for step, chunk in itertools.islice(chunks, 2 * workers + 2 - len(pending)):
+                pending.append((step, len(chunk), pool.submit(_render_chunk, step, parallel.packed(chunk))))
+
+        send()
+        while pending:
+            step, count, future = pending.popleft()
+            made[step].extend(future.result())
+            send()
+            writer.advance(count * len(listings[step].kinds))
+    return made
 
 
-@contextmanager
-def _workers(catalogue: Catalogue, options: RenderOptions) -> Iterator[ProcessPoolExecutor | None]:
-    """The render workers for this catalogue, started at once; ``None`` when this process renders alone.
-
-    Started before the views are built, so that spawning them, importing
-    tthc and compiling the templates (about a second) happen while this
-    process builds the views. PDF stays in this process: the PDF writer
-    (WeasyPrint and its URL guard) is made here.
-    """
-    workers = 0 if options.pdf else parallel.workers_for(len(catalogue.by_code()))
-    if not workers:
-        yield None
-        return
-    with parallel.pool(workers, functools.partial(_worker_environment, options.templates)) as pool:
-        yield pool
+def _site_files(listing: _Listing) -> int:
+    return 1 + len(SITE_ASSETS) + len(listing.procedures)
 
 
-def _plan_site(catalogue: Catalogue) -> View:
-    with heap.keeping():  # the views live to the end of the run
-        return catalogue_view(catalogue)
+def _decision_files(catalogue: Catalogue) -> int:
+    return len(published_decisions(catalogue)[0])
 
 
-def _site_files(site: View) -> int:
-    return 1 + len(SITE_ASSETS) + len(site["procedures"]) + len(site["decisions"])
+def _list_count(listing: _Listing) -> int:
+    """Posting lists: one per level, one per performing agency (:func:`tthc.catalogue_view.posting_lists`)."""
+    return len(listing.values["levels"]) + len(listing.values["agencies"])
+
+
+def _sheet_files(listing: _Listing, options: RenderOptions) -> int:
+    pages = len(listing.procedures) + _list_count(listing)
+    bundles_ = _list_count(listing) + bundles.shop_count(listing.values["agencies"]) if options.pdf else 0
+    return 1 + len(SHEET_ASSETS) + pages * (2 if options.pdf else 1) + bundles_
 
 
 def _write_site(env: jinja2.Environment, writer: Writer, prefix: str, site: View, options: RenderOptions) -> None:
     """Everything of the site but the pages of one procedure: assets, the index, the decisions."""
     for name in SITE_ASSETS:
         writer.write(f"{prefix}{ASSETS_DIR}/{name}", _asset(env, name))
-    writer.write(f"{prefix}index.html", _render(env, "index.html.j2", _context(site, "", SITE_CSS, qr=options.qr)))
+    writer.stream(f"{prefix}index.html", _pieces(env, "index.html.j2", _context(site, "", SITE_CSS, qr=options.qr)))
     for d in site["decisions"]:
         writer.write(f"{prefix}{d['path']}", _render(env, "decision.html.j2", _context(site, "../", SITE_CSS, d=d)))
+
+
+def _finish_sheets(
+    catalogue: Catalogue, env: jinja2.Environment, writer: Writer, prefix: str, sheets: View, options: RenderOptions
+) -> None:
+    """The contents page, the posting lists and the bundles, once every sheet is written."""
+    lists = posting_lists(catalogue, sheets)
+    planned = _plan_bundles(catalogue, sheets, lists, options)
+    _write_sheets(env, writer, prefix, sheets, lists, options, _shops(planned))
+    _write_bundles(env, writer, prefix, sheets, planned)
 
 
 def _prepare(
@@ -377,21 +448,23 @@ def _prepare(
     return options, target, env
 
 
+def _view(catalogue: Catalogue, listing: _Listing, summaries: list[View]) -> View:
+    with heap.keeping():  # the views live to the end of the run
+        return site_view(catalogue, listing.procedures, summaries, listing.values)
+
+
 def render_sheets(
     catalogue: Catalogue, out: Path, options: RenderOptions | None = None, progress: Progress | None = None
 ) -> RenderResult:
     """One A4 sheet per chosen procedure, a posting list per level and per agency, and a contents page."""
     options, target, env = _prepare(catalogue, out, options)
-    with _workers(catalogue, options) as pool:
-        site, lists = _plan_sheets(catalogue, options)
-        planned = _plan_bundles(catalogue, site, lists, options)
-        with staging(target, pool) as tmp:
-            writer = Writer(tmp, _sheet_files(site, lists, options) + len(planned), progress)
-            _write_sheet_assets(env, writer, "")
-            _write_procedures(env, writer, site["procedures"], (_sheet_page(""),), site, options, pool)
-            _write_sheets(env, writer, "", site, lists, options, _shops(planned))
-            _write_bundles(env, writer, "", site, planned)
-    return RenderResult(target, writer.done, len(site["procedures"]))
+    sheets = _listing(catalogue, _chosen(catalogue, options) if options.filters else None, (_sheet_page(""),))
+    with staging(target) as tmp:
+        writer = Writer(tmp, _sheet_files(sheets, options), progress)
+        _write_sheet_assets(env, writer, "")
+        (made,) = _write_procedures(env, writer, _pages(catalogue, tmp, options, [sheets]), [sheets], options)
+        _finish_sheets(catalogue, env, writer, "", _view(catalogue, sheets, made), options)
+    return RenderResult(target, writer.done, len(sheets.procedures))
 
 
 def render_site(
@@ -399,15 +472,12 @@ def render_site(
 ) -> RenderResult:
     """The listing site: an index with search and filters, a page per procedure and per decision."""
     options, target, env = _prepare(catalogue, out, options)
-    with _workers(catalogue, options) as pool:
-        site = _plan_site(catalogue)
-        with staging(target, pool) as tmp:
-            writer = Writer(tmp, _site_files(site), progress)
-            _write_procedures(
-                env, writer, site["procedures"], (_site_page(""),), site, options, pool,
-                meanwhile=lambda: _write_site(env, writer, "", site, options),
-            )
-    return RenderResult(target, writer.done, len(site["procedures"]))
+    site = _listing(catalogue, None, (_site_page(""),))
+    with staging(target) as tmp:
+        writer = Writer(tmp, _site_files(site) + _decision_files(catalogue), progress)
+        (made,) = _write_procedures(env, writer, _pages(catalogue, tmp, options, [site]), [site], options)
+        _write_site(env, writer, "", _view(catalogue, site, made), options)
+    return RenderResult(target, writer.done, len(site.procedures))
 
 
 def build(
@@ -415,29 +485,24 @@ def build(
 ) -> RenderResult:
     """Sheets in ``out/sheets/`` and the site in ``out/site/``, swapped into place together."""
     options, target, env = _prepare(catalogue, out, options)
-    with _workers(catalogue, options) as pool:
-        site = _plan_site(catalogue)
-        sheets_prefix, site_prefix = f"{SHEETS_DIR}/", f"{SITE_DIR}/"
-        if options.filters:
-            sheets, lists = _plan_sheets(catalogue, options)
-        else:  # the same view (and QR codes) as the site's: building it twice cost 25 s at 10k
-            sheets, lists = site, posting_lists(catalogue, site)
-        planned = _plan_bundles(catalogue, sheets, lists, options)
-        with staging(target, pool) as tmp:
-            writer = Writer(tmp, _sheet_files(sheets, lists, options) + _site_files(site) + len(planned), progress)
-            site_rest = functools.partial(_write_site, env, writer, site_prefix, site, options)
-            _write_sheet_assets(env, writer, sheets_prefix)
-            if options.filters:
-                sheet_kinds = (_sheet_page(sheets_prefix),)
-                _write_procedures(env, writer, sheets["procedures"], sheet_kinds, sheets, options, pool)
-                _write_procedures(
-                    env, writer, site["procedures"], (_site_page(site_prefix),), site, options, pool, site_rest
-                )
-            else:
-                kinds = (_sheet_page(sheets_prefix), _site_page(site_prefix))
-                _write_procedures(env, writer, site["procedures"], kinds, site, options, pool, site_rest)
-            _write_sheets(env, writer, sheets_prefix, sheets, lists, options, _shops(planned))
-            _write_bundles(env, writer, sheets_prefix, sheets, planned)
-            for sub in (SHEETS_DIR, SITE_DIR):  # so that `render site --out build/site` may replace it
-                (tmp / sub / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-    return RenderResult(target, writer.done, len(site["procedures"]))
+    sheets_prefix, site_prefix = f"{SHEETS_DIR}/", f"{SITE_DIR}/"
+    sheet_kind, site_kind = _sheet_page(sheets_prefix), _site_page(site_prefix)
+    if options.filters:
+        listings = [
+            _listing(catalogue, _chosen(catalogue, options), (sheet_kind,)),
+            _listing(catalogue, None, (site_kind,)),
+        ]
+    else:  # one view (and QR code) per procedure for its sheet and its page: making each twice cost 25 s at 10k
+        listings = [_listing(catalogue, None, (sheet_kind, site_kind))]
+    with staging(target) as tmp:
+        total = _sheet_files(listings[0], options) + _site_files(listings[-1]) + _decision_files(catalogue)
+        writer = Writer(tmp, total, progress)
+        _write_sheet_assets(env, writer, sheets_prefix)
+        made = _write_procedures(env, writer, _pages(catalogue, tmp, options, listings), listings, options)
+        site = _view(catalogue, listings[-1], made[-1])
+        sheets = site if len(listings) == 1 else _view(catalogue, listings[0], made[0])
+        _write_site(env, writer, site_prefix, site, options)
+        _finish_sheets(catalogue, env, writer, sheets_prefix, sheets, options)
+        for sub in (SHEETS_DIR, SITE_DIR):  # so that `render site --out build/site` may replace it
+            (tmp / sub / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    return RenderResult(target, writer.done, len(listings[-1].procedures))
