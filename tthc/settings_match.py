@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -9,9 +10,14 @@ from tthc import text
 from tthc.cells import header_key
 from tthc.model import Catalogue
 
+_key = functools.lru_cache(maxsize=4096)(header_key)
+"""header_key of the names an import compares for every record (the catalogue's fields, --field-map)."""
 
+
+@functools.lru_cache(maxsize=4096)
 def _field_heading(value: str) -> str:
-    folded = header_key(value)
+    """A field's name without its numbering and "Lĩnh vực"; kept, since every record of an import asks again."""
+    folded = _key(value)
     folded = re.sub(r"^([ivxlcdm]+|[a-z]|\d+)\s+", "", folded)
     return re.sub(r"^linh vuc\s*", "", folded).strip()
 
@@ -23,7 +29,7 @@ def match_field(value: str, catalogue: Catalogue, field_map: Mapping[str, str]) 
         if _field_heading(name) == key:
             return field_id
     for fid, info in catalogue.settings.fields.items():
-        if key in (fid.replace("-", " "), header_key(info.code), _field_heading(info.name)) and key:
+        if key in (fid.replace("-", " "), _key(info.code), _field_heading(info.name)) and key:
             return fid
     return None
 
