@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 from tests.conftest import SHARED_DATA
 from tests.test_init import options
 from tests.test_portal import CHANNEL_ROW, flat, leaves
-from tthc import parallel, render, text
+from tthc import render, text
 from tthc.cli import main
 from tthc.portal_import import dotted
 from tthc.portal_tables import CHROME
@@ -330,29 +330,6 @@ def test_a_record_that_cannot_be_converted_is_skipped_and_the_others_imported(
     assert result.exit_code == 1
     assert "không đúng dạng d.dddddd" in result.output and "Tạo mới 1," in result.output
     assert (minimal / "procedures" / "ho-tich" / f"{good['ma_thu_tuc'].strip()}.yaml").is_file()
-
-
-def test_records_converted_in_workers_write_what_one_process_writes(
-    real_records: list[dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    more = [dict(r, ma_thu_tuc=f"9.{k:06d}") for k, r in enumerate(real_records[:150], 300)]
-    more[7]["ma_thu_tuc"] = "mã hỏng"  # reported from a worker as from this process
-    source = write(tmp_path / "records.json", real_records + more)
-    outcomes = []
-    for spread in (True, False):
-        root = new_catalogue(tmp_path / ("workers" if spread else "alone") / "danh-muc", "Hộ tịch=ho-tich")
-        declare(root, import_json(root, source, "--dry-run")[1])
-        with monkeypatch.context() as patch:
-            patch.setattr(parallel, "cores", lambda: 2)  # workers even on a one-core machine
-            if not spread:
-                patch.setattr(parallel, "PARALLEL_FROM", 10**9)
-            assert parallel.workers_for(len(real_records + more)) == (2 if spread else 0)
-            result, report = import_json(root, source)
-        outcomes.append((result.exit_code, report, snapshot(root)))
-    assert outcomes[0] == outcomes[1]
-    exit_code, report, files = outcomes[0]
-    assert exit_code == 1 and report["totals"]["created"] == 449
-    assert any("mã hỏng" in r["code"] and r["status"] == "skipped" for r in report["records"])
 
 
 def bad_inputs(records: list[dict[str, str]], folder: Path) -> Iterator[tuple[str, Path, str]]:

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tthc import parallel, schema, text
+from tthc import schema, text
 from tthc.layout import CODE
 from tthc.model import LEVELS, DataPath, Field, Limits
 from tthc.portal_legal import parse_legal_basis
@@ -382,30 +382,3 @@ def _agency_ids(get: Callable[[str], str]) -> tuple[dict[str, list[str]], dict[s
         if ids:
             agencies[role] = ids
     return {"performing": [], **agencies}, names
-
-
-def converted(records: Sequence[Record], workers: parallel.Shared) -> Iterator[Converted | str]:
-    """Each record as procedure data, or why it cannot be read, in order; in worker processes when there are many.
-
-    Converting a record (:func:`to_procedure`) is a millisecond of
-    pure work on the record alone: on one core it was a third of the command
-    at 10,000 records, while the other stood idle. Each chunk is given as soon
-    as it is back, so that this process compares or writes it while the
-    workers convert the next ones (``tthc upstream``, ``tthc import``).
-    """
-    pool = workers.get(len(records))
-    if pool is None:
-        yield from _convert_chunk(records)
-        return
-    yield from (conv for chunk in pool.map(_convert_chunk, parallel.chunks(records)) for conv in chunk)
-
-
-def _convert_chunk(records: Sequence[Record]) -> list[Converted | str]:
-    """A worker's part: the converted records, or the message of the error that kept each out."""
-    out: list[Converted | str] = []
-    for record in records:
-        try:
-            out.append(to_procedure(record))
-        except PortalError as error:
-            out.append(str(error))
-    return out

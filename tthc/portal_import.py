@@ -30,7 +30,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from tthc import canonical_yaml, fmt, layout, parallel, portal, scaffold, text
+from tthc import canonical_yaml, fmt, layout, portal, scaffold, text
 from tthc.import_rows import CREATED, SKIPPED, UNCHANGED, UPDATED, todo_lines
 from tthc.model import Catalogue, DataPath
 from tthc.portal_tables import Mark
@@ -421,91 +421,90 @@ def plan(
     known_agencies: dict[str, list[str]] = {}
     seen: dict[str, int] = {}
     planned: set[Path] = set()
-    with parallel.shared() as workers:  # records converted on every core, written here as they come back
-        converted = portal.converted(records, workers)
-        for index, (record, converting) in enumerate(zip(records, converted, strict=True), 1):
-            shown = portal.clean(record.get("ma_thu_tuc", ""))
-            title = portal.clean(record.get("ten_thu_tuc", ""))
+    for index, record in enumerate(records, 1):
+        shown = portal.clean(record.get("ma_thu_tuc", ""))
+        title = portal.clean(record.get("ten_thu_tuc", ""))
 
-            def skipped(reason: str, code: str = shown, title: str = title, index: int = index) -> RecordReport:
-                return RecordReport(index, SKIPPED, code, title, reason=reason)
+        def skipped(reason: str, code: str = shown, title: str = title, index: int = index) -> RecordReport:
+            return RecordReport(index, SKIPPED, code, title, reason=reason)
 
-            if isinstance(converting, str):
-                reports.append(skipped(converting))
+        try:
+            conv = _overridden(portal.to_procedure(record), overrides or {})
+        except portal.PortalError as error:
+            reports.append(skipped(str(error)))
+            continue
+        if conv.code in seen:
+            reports.append(skipped(f"trùng mã với bản ghi thứ {seen[conv.code]}"))
+            continue
+        seen[conv.code] = index
+        mapped = _map(conv, catalogue, field_map or {}, unknown_agencies, known_agencies)
+        if not mapped.field_id:
+            if not conv.field_name:
+                reports.append(skipped("bản ghi không ghi lĩnh vực (linh_vuc)"))
                 continue
-            conv = _overridden(converting, overrides or {})
-            if conv.code in seen:
-                reports.append(skipped(f"trùng mã với bản ghi thứ {seen[conv.code]}"))
-                continue
-            seen[conv.code] = index
-            mapped = _map(conv, catalogue, field_map or {}, unknown_agencies, known_agencies)
-            if not mapped.field_id:
-                if not conv.field_name:
-                    reports.append(skipped("bản ghi không ghi lĩnh vực (linh_vuc)"))
+            suggestion = suggest_field_id(conv.field_name)
+            suggestion = unknown_fields.setdefault(conv.field_name, _unused(suggestion, catalogue.settings.fields, unknown_fields))
+            reports.append(skipped(
+                f"lĩnh vực “{conv.field_name}” chưa khai báo trong tthc.yaml; thêm vào fields "
+                f"(gợi ý id: {suggestion}) hoặc dùng --field-map \"{conv.field_name}={suggestion}\""
+            ))
+            continue
+        reviews = tuple(Review(dotted(m.path), m.reason, m.source) for m in conv.marks)
+        existing = by_code.get(conv.code)
+        try:
+            if existing is None:
+                target = layout.procedure_path(root, mapped.field_id, conv.code)
+                if target.exists() or target in planned:
+                    reports.append(skipped(f"tệp {target.relative_to(root).as_posix()} đã có; tthc không ghi đè"))
                     continue
-                suggestion = suggest_field_id(conv.field_name)
-                suggestion = unknown_fields.setdefault(conv.field_name, _unused(suggestion, catalogue.settings.fields, unknown_fields))
-                reports.append(skipped(
-                    f"lĩnh vực “{conv.field_name}” chưa khai báo trong tthc.yaml; thêm vào fields "
-                    f"(gợi ý id: {suggestion}) hoặc dùng --field-map \"{conv.field_name}={suggestion}\""
-                ))
+                content, _ = _new_text(
+                    mapped, origin or f"Nhập từ Cổng Dịch vụ công quốc gia ({name}, bản ghi thứ {index}) bằng `tthc import`."
+                )
+                todo = todo_lines(content)
+                planned.add(target)
+                writes.append(PlannedWrite(target, content, True))
+                reports.append(RecordReport(
+                    index, CREATED, conv.code, title, target.relative_to(root).as_posix(), "; ".join(mapped.notes),
+                    tuple(todo), tuple(dotted(p) for p in mapped.missing), reviews, announced=conv.code in announced,
+                ))  # fmt: skip
                 continue
-            reviews = tuple(Review(dotted(m.path), m.reason, m.source) for m in conv.marks)
-            existing = by_code.get(conv.code)
-            try:
-                if existing is None:
-                    target = layout.procedure_path(root, mapped.field_id, conv.code)
-                    if target.exists() or target in planned:
-                        reports.append(skipped(f"tệp {target.relative_to(root).as_posix()} đã có; tthc không ghi đè"))
-                        continue
-                    content, _ = _new_text(
-                        mapped, origin or f"Nhập từ Cổng Dịch vụ công quốc gia ({name}, bản ghi thứ {index}) bằng `tthc import`."
-                    )
-                    todo = todo_lines(content)
-                    planned.add(target)
-                    writes.append(PlannedWrite(target, content, True))
-                    reports.append(RecordReport(
-                        index, CREATED, conv.code, title, target.relative_to(root).as_posix(), "; ".join(mapped.notes),
-                        tuple(todo), tuple(dotted(p) for p in mapped.missing), reviews, announced=conv.code in announced,
-                    ))  # fmt: skip
-                    continue
-                if not update:
-                    reports.append(skipped(f"đã có ({existing.file}); dùng --update để cập nhật"))
-                    continue
-                path = root / existing.file
-                source = path.read_text("utf-8-sig")
-                content, touched = _updated_text(source, mapped)
-            except layout.UnsafeName as error:
-                reports.append(skipped(str(error)))
+            if not update:
+                reports.append(skipped(f"đã có ({existing.file}); dùng --update để cập nhật"))
                 continue
-            except fmt.FormatError as error:
-                reports.append(skipped(f"không tạo được tệp: {error.message}"))
-                continue
-            except OSError as error:
-                reports.append(skipped(f"không đọc được tệp hiện có: {error.strerror}"))
-                continue
-            from tthc.model import COMPONENTS
-            from tthc.record_diff import compare_procedures
-            from tthc.records import build_procedure
-            from tthc.writers.base import KIND_LABELS
+            path = root / existing.file
+            source = path.read_text("utf-8-sig")
+            content, touched = _updated_text(source, mapped)
+        except layout.UnsafeName as error:
+            reports.append(skipped(str(error)))
+            continue
+        except fmt.FormatError as error:
+            reports.append(skipped(f"không tạo được tệp: {error.message}"))
+            continue
+        except OSError as error:
+            reports.append(skipped(f"không đọc được tệp hiện có: {error.strerror}"))
+            continue
+        from tthc.model import COMPONENTS
+        from tthc.record_diff import compare_procedures
+        from tthc.records import build_procedure
+        from tthc.writers.base import KIND_LABELS
 
-            before = build_procedure(existing.file, yaml.safe_load(source))
-            after = build_procedure(existing.file, yaml.safe_load(content))
-            changes = tuple(
-                f"{COMPONENTS.get(c.component, c.component)} ({c.path}): {KIND_LABELS[c.kind]}"
-                for c in compare_procedures(before, after)
-            )
-            notes = list(mapped.notes)
-            if mapped.field_id != existing.field:
-                notes.append(f"bản ghi ở lĩnh vực {mapped.field_id}, tệp ở lĩnh vực {existing.field}: không chuyển tệp")
-            if content == source:
-                reports.append(RecordReport(index, UNCHANGED, conv.code, title, existing.file, "; ".join(notes)))
-                continue
-            writes.append(PlannedWrite(path, content, False))
-            changed_reviews = tuple(r for r, m in zip(reviews, conv.marks, strict=True) if m.path[0] in touched)
-            reports.append(RecordReport(
-                index, UPDATED, conv.code, title, existing.file, "; ".join(notes), reviews=changed_reviews, changes=changes,
-            ))  # fmt: skip
+        before = build_procedure(existing.file, yaml.safe_load(source))
+        after = build_procedure(existing.file, yaml.safe_load(content))
+        changes = tuple(
+            f"{COMPONENTS.get(c.component, c.component)} ({c.path}): {KIND_LABELS[c.kind]}"
+            for c in compare_procedures(before, after)
+        )
+        notes = list(mapped.notes)
+        if mapped.field_id != existing.field:
+            notes.append(f"bản ghi ở lĩnh vực {mapped.field_id}, tệp ở lĩnh vực {existing.field}: không chuyển tệp")
+        if content == source:
+            reports.append(RecordReport(index, UNCHANGED, conv.code, title, existing.file, "; ".join(notes)))
+            continue
+        writes.append(PlannedWrite(path, content, False))
+        changed_reviews = tuple(r for r, m in zip(reviews, conv.marks, strict=True) if m.path[0] in touched)
+        reports.append(RecordReport(
+            index, UPDATED, conv.code, title, existing.file, "; ".join(notes), reviews=changed_reviews, changes=changes,
+        ))  # fmt: skip
     report = PortalReport(name, tuple(reports), unknown_fields, unknown_agencies)
     return report, writes
 
