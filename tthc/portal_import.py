@@ -547,19 +547,38 @@ def check_writes(root: Path, writes: Iterable[PlannedWrite]) -> None:
 
 
 def write_planned(root: Path, writes: Iterable[PlannedWrite]) -> dict[str, str]:
-    """Write every planned file (a new one never over an existing one); the files that failed, with why."""
+    """Write every planned file (a new one never over an existing one); the files that failed, with why.
+
+    A few files at a time, each atomically on its own: a file waits on the
+    disk (its temporary file created, flushed, linked into place), and that
+    waiting was a quarter of importing 1,000 records one file after another.
+    Interrupted, no file is started after the interruption.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from tthc.atomic import write_text_atomic
 
-    failed: dict[str, str] = {}
-    for write in writes:
+    def write_one(write: PlannedWrite) -> str | None:
         try:
             if write.new:
                 scaffold.create(write.path, write.content, root)
             else:
                 write_text_atomic(write.path, write.content, top=root)
         except (scaffold.ScaffoldError, OSError) as error:
-            failed[write.path.relative_to(root).as_posix()] = str(error)
-    return failed
+            return str(error)
+        return None
+
+    writes = list(writes)
+    pool = ThreadPoolExecutor(max_workers=_WRITERS)
+    try:
+        outcomes = list(pool.map(write_one, writes))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return {w.path.relative_to(root).as_posix(): why for w, why in zip(writes, outcomes, strict=True) if why is not None}
+
+
+_WRITERS = 8
+"""Files written at once: enough to keep the disk busy, few enough not to matter to anyone else."""
 
 
 def as_json(report: PortalReport) -> dict[str, Any]:
