@@ -320,6 +320,11 @@ LABELS = {
 }
 
 
+def _tthc_peak(measures: dict[str, Measure]) -> float:
+    """The largest peak of a tthc command: the floors (check-jsonschema, the bare render) are not tthc's."""
+    return max((x.rss_mb for k, x in measures.items() if x.ok and k.split("_")[0] not in ("cjs", "bare")), default=0.0)
+
+
 class SizeBench:
     """One size's catalogues and everything measured on them, one command at a time.
 
@@ -632,15 +637,15 @@ def report(results: list[SizeResult], help_: Measure, meta: dict[str, str]) -> s
         verdict = "skipped: " + skipped if skipped else "–" if target is None else _met(wall, target)
         lines.append(f"| {label} | {'–' if target is None else f'≤ {target:g}'} | {_fmt(wall)} | {_fmt(cpu)} | "
                      f"{verdict} |")
-    peak = max((x.rss_mb for x in m.values() if x.ok), default=0.0)
-    lines.append(f"| peak memory, any command at {ref.size:,} | ≤ 1 GB | {peak:.0f} MB | | "
+    peak = _tthc_peak(m)
+    lines.append(f"| peak memory, any tthc command at {ref.size:,} | ≤ 1 GB | {peak:.0f} MB | | "
                  f"{_met(peak, TARGETS['memory_mb'])} |")
     lines.append(f"| `tthc --help` (median of 5) | ≤ 0.3 s | {help_.wall:.2f} s | {help_.cpu:.2f} s | "
                  f"{_met(help_.wall, TARGETS['help'])} |")
     for r in results:
         if r.size >= 50_000:
-            peak = max((x.rss_mb for x in r.measures.values() if x.ok), default=0.0)
-            lines.append(f"| peak memory, any command at {r.size:,} | ≤ 2 GB | {peak:.0f} MB | | "
+            peak = _tthc_peak(r.measures)
+            lines.append(f"| peak memory, any tthc command at {r.size:,} | ≤ 2 GB | {peak:.0f} MB | | "
                          f"{_met(peak, TARGETS['memory_50k_mb'])} |")
     if len(results) > 1:
         small, big = results[-2], results[-1]
