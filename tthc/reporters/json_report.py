@@ -36,7 +36,25 @@ def as_dict(report: Report, strict: bool = False) -> dict[str, object]:
 
 
 def write(report: Report, out: TextIO, context: Context) -> None:
-    # One string, one write: json.dump writes each of a report's hundreds of
-    # thousands of pieces to the stream on its own, which costs more than the
-    # rest of a warm run with thousands of findings.
-    out.write(json.dumps(as_dict(report, context.strict), ensure_ascii=False, indent=2) + "\n")
+    """The report as JSON, written in batches of about :data:`BATCH` characters.
+
+    json.dump writes each of a report's hundreds of thousands of pieces to the
+    stream on its own, which costs more than the rest of a warm run with
+    thousands of findings; json.dumps holds every piece and then the whole
+    text (at 50,000 procedures with findings in every file, a tenth of the
+    command's memory). Batches cost neither.
+    """
+    batch: list[str] = []
+    size = 0
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(as_dict(report, context.strict)):
+        batch.append(piece)
+        size += len(piece)
+        if size >= BATCH:
+            out.write("".join(batch))
+            batch.clear()
+            size = 0
+    batch.append("\n")
+    out.write("".join(batch))
+
+
+BATCH = 1 << 16
